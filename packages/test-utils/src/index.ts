@@ -1,0 +1,17 @@
+/**
+ * Test fixtures shared by every package: real brokers on 127.0.0.1 and free ports, never mocks.
+ * @module
+ */
+export { type EmbeddedBroker, type StartAedesOptions, startAedes } from './aedes.js'
+export { generateCertificates, type TestCertificates } from './certificates.js'
+export { freePort } from './free-port.js'
+export {
+  type MosquittoBroker,
+  mosquittoAvailable,
+  mosquittoBinary,
+  mosquittoSkipReason,
+  type StartMosquittoOptions,
+  startMosquitto,
+} from './mosquitto.js'
+export { uniqueTopic } from './unique-topic.js'
+export { waitForPort } from './wait-for-port.js'

@@ -1,0 +1,196 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import type { TestCertificates } from './certificates.js'
+import { freePort } from './free-port.js'
+import { waitForPort } from './wait-for-port.js'
+
+const run = promisify(execFile)
+const searchPath = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']
+
+/** Options for {@link startMosquitto}: each one turns into a line of the generated mosquitto.conf. */
+export interface StartMosquittoOptions {
+  /** Serve MQTT over WebSockets on its own free port. @default true */
+  websocket?: boolean
+  /** Serve MQTT over TLS on its own free port, with these certificates. */
+  tls?: { certificates: TestCertificates; requireClientCertificate?: boolean }
+  /** Users for a password file; anonymous clients are then refused unless `allowAnonymous`. */
+  users?: Record<string, string>
+  /** @default true without `users`, false with them */
+  allowAnonymous?: boolean
+  /** Contents of an ACL file (`user alice` / `topic readwrite alice/#` ...). */
+  acl?: string
+  /** Keep sessions and queued messages on disk across restarts. @default false */
+  persistence?: boolean
+  /** More mosquitto.conf lines, appended as they are. */
+  extraConfig?: string
+}
+
+/** A mosquitto process this test owns, on 127.0.0.1 and free ports. */
+export interface MosquittoBroker extends AsyncDisposable {
+  readonly host: string
+  readonly port: number
+  readonly url: string
+  readonly wsPort: number | undefined
+  readonly wsUrl: string | undefined
+  readonly tlsPort: number | undefined
+  readonly tlsUrl: string | undefined
+  /** What mosquitto printed so far. */
+  logs(): string
+  /** Starts it again on the same ports and config (after `stop` or `kill`). */
+  start(): Promise<void>
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>
+  /** SIGKILL, as a crash would, then waits for the exit. */
+  kill(): Promise<void>
+  /** Stops it for good and removes its folder. Idempotent. */
+  close(): Promise<void>
+}
+
+/** Where Debian's mosquitto is, or undefined. */
+export function mosquittoBinary(name = 'mosquitto'): string | undefined {
+  return searchPath.map((dir) => join(dir, name)).find((path) => existsSync(path))
+}
+
+/**
+ * Whether mosquitto tests can run here. Throws when `REQUIRE_MOSQUITTO=1` and the binary is
+ * missing, so CI fails loudly instead of skipping.
+ */
+export function mosquittoAvailable(): boolean {
+  const found = mosquittoBinary() !== undefined
+  if (!found && process.env.REQUIRE_MOSQUITTO === '1') {
+    throw new Error('REQUIRE_MOSQUITTO=1 but no mosquitto binary was found (apt-get install mosquitto)')
+  }
+  return found
+}
+
+/** The reason printed in the names of tests skipped for want of mosquitto. */
+export const mosquittoSkipReason =
+  'skipped: mosquitto is not installed (apt-get install mosquitto; REQUIRE_MOSQUITTO=1 makes this an error)'
+
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
+function config(
+  dir: string,
+  options: StartMosquittoOptions,
+  ports: { port: number; wsPort?: number; tlsPort?: number },
+) {
+  const lines = ['user root', 'log_dest stdout', 'log_type error', 'log_type warning', 'log_type notice']
+  lines.push('per_listener_settings false', 'max_queued_messages 100000', 'max_inflight_messages 100')
+  const anonymous = options.allowAnonymous ?? options.users === undefined
+  lines.push(`allow_anonymous ${anonymous}`)
+  if (options.users) lines.push(`password_file ${join(dir, 'passwords')}`)
+  if (options.acl !== undefined) lines.push(`acl_file ${join(dir, 'acl')}`)
+  if (options.persistence)
+    lines.push('persistence true', `persistence_location ${dir}/`, 'autosave_interval 1')
+  lines.push(`listener ${ports.port} 127.0.0.1`, 'protocol mqtt')
+  if (ports.wsPort !== undefined) lines.push(`listener ${ports.wsPort} 127.0.0.1`, 'protocol websockets')
+  if (ports.tlsPort !== undefined && options.tls) {
+    const { certificates, requireClientCertificate = false } = options.tls
+    lines.push(`listener ${ports.tlsPort} 127.0.0.1`, 'protocol mqtt', `cafile ${certificates.caFile}`)
+    lines.push(`certfile ${certificates.serverCertFile}`, `keyfile ${certificates.serverKeyFile}`)
+    lines.push(`require_certificate ${requireClientCertificate}`)
+  }
+  if (options.extraConfig) lines.push(options.extraConfig)
+  return `${lines.join('\n')}\n`
+}
+
+/**
+ * Spawns Debian's mosquitto (MQTT 3.1.1 and 5) with a generated config on free ports and waits
+ * until every listener accepts connections.
+ *
+ * @example
+ * await using mosquitto = await startMosquitto({ users: { alice: 'secret' } })
+ */
+export async function startMosquitto(options: StartMosquittoOptions = {}): Promise<MosquittoBroker> {
+  const binary = mosquittoBinary()
+  if (binary === undefined) throw new Error('mosquitto is not installed (apt-get install mosquitto)')
+  const host = '127.0.0.1'
+  const dir = await mkdtemp(join(tmpdir(), 'await-mqtt-mosquitto-'))
+  const port = await freePort()
+  const wsPort = options.websocket === false ? undefined : await freePort()
+  const tlsPort = options.tls ? await freePort() : undefined
+  if (options.users) {
+    const file = join(dir, 'passwords')
+    await writeFile(file, '')
+    for (const [user, password] of Object.entries(options.users)) {
+      await run(mosquittoBinary('mosquitto_passwd') ?? 'mosquitto_passwd', ['-b', file, user, password])
+    }
+    await chmod(file, 0o600)
+  }
+  if (options.acl !== undefined) await writeFile(join(dir, 'acl'), options.acl, { mode: 0o600 })
+  const configFile = join(dir, 'mosquitto.conf')
+  await writeFile(configFile, config(dir, options, { port, wsPort, tlsPort }))
+
+  let output = ''
+  let child: ChildProcess | undefined
+  let exited: Promise<void> = Promise.resolve()
+
+  const start = async () => {
+    if (child) return
+    const process = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] })
+    child = process
+    running.add(process)
+    process.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    process.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    exited = new Promise((resolve) =>
+      process.once('exit', () => {
+        running.delete(process)
+        if (child === process) child = undefined
+        resolve()
+      }),
+    )
+    const failed = exited.then(() => {
+      throw new Error(`mosquitto exited while starting:\n${output}`)
+    })
+    await Promise.race([
+      Promise.all([port, wsPort, tlsPort].map((p) => (p === undefined ? undefined : waitForPort(p)))),
+      failed,
+    ])
+    failed.catch(() => {})
+  }
+  const signal = async (name: NodeJS.Signals) => {
+    const current = child
+    if (!current) return
+    const done = exited
+    current.kill(name)
+    await done
+  }
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= signal('SIGTERM').then(() => rm(dir, { recursive: true, force: true }))
+    return closing
+  }
+
+  try {
+    await start()
+  } catch (error) {
+    await close()
+    throw error
+  }
+  return {
+    host,
+    port,
+    url: `mqtt://${host}:${port}`,
+    wsPort,
+    wsUrl: wsPort === undefined ? undefined : `ws://${host}:${wsPort}`,
+    tlsPort,
+    tlsUrl: tlsPort === undefined ? undefined : `mqtts://${host}:${tlsPort}`,
+    logs: () => output,
+    start,
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}

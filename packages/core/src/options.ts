@@ -1,0 +1,167 @@
+import type { IClientOptions } from 'mqtt'
+
+/** MQTT quality of service: 0 at most once, 1 at least once, 2 exactly once. */
+export type QoS = 0 | 1 | 2
+
+/** What a message payload may be given as. `null` sends an empty payload; numbers and booleans are sent as text. */
+export type PayloadInput = string | Uint8Array | number | boolean | null
+
+/** MQTT 5 user properties: each key may repeat. */
+export type UserProperties = Record<string, string | string[]>
+
+/** A pino-compatible logger. Credentials are never passed to it. */
+export interface Logger {
+  debug(object: object, message?: string): void
+  info(object: object, message?: string): void
+  warn(object: object, message?: string): void
+  error(object: object, message?: string): void
+}
+
+/** TLS settings, as Node's `tls.connect` takes them. Verification is on unless you turn it off. */
+export interface TlsOptions {
+  /** Certificate authorities to trust instead of the system's. */
+  ca?: string | Uint8Array | Array<string | Uint8Array>
+  /** Client certificate, for mutual TLS. */
+  cert?: string | Uint8Array | Array<string | Uint8Array>
+  /** Client private key, for mutual TLS. */
+  key?: string | Uint8Array | Array<string | Uint8Array>
+  /** Passphrase of `key`. */
+  passphrase?: string
+  /** Refuse servers whose certificate does not verify. @default true */
+  rejectUnauthorized?: boolean
+  /** Server name for SNI and certificate checks. @default the hostname */
+  servername?: string
+  /** OpenSSL cipher list. */
+  ciphers?: string
+  /** Lowest TLS version to accept. */
+  minVersion?: 'TLSv1.2' | 'TLSv1.3'
+  /** ALPN protocols, e.g. `['mqtt']` for AWS IoT on port 443. */
+  ALPNProtocols?: string[]
+}
+
+/** A proxy the connection goes through. */
+export interface ProxyOptions {
+  /** `socks5` and `socks4` speak SOCKS; `http` uses HTTP CONNECT. */
+  type: 'socks5' | 'socks4' | 'http'
+  host: string
+  port: number
+  username?: string
+  password?: string
+}
+
+/** The message the broker publishes when this client disappears without DISCONNECT. */
+export interface WillOptions {
+  topic: string
+  payload?: PayloadInput
+  /** @default 0 */
+  qos?: QoS
+  /** @default false */
+  retain?: boolean
+  /** MQTT 5 will properties. */
+  properties?: {
+    willDelayInterval?: number
+    payloadFormatIndicator?: boolean
+    messageExpiryInterval?: number
+    contentType?: string
+    responseTopic?: string
+    correlationData?: Uint8Array
+    userProperties?: UserProperties
+  }
+}
+
+/** MQTT 5 CONNECT properties. */
+export interface ConnectProperties {
+  sessionExpiryInterval?: number
+  receiveMaximum?: number
+  maximumPacketSize?: number
+  topicAliasMaximum?: number
+  requestResponseInformation?: boolean
+  requestProblemInformation?: boolean
+  userProperties?: UserProperties
+  authenticationMethod?: string
+  authenticationData?: Uint8Array
+}
+
+/** Opt-in automatic reconnection: the client, its streams and subscriptions survive a lost connection. */
+export interface ReconnectOptions {
+  /** First delay before reconnecting, in ms. @default 100 */
+  minDelay?: number
+  /** Longest delay between attempts, in ms. @default 30000 */
+  maxDelay?: number
+  /** Each failed attempt multiplies the delay by this. @default 2 */
+  factor?: number
+  /** Random share of the delay (0..1) added or removed, so clients do not reconnect in lockstep. @default 0.2 */
+  jitter?: number
+  /** Give up (and end every stream with MqttConnectionLostError) after this many failed attempts. @default Infinity */
+  maxAttempts?: number
+}
+
+/** What a full message stream does with one more message. */
+export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error'
+
+/** Bounds of a message stream's queue. */
+export interface QueueOptions {
+  /** Most messages a stream holds before its overflow policy applies. @default 10000 */
+  maxQueued?: number
+  /** @default 'drop-oldest' */
+  overflow?: OverflowPolicy
+}
+
+/**
+ * Everything `Client.connect` accepts. Only a broker address is needed: a `url`, or a `hostname`.
+ * @example
+ * await Client.connect({ hostname: 'broker.local', username: 'alice', password: 'secret', keepalive: 30 })
+ */
+export interface ClientOptions extends QueueOptions {
+  /** `mqtt://`, `mqtts://`, `ws://` or `wss://` URL; stands for hostname, port, transport and TLS. */
+  url?: string
+  /** @default 'localhost' */
+  hostname?: string
+  /** @default 1883 (tcp), 8883 (tls), 80/443 (websockets) */
+  port?: number
+  username?: string
+  password?: string | Uint8Array
+  logger?: Logger
+  /** @default a random id (`await-mqtt_` + 8 hex digits) */
+  clientId?: string
+  /** `true` for TLS with the system's trust store, or Node TLS options. @default false (true for mqtts:// and wss://) */
+  tls?: boolean | TlsOptions
+  proxy?: ProxyOptions
+  /** 3 = MQTT 3.1, 4 = MQTT 3.1.1, 5 = MQTT 5.0. @default 5, falling back to 4 when the broker refuses 5 and this was not set */
+  protocolVersion?: 3 | 4 | 5
+  will?: WillOptions
+  /** Start a clean session (MQTT 3.1.1 clean session, MQTT 5 clean start). @default true */
+  clean?: boolean
+  /** MQTT 5 session expiry in seconds; with `clean: false` the broker keeps the session this long. */
+  sessionExpiryInterval?: number
+  /** @default 'tcp' */
+  transport?: 'tcp' | 'websockets'
+  /** Seconds between PINGREQs when idle; 0 turns keepalive off. @default 60 */
+  keepalive?: number
+  /** Local address to connect from. */
+  bindAddress?: string
+  /** Local port to connect from. */
+  bindPort?: number
+  /** MQTT 5 CONNECT properties. */
+  properties?: ConnectProperties
+  socketOptions?: { noDelay?: boolean; keepAlive?: boolean; keepAliveInitialDelay?: number }
+  /** At most this many publish/subscribe/unsubscribe calls in flight at once; the rest wait their turn. @default unlimited */
+  maxConcurrentOutgoingCalls?: number
+  /** @default '/mqtt' */
+  websocketPath?: string
+  websocketHeaders?: Record<string, string>
+  /** Default timeout of every call (connect, publish, subscribe, unsubscribe, close), in ms. @default 10000 */
+  timeout?: number
+  /** Opt-in reconnection; off by default (a lost connection ends every stream). */
+  reconnect?: boolean | ReconnectOptions
+  /** MQTT.js options passed through as they are, for what this interface does not cover. */
+  mqtt?: Partial<IClientOptions>
+}
+
+/** Options every awaitable call accepts. */
+export interface CallOptions {
+  /** Cancels the call; it rejects with the signal's reason. */
+  signal?: AbortSignal
+  /** In ms. @default the client's `timeout` */
+  timeout?: number
+}

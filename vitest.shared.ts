@@ -9,6 +9,7 @@ export function packageProject(name: string, overrides: UserWorkspaceConfig['tes
     test: {
       name,
       include: ['test/**/*.test.ts'],
+      reporters: ['default', ['json', { outputFile: `../../test-results/${name}.json` }]],
       testTimeout: 20_000,
       hookTimeout: 30_000,
       typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },

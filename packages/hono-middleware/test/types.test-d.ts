@@ -1,0 +1,82 @@
+import type { Client } from '@await-mqtt/core'
+import { Hono } from 'hono'
+import { describe, expectTypeOf, it } from 'vitest'
+import {
+  createMqttLifespan,
+  type MqttEnv,
+  type MqttLifespan,
+  type MqttVariables,
+  mqtt,
+  mqttSSE,
+} from '../src/index.js'
+import { type MqttServer, serveWithMqtt } from '../src/node-server.js'
+
+const lifespan = createMqttLifespan('mqtt://localhost')
+
+describe('c.var.mqtt', () => {
+  it('is a Client after the middleware, without any generic', () => {
+    new Hono().use(mqtt(lifespan)).get('/', (c) => {
+      expectTypeOf(c.var.mqtt).toEqualTypeOf<Client>()
+      expectTypeOf(c.get('mqtt')).toEqualTypeOf<Client>()
+      return c.text('ok')
+    })
+  })
+
+  it('is a Client in an app typed with MqttEnv', () => {
+    new Hono<MqttEnv>().get('/', (c) => {
+      expectTypeOf(c.var.mqtt).toEqualTypeOf<Client>()
+      return c.text('ok')
+    })
+  })
+
+  it('takes the configured variable name', () => {
+    new Hono().use(mqtt(lifespan, { variable: 'broker' })).get('/', (c) => {
+      expectTypeOf(c.var.broker).toEqualTypeOf<Client>()
+      // @ts-expect-error only the configured name is set
+      c.var.mqttt
+      return c.text('ok')
+    })
+    expectTypeOf<MqttVariables<'broker'>>().toEqualTypeOf<{ broker: Client }>()
+    expectTypeOf<MqttEnv<'broker'>>().toEqualTypeOf<{ Variables: { broker: Client } }>()
+  })
+
+  it('combines with the app’s own variables', () => {
+    new Hono<{ Variables: MqttVariables & { user: string } }>().get('/', (c) => {
+      expectTypeOf(c.var.mqtt).toEqualTypeOf<Client>()
+      expectTypeOf(c.var.user).toEqualTypeOf<string>()
+      return c.text('ok')
+    })
+  })
+})
+
+describe('the lifespan', () => {
+  it('is async-disposable and hands out a Client', () => {
+    expectTypeOf(lifespan).toExtend<AsyncDisposable>()
+    expectTypeOf(lifespan.client).toEqualTypeOf<Client>()
+    expectTypeOf(lifespan.start).returns.toEqualTypeOf<Promise<Client>>()
+    expectTypeOf(lifespan.stop).parameter(0).toExtend<{ timeout?: number } | undefined>()
+  })
+
+  it('takes a URL or client options, never an unknown option', () => {
+    createMqttLifespan({ url: 'mqtt://localhost', keepalive: 30, stopTimeout: 5000 })
+    // @ts-expect-error not a client option
+    createMqttLifespan({ url: 'mqtt://localhost', keepAlive: 30 })
+  })
+
+  it('serves with @hono/node-server and gives a disposable server', () => {
+    expectTypeOf(serveWithMqtt(new Hono(), lifespan, { port: 0 })).toEqualTypeOf<Promise<MqttServer>>()
+    // @ts-expect-error signals are Node signal names
+    serveWithMqtt(new Hono(), lifespan, { signals: ['SIGNOPE'] })
+  })
+})
+
+describe('mqttSSE', () => {
+  it('returns a Response promise, as a Hono handler may', () => {
+    new Hono().use(mqtt(lifespan)).get('/events', (c) => {
+      const response = mqttSSE(c, 'sensors/#', { qos: 1, keepAlive: 0 })
+      expectTypeOf(response).toEqualTypeOf<Promise<Response>>()
+      return response
+    })
+    expectTypeOf<MqttLifespan>().toHaveProperty('signal').toEqualTypeOf<AbortSignal>()
+  })
+})

@@ -1,0 +1,82 @@
+/**
+ * Hono: MQTT → Server-Sent Events, and publishing from a POST route.
+ *
+ * A chat where `POST /rooms/:room` publishes to `chat/<room>` and `GET /rooms/:room/events` streams
+ * the room to the browser (`new EventSource('/rooms/lobby/events')`). The lifespan connects before
+ * the server listens and, on stop, ends the SSE streams, closes the server, then the client.
+ * @module
+ */
+import { createMqttLifespan, type MqttEnv, type MqttLifespan, mqtt, mqttSSE } from '@await-mqtt/hono'
+import { serveWithMqtt } from '@await-mqtt/hono/node-server'
+import { Hono } from 'hono'
+
+/** One Server-Sent Event: what a browser's EventSource hands to its listeners. */
+interface ServerSentEvent {
+  event: string
+  data: string
+}
+
+/** Parses an SSE body as EventSource does (enough of it for this demo: `event:` and `data:` lines). */
+async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader()
+  let buffer = ''
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      buffer += chunk.value
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const lines = buffer.slice(0, end).split('\n')
+        buffer = buffer.slice(end + 2)
+        const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message'
+        const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6))
+        if (data.length > 0) yield { event, data: data.join('\n') }
+      }
+    }
+  } finally {
+    await reader.cancel() // the browser leaves: the server ends this stream and releases its filter
+  }
+}
+
+/** Builds the app: nothing here knows about servers or shutdown. */
+function chatApp(lifespan: MqttLifespan) {
+  return new Hono<MqttEnv>()
+    .use(mqtt(lifespan))
+    .post('/rooms/:room', async (c) => {
+      await c.var.mqtt.publish(`chat/${c.req.param('room')}`, await c.req.text(), { qos: 1 })
+      return c.body(null, 204)
+    })
+    .get('/rooms/:room/events', (c) => mqttSSE(c, `chat/${c.req.param('room')}`))
+}
+
+/** Serves the chat on a free port, follows one room over SSE while POSTing to it, then stops. */
+export async function main({
+  url,
+  log,
+  signal,
+}: {
+  url: string
+  log: (line: string) => void
+  signal?: AbortSignal
+}): Promise<void> {
+  const lifespan = createMqttLifespan({ url, stopTimeout: 5000 })
+  await using server = await serveWithMqtt(chatApp(lifespan), lifespan, { port: 0, hostname: '127.0.0.1' })
+  log(`hono: listening on ${server.url}, connected to the broker`)
+
+  const response = await fetch(`${server.url}/rooms/lobby/events`, { signal })
+  if (response.body === null) throw new Error(`no event stream (HTTP ${response.status})`)
+  const lines = ['hello from a POST', 'SSE carries it to every browser', 'bye']
+  let received = 0
+  for await (const { event, data } of serverSentEvents(response.body)) {
+    if (event === 'subscribed') {
+      log(`hono: browser subscribed to ${JSON.parse(data).filter}`)
+      for (const line of lines) {
+        await fetch(`${server.url}/rooms/lobby`, { method: 'POST', body: line, signal })
+      }
+    } else if (event === 'message') {
+      const { topic, payload } = JSON.parse(data) as { topic: string; payload: string }
+      log(`hono: SSE event on ${topic}: ${payload}`)
+      if (++received === lines.length) break
+    }
+  }
+  // Leaving the loop cancels the browser's stream; `await using` stops server and client.
+  log('hono: stopping (SSE streams end, server closes, then the MQTT client)')
+}

@@ -1,0 +1,35 @@
+import { MqttConnectError } from '@await-mqtt/core'
+import { freePort, startAedes, uniqueTopic } from '@await-mqtt/test-utils'
+import { describe, expect, it, vi } from 'vitest'
+import { createMqttLifespan } from '../../src/index.js'
+import { serveWithMqtt } from '../../src/node-server.js'
+import { SSEReader } from '../sse-reader.js'
+import { startedLifespan, testApp } from './app.js'
+import { honoSuite } from './suite.js'
+
+describe('on aedes (MQTT 3.1.1)', () => {
+  honoSuite(() => startAedes())
+
+  it('answers 503 once the connection is lost for good, and ends SSE streams with an error event', async () => {
+    await using broker = await startAedes()
+    const lifespan = await startedLifespan(broker.url)
+    const app = testApp(lifespan)
+    const events = new SSEReader(await app.request(`/events?filter=${uniqueTopic('hono-lost')}`))
+    await events.nextNamed('subscribed')
+    broker.dropConnections()
+    expect((await events.nextNamed('error')).data).not.toBe('')
+    expect(await events.next()).toBeUndefined()
+    await vi.waitFor(() => expect(lifespan.client.closed).toBe(true))
+    const response = await app.request('/publish/a', { method: 'POST', body: 'x' })
+    expect(response.status).toBe(503)
+    expect(await response.text()).toMatch(/lost/)
+  })
+
+  it('rejects start() with MqttConnectError when the broker is unreachable, and never listens', async () => {
+    const port = await freePort()
+    const lifespan = createMqttLifespan({ url: `mqtt://127.0.0.1:${port}`, timeout: 2000 })
+    await expect(serveWithMqtt(testApp(lifespan), lifespan, { port: 0 })).rejects.toThrow(MqttConnectError)
+    expect(lifespan.state).toBe('idle')
+    await lifespan.stop()
+  })
+})

@@ -1,10 +1,10 @@
-import type { Client, QoS } from '@await-mqtt/core'
+import type { Client, QoS, Subscription } from '@await-mqtt/core'
 
 interface Entry {
   /** How many leases hold the filter. */
   count: number
-  /** Whether the broker has a subscription for it right now. */
-  subscribed: boolean
+  /** The pool's hold on the filter while the broker has it. */
+  subscription: Subscription | undefined
   /** The last SUBSCRIBE failure, handed to the leases that waited for it. */
   error: unknown
   /** Every SUBSCRIBE/UNSUBSCRIBE for this filter, one after the other. */
@@ -13,8 +13,12 @@ interface Entry {
 
 /**
  * Reference-counted broker subscriptions, one per filter: the first lease subscribes, the last
- * release unsubscribes, so one browser leaving never unsubscribes another. Calls for one filter
- * run one after the other, so a lease taken while the last release is unsubscribing subscribes again.
+ * release unsubscribes, so one browser leaving never unsubscribes another (and a new browser does
+ * not make the broker resend retained messages to the others). Calls for one filter run one after
+ * the other, so a lease taken while the last release is unsubscribing subscribes again. Releasing
+ * goes through `Subscription.unsubscribe()`, so a filter the app subscribed by itself stays.
+ * Readers use their own `client.messages(filter)` streams; the pool's subscription is never read,
+ * so its queue holds one message at most.
  */
 export class SubscriptionPool {
   readonly #client: Client
@@ -26,11 +30,6 @@ export class SubscriptionPool {
     this.#onUnsubscribeError = onUnsubscribeError
   }
 
-  /** How many leases hold `filter` (0 when none). */
-  count(filter: string): number {
-    return this.#entries.get(filter)?.count ?? 0
-  }
-
   /**
    * Holds `filter` until the returned release runs; resolves once the broker granted it.
    * Rejects (holding nothing) when the broker refused it.
@@ -38,12 +37,12 @@ export class SubscriptionPool {
   async acquire(filter: string, qos: QoS): Promise<() => Promise<void>> {
     let entry = this.#entries.get(filter)
     if (entry === undefined) {
-      entry = { count: 0, subscribed: false, error: undefined, queue: Promise.resolve() }
+      entry = { count: 0, subscription: undefined, error: undefined, queue: Promise.resolve() }
       this.#entries.set(filter, entry)
     }
     entry.count += 1
     await this.#reconcile(filter, entry, qos)
-    if (!entry.subscribed) {
+    if (entry.subscription === undefined) {
       const { error } = entry
       await this.#drop(filter, entry, qos)
       throw error
@@ -64,23 +63,25 @@ export class SubscriptionPool {
   /** Queues one step that brings the broker in line with the count, whatever happened meanwhile. */
   #reconcile(filter: string, entry: Entry, qos: QoS): Promise<void> {
     entry.queue = entry.queue.then(async () => {
-      if (entry.count > 0 && !entry.subscribed) {
+      if (entry.count > 0 && entry.subscription === undefined) {
         try {
-          await this.#client.subscribe(filter, { qos })
-          entry.subscribed = true
+          entry.subscription = await this.#client.subscribe(filter, {
+            qos,
+            maxQueued: 1,
+            overflow: 'drop-newest',
+          })
         } catch (error) {
           entry.error = error
         }
-      } else if (entry.count === 0 && entry.subscribed) {
-        entry.subscribed = false
+      } else if (entry.count === 0 && entry.subscription !== undefined) {
+        const { subscription } = entry
+        entry.subscription = undefined
         // A closed client has no subscriptions left to remove: they ended with its connection.
-        if (!this.#client.closed) {
-          await this.#client.unsubscribe(filter).catch((error: unknown) => {
-            if (!this.#client.closed) this.#onUnsubscribeError(error, filter)
-          })
-        }
+        await subscription.unsubscribe().catch((error: unknown) => {
+          if (!this.#client.closed) this.#onUnsubscribeError(error, filter)
+        })
       }
-      if (entry.count === 0 && !entry.subscribed && this.#entries.get(filter) === entry) {
+      if (entry.count === 0 && entry.subscription === undefined && this.#entries.get(filter) === entry) {
         this.#entries.delete(filter)
       }
     })

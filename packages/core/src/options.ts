@@ -82,6 +82,16 @@ export interface ConnectProperties {
   authenticationData?: Uint8Array
 }
 
+/** TCP socket settings, applied to the socket to the broker (or to the proxy). Node only. */
+export interface SocketOptions {
+  /** Send small packets at once (disables Nagle's algorithm). @default true */
+  noDelay?: boolean
+  /** Send TCP keepalive probes on an idle socket. @default false */
+  keepAlive?: boolean
+  /** Idle time before the first TCP keepalive probe, in ms. @default 0 (the system's) */
+  keepAliveInitialDelay?: number
+}
+
 /** Opt-in automatic reconnection: the client, its streams and subscriptions survive a lost connection. */
 export interface ReconnectOptions {
   /** First delay before reconnecting, in ms. @default 100 */
@@ -144,7 +154,8 @@ export interface ClientOptions extends QueueOptions {
   bindPort?: number
   /** MQTT 5 CONNECT properties. */
   properties?: ConnectProperties
-  socketOptions?: { noDelay?: boolean; keepAlive?: boolean; keepAliveInitialDelay?: number }
+  /** TCP socket settings (Node): Nagle off, TCP keepalive probes. */
+  socketOptions?: SocketOptions
   /** At most this many publish/subscribe/unsubscribe calls in flight at once; the rest wait their turn. @default unlimited */
   maxConcurrentOutgoingCalls?: number
   /** @default '/mqtt' */
@@ -152,6 +163,8 @@ export interface ClientOptions extends QueueOptions {
   websocketHeaders?: Record<string, string>
   /** Default timeout of every call (connect, publish, subscribe, unsubscribe, close), in ms. @default 10000 */
   timeout?: number
+  /** Cancels `Client.connect`: it rejects with the signal's reason and leaves nothing open. */
+  signal?: AbortSignal
   /** Opt-in reconnection; off by default (a lost connection ends every stream). */
   reconnect?: boolean | ReconnectOptions
   /** MQTT.js options passed through as they are, for what this interface does not cover. */

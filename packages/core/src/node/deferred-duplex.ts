@@ -1,0 +1,83 @@
+import type { Duplex } from 'node:stream'
+import { nodeModule } from './builtins.js'
+
+/** A duplex handed to MQTT.js at once and joined to the real socket once it is open. */
+export interface DeferredDuplex extends Duplex {
+  /** Aborted when the stream is destroyed before (or after) a socket was attached. */
+  readonly signal: AbortSignal
+  /** Joins the open socket: pending writes go out, incoming data flows. */
+  attach(socket: Duplex): void
+}
+
+type DeferredDuplexClass = new () => DeferredDuplex
+let defined: DeferredDuplexClass | undefined
+
+function define(): DeferredDuplexClass {
+  const { Duplex } = nodeModule('node:stream')
+  return class extends Duplex implements DeferredDuplex {
+    readonly #abort = new AbortController()
+    #socket: Duplex | undefined
+    #pendingWrite: (() => void) | undefined
+    #pendingFinal: (() => void) | undefined
+    #reading = false
+
+    get signal(): AbortSignal {
+      return this.#abort.signal
+    }
+
+    attach(socket: Duplex): void {
+      if (this.destroyed || this.#socket) {
+        socket.destroy()
+        return
+      }
+      this.#socket = socket
+      socket.on('data', (chunk: Buffer) => {
+        if (!this.push(chunk)) socket.pause()
+      })
+      socket.once('end', () => this.push(null))
+      socket.once('error', (error) => this.destroy(error))
+      socket.once('close', () => {
+        // Let the reader take what is buffered (e.g. a DISCONNECT with its reason) before closing.
+        this.push(null)
+        if (this.readableEnded) this.destroy()
+        else this.once('end', () => this.destroy())
+      })
+      if (!this.#reading) socket.pause()
+      const write = this.#pendingWrite
+      const final = this.#pendingFinal
+      this.#pendingWrite = undefined
+      this.#pendingFinal = undefined
+      write?.()
+      final?.()
+    }
+
+    override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+      const socket = this.#socket
+      if (socket) socket.write(chunk, encoding, callback)
+      else this.#pendingWrite = () => this._write(chunk, encoding, callback)
+    }
+
+    override _final(callback: (error?: Error | null) => void): void {
+      const socket = this.#socket
+      if (socket) socket.end(callback)
+      else this.#pendingFinal = () => this._final(callback)
+    }
+
+    override _read(): void {
+      this.#reading = true
+      this.#socket?.resume()
+    }
+
+    override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+      this.#abort.abort(error ?? undefined)
+      this.#socket?.destroy()
+      callback(error)
+    }
+  }
+}
+
+/** A new {@link DeferredDuplex}. */
+export function createDeferredDuplex(): DeferredDuplex {
+  defined ??= define()
+  return new defined()
+}

@@ -1,0 +1,202 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import { createNodeStreamBuilder, nodeWebSocketOptions } from './node/stream-builder.js'
+import type {
+  ClientOptions,
+  Logger,
+  ProxyOptions,
+  QueueOptions,
+  ReconnectOptions,
+  SocketOptions,
+} from './options.js'
+import { connectProperties, encodeValue, willMessage } from './options-session.js'
+import { type ResolvedTls, resolveTls } from './options-tls.js'
+import { parseBrokerUrl } from './options-url.js'
+import { validateClientOptions } from './options-validate.js'
+
+type WsOptions = NonNullable<IClientOptions['wsOptions']>
+
+/** Where and how the connection goes: the part of the options that builds the socket. */
+export interface TransportTarget {
+  transport: 'tcp' | 'websockets'
+  hostname: string
+  port: number
+  /** TLS settings with defaults applied; undefined for a plain connection. */
+  tls: ResolvedTls | undefined
+  proxy: ProxyOptions | undefined
+  bindAddress: string | undefined
+  bindPort: number | undefined
+  socketOptions: SocketOptions | undefined
+  /** Path of the WebSocket endpoint (websockets only). */
+  websocketPath: string
+  websocketHeaders: Record<string, string> | undefined
+  /** Bound on opening the socket (proxy handshake and TLS included), in ms. */
+  connectTimeout: number
+}
+
+/** Everything the client needs, with defaults applied; built once by {@link resolveOptions}. */
+export interface ResolvedOptions {
+  /** MQTT.js options for {@link createMqttClient} (no socket details: see `target`). */
+  mqtt: IClientOptions
+  /** How the socket is opened. */
+  target: TransportTarget
+  /** Credential-free description of the broker, for messages and logs (`mqtts://host:8883`). */
+  address: string
+  clientId: string
+  /** Default timeout of every call, in ms. */
+  timeout: number
+  maxConcurrentOutgoingCalls: number | undefined
+  logger: Logger | undefined
+  queue: Required<QueueOptions>
+  reconnect: Required<ReconnectOptions> | undefined
+  protocolVersion: 3 | 4 | 5
+  /** Whether the user chose `protocolVersion` (then no fallback from 5 to 4 happens). */
+  protocolVersionExplicit: boolean
+}
+
+/** Defaults of `reconnect: true`. */
+export const reconnectDefaults: Readonly<Required<ReconnectOptions>> = {
+  minDelay: 100,
+  maxDelay: 30_000,
+  factor: 2,
+  jitter: 0.2,
+  maxAttempts: Number.POSITIVE_INFINITY,
+}
+
+function randomClientId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(4))
+  return `await-mqtt_${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`
+}
+
+function defaultPort(transport: 'tcp' | 'websockets', secure: boolean): number {
+  if (transport === 'websockets') return secure ? 443 : 80
+  return secure ? 8883 : 1883
+}
+
+function formatAddress(protocol: string, hostname: string, port: number, path: string): string {
+  return `${protocol}://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}${path}`
+}
+
+/** Merges a URL (if any) under the explicit options: explicit fields win over what the URL says. */
+function mergeTarget(target: string | ClientOptions, overrides: ClientOptions): ClientOptions {
+  const base: ClientOptions = typeof target === 'string' ? { url: target } : target
+  const merged: ClientOptions = { ...base, ...overrides }
+  if (merged.url === undefined) return merged
+  const { secure, ...fromUrl } = parseBrokerUrl(merged.url)
+  const options: ClientOptions = { ...fromUrl, ...merged }
+  if (secure && (merged.tls === undefined || merged.tls === false)) {
+    if (merged.tls === false) return { ...options, tls: false }
+    options.tls = true
+  }
+  return options
+}
+
+/**
+ * Turns a URL and/or options into the client's settings, with every default applied.
+ * Validates everything first: nothing is opened for options that cannot work.
+ * @throws {@link MqttValidationError} naming the option at fault.
+ * @example
+ * const resolved = resolveOptions('mqtts://broker.local', { keepalive: 30 })
+ * const client = createMqttClient(resolved) // attach listeners, then client.connect()
+ */
+export function resolveOptions(
+  target: string | ClientOptions,
+  overrides: ClientOptions = {},
+): ResolvedOptions {
+  const options = mergeTarget(target, overrides)
+  validateClientOptions(options)
+  const {
+    hostname = 'localhost',
+    transport = 'tcp',
+    tls = false,
+    clientId = randomClientId(),
+    keepalive = 60,
+    clean = true,
+    timeout = 10_000,
+    maxQueued = 10_000,
+    overflow = 'drop-oldest',
+    websocketPath = '/mqtt',
+  } = options
+  const secure = tls !== false
+  const port = options.port ?? defaultPort(transport, secure)
+  const protocol = transport === 'websockets' ? (secure ? 'wss' : 'ws') : secure ? 'mqtts' : 'mqtt'
+  const protocolVersion = options.protocolVersion ?? 5
+  const mqttOptions: IClientOptions = {
+    protocol,
+    hostname,
+    port,
+    clientId,
+    keepalive,
+    clean,
+    protocolVersion,
+    reconnectPeriod: 0,
+    manualConnect: true,
+    resubscribe: false,
+    queueQoSZero: false,
+    connectTimeout: timeout,
+  }
+  if (options.username !== undefined) mqttOptions.username = options.username
+  if (options.password !== undefined) mqttOptions.password = encodeValue(options.password)
+  const properties = connectProperties(options)
+  if (properties !== undefined) mqttOptions.properties = properties
+  if (options.will !== undefined) mqttOptions.will = willMessage(options.will)
+  const { reconnect } = options
+  return {
+    mqtt: { ...mqttOptions, ...options.mqtt },
+    target: {
+      transport,
+      hostname,
+      port,
+      tls: secure ? resolveTls(tls, hostname) : undefined,
+      proxy: options.proxy,
+      bindAddress: options.bindAddress,
+      bindPort: options.bindPort,
+      socketOptions: options.socketOptions,
+      websocketPath,
+      websocketHeaders: options.websocketHeaders,
+      connectTimeout: timeout,
+    },
+    address: formatAddress(protocol, hostname, port, transport === 'websockets' ? websocketPath : ''),
+    clientId,
+    timeout,
+    maxConcurrentOutgoingCalls: options.maxConcurrentOutgoingCalls,
+    logger: options.logger,
+    queue: { maxQueued, overflow },
+    reconnect:
+      reconnect === undefined || reconnect === false
+        ? undefined
+        : { ...reconnectDefaults, ...(reconnect === true ? {} : reconnect) },
+    protocolVersion,
+    protocolVersionExplicit: options.protocolVersion !== undefined,
+  }
+}
+
+const isNode = typeof globalThis.process?.versions?.node === 'string'
+
+/**
+ * Builds an MQTT.js client that does not connect until its `connect()` is called (attach your
+ * listeners first) and never reconnects by itself. Over TCP (Node) the socket is ours: TLS,
+ * proxies, bind address and socket options are applied there; over WebSockets MQTT.js's own
+ * transport is used. Call it again (e.g. with another `protocolVersion`) for a fresh client.
+ * @example
+ * const client = createMqttClient(resolveOptions('mqtt://localhost'))
+ * client.once('connect', onConnack)
+ * client.connect()
+ */
+export function createMqttClient(resolved: ResolvedOptions): MqttClient {
+  const options: IClientOptions = {
+    ...resolved.mqtt,
+    protocolVersion: resolved.protocolVersion,
+    protocolId: resolved.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
+    manualConnect: true,
+    reconnectPeriod: 0,
+  }
+  const { target } = resolved
+  if (target.transport === 'tcp') {
+    return new mqtt.MqttClient(createNodeStreamBuilder(target), options)
+  }
+  options.path = target.websocketPath
+  options.hostname = target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname
+  if (isNode) options.wsOptions = { ...nodeWebSocketOptions(target), ...resolved.mqtt.wsOptions } as WsOptions
+  else if (target.tls) Object.assign(options, target.tls)
+  return mqtt.connect(options)
+}

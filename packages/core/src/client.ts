@@ -1,0 +1,142 @@
+import { closeSession } from './close.js'
+import { connectSession } from './connect.js'
+import { MqttClientClosedError } from './errors.js'
+import { BufferedMessageStream, type MessageStream } from './message-stream.js'
+import type { ClientOptions, PayloadInput, QueueOptions } from './options.js'
+import { type PublishOptions, publish } from './publish.js'
+import { resolveOptions } from './resolve-options.js'
+import { Session } from './session.js'
+import { type SubscribeOptions, subscribe, type UnsubscribeOptions, unsubscribe } from './subscribe.js'
+import type { Subscription } from './subscription.js'
+import { checkCallOptions, checkFilter, checkQueueOptions } from './validation.js'
+
+/** Options of `client.close()`. */
+export interface CloseOptions {
+  /** How long in-flight calls and the DISCONNECT may take, in ms. @default the client's `timeout` */
+  timeout?: number
+}
+
+/**
+ * An MQTT client connected to one broker: no callbacks, every call awaitable, errors thrown.
+ * Create it with {@link Client.connect}; close it with `await using`, `close()` or {@link withClient}.
+ * @example
+ * await using client = await Client.connect('mqtt://localhost')
+ * await using messages = client.messages()  // buffers from now on: retained messages are not missed
+ * await client.subscribe('measurements/#')
+ * for await (const message of messages) console.log(message.topic.value, message.text())
+ */
+export class Client implements AsyncDisposable {
+  readonly #session: Session
+  #closing: Promise<void> | undefined
+
+  private constructor(session: Session) {
+    this.#session = session
+  }
+
+  /**
+   * Connects to a broker and resolves once it accepted the connection (CONNACK).
+   * `target` is a URL (`mqtt://`, `mqtts://`, `ws://`, `wss://`) or options; `options` add to it.
+   * @throws {@link MqttConnectError} saying why: bad credentials, not authorized, refused,
+   * unreachable, TLS, proxy, timeout. {@link MqttValidationError} for invalid options.
+   * @example
+   * const client = await Client.connect('mqtts://broker.local', { username: 'alice', password: 'secret' })
+   */
+  static async connect(target: string | ClientOptions, options?: ClientOptions): Promise<Client> {
+    const resolved = resolveOptions(target, options)
+    checkCallOptions({ timeout: resolved.timeout }, resolved.timeout)
+    const session = new Session(resolved)
+    await connectSession(session, options?.signal ?? (typeof target === 'object' ? target.signal : undefined))
+    return new Client(session)
+  }
+
+  /** The client identifier in use (assigned by the broker when MQTT 5 and none was given). */
+  get clientId(): string {
+    return this.#session.clientId
+  }
+
+  /** The protocol version spoken: 5 (MQTT 5.0), 4 (3.1.1) or 3 (3.1). */
+  get protocolVersion(): 3 | 4 | 5 {
+    return this.#session.protocolVersion
+  }
+
+  /** Whether the connection is up and the client not closing. */
+  get connected(): boolean {
+    return this.#session.state === 'connected' && this.#session.connection?.open === true
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closing !== undefined
+  }
+
+  /**
+   * Publishes a message; resolves when the QoS handshake completes (QoS 0: handed to the socket).
+   * @throws {@link MqttValidationError} before sending anything, for a bad topic, payload or option.
+   * @throws {@link MqttCodeError} when the broker refuses it (MQTT 5 reason code >= 0x80).
+   * @example await client.publish('measurements/humidity', 0.38, { qos: 1 })
+   */
+  publish(topic: string, payload?: PayloadInput, options?: PublishOptions): Promise<void> {
+    return publish(this.#session, topic, payload, options)
+  }
+
+  /**
+   * Subscribes to one filter or several; the {@link Subscription} tells what was granted and is
+   * itself an async iterable of the messages matching its filters. Dispose it to unsubscribe.
+   * @throws {@link MqttCodeError} when the broker refuses a filter (reason code >= 0x80).
+   * @example
+   * await using subscription = await client.subscribe(['a/#', 'b/+'], { qos: 1 })
+   * for await (const message of subscription) console.log(message.text())
+   */
+  subscribe(filter: string | readonly string[], options?: SubscribeOptions): Promise<Subscription> {
+    return subscribe(this.#session, filter, options)
+  }
+
+  /**
+   * Unsubscribes from filters; every subscription holding one stops receiving it.
+   * @example await client.unsubscribe('measurements/#')
+   */
+  unsubscribe(filter: string | readonly string[], options?: UnsubscribeOptions): Promise<void> {
+    return unsubscribe(this.#session, filter, options)
+  }
+
+  /**
+   * A stream of received messages, buffered from now on. With a filter, the messages that match
+   * it (`$share/{group}/` is ignored); without, the messages that match no filtered stream.
+   * It does not subscribe: call `subscribe()` after creating it, so no retained message is missed.
+   * @throws {@link MqttValidationError} for an invalid filter or queue option.
+   * @throws {@link MqttClientClosedError} after `close()`; {@link MqttConnectionLostError} once the connection dropped.
+   * @example
+   * await using temperatures = client.messages('sensors/+/temperature', { maxQueued: 100 })
+   */
+  messages(filter?: string, options: QueueOptions = {}): MessageStream {
+    const checked = filter === undefined ? undefined : checkFilter(filter)
+    const limits = checkQueueOptions(options, this.#session.options.queue)
+    const session = this.#session
+    if (session.state === 'closing' || session.state === 'closed') {
+      throw new MqttClientClosedError('cannot create a message stream: the client is closed')
+    }
+    if (session.state === 'lost' && session.lostError) throw session.lostError
+    let unroute: () => void = () => {}
+    const stream = new BufferedMessageStream(filter, limits, () => unroute())
+    unroute = session.router.add(stream, checked ? 'filtered' : 'unfiltered', checked ? [checked.match] : [])
+    return stream
+  }
+
+  /**
+   * Closes gracefully: waits (within `timeout`) for calls in flight, sends DISCONNECT, ends every
+   * stream (their loops finish) and leaves no socket or timer behind. Idempotent; never rejects.
+   * @example await client.close({ timeout: 2_000 })
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.#closing === undefined) {
+      const timeout = checkCallOptions({ timeout: options.timeout }, this.#session.options.timeout)
+      this.#closing = closeSession(this.#session, timeout)
+    }
+    return this.#closing
+  }
+
+  /** `await using client = ...` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+}

@@ -1,0 +1,209 @@
+import type {
+  IClientPublishOptions,
+  IClientSubscribeOptions,
+  IConnackPacket,
+  IPublishPacket,
+  ISubscriptionMap,
+  MqttClient,
+  Packet,
+} from 'mqtt'
+import type { MqttConnectionLostError } from './errors.js'
+import { Message } from './message.js'
+import type { Logger } from './options.js'
+import { createMqttClient, type ResolvedOptions } from './resolve-options.js'
+import { closedBeforeConnack, connectionLost, connectTimeout, toConnectError } from './translate-error.js'
+
+/** What a {@link Connection} reports to the session that owns it. */
+export interface ConnectionHandlers {
+  /** A PUBLISH arrived (already acknowledged by MQTT.js as its QoS requires). */
+  message(message: Message): void
+  /** The connection dropped after CONNACK, not because we closed it. Called at most once. */
+  lost(error: MqttConnectionLostError): void
+}
+
+/** Reports how a callback-style MQTT.js call ended. */
+export type PacketDone = (error: unknown, packet?: Packet) => void
+
+/**
+ * One MQTT.js client, for one network connection: CONNECT to close, never reconnecting.
+ * The only place (besides resolve-options) that touches MQTT.js. A reconnecting session replaces
+ * its Connection instead of reviving one.
+ */
+export class Connection {
+  readonly mqtt: MqttClient
+  readonly protocolVersion: 3 | 4 | 5
+  readonly #address: string
+  readonly #handlers: ConnectionHandlers
+  readonly #logger: Logger | undefined
+  #phase: 'new' | 'connecting' | 'open' | 'ending' | 'ended' = 'new'
+  #lastError: unknown
+  #onHandshake: ((error: unknown) => void) | undefined
+  #closed: Promise<void>
+  /** The broker's CONNACK, once connected. */
+  connack: IConnackPacket | undefined
+
+  constructor(resolved: ResolvedOptions, handlers: ConnectionHandlers) {
+    this.protocolVersion = resolved.protocolVersion
+    this.#address = resolved.address
+    this.#handlers = handlers
+    this.#logger = resolved.logger
+    this.mqtt = createMqttClient(resolved)
+    const mqtt = this.mqtt
+    mqtt.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) =>
+      this.#message(topic, payload, packet),
+    )
+    mqtt.on('error', (error) => this.#error(error))
+    mqtt.on('disconnect', (packet) => {
+      this.#lastError = Object.assign(new Error('the broker sent DISCONNECT'), {
+        code: packet.reasonCode ?? 0,
+      })
+    })
+    this.#closed = new Promise((resolve) => mqtt.once('close', resolve))
+    mqtt.on('close', () => this.#close())
+  }
+
+  /** Whether CONNACK arrived and the connection has not dropped or been closed. */
+  get open(): boolean {
+    return this.#phase === 'open'
+  }
+
+  /** Sends CONNECT and resolves on a successful CONNACK; rejects with an {@link MqttConnectError}. */
+  handshake(timeout: number, signal: AbortSignal | undefined): Promise<IConnackPacket> {
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    return new Promise((resolve, reject) => {
+      const finish = (error: unknown, connack?: IConnackPacket) => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        this.mqtt.removeListener('connect', onConnect)
+        this.#onHandshake = undefined
+        if (error === undefined && connack) {
+          this.#phase = 'open'
+          this.connack = connack
+          resolve(connack)
+        } else {
+          this.destroy()
+          reject(error)
+        }
+      }
+      const onConnect = (connack: IConnackPacket) => finish(undefined, connack)
+      const onAbort = () => finish(signal?.reason)
+      const timer = setTimeout(() => finish(connectTimeout(this.#address, timeout, this.#lastError)), timeout)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.#onHandshake = (error) => finish(error)
+      this.mqtt.once('connect', onConnect)
+      this.#phase = 'connecting'
+      this.#logger?.debug(
+        { address: this.#address, protocolVersion: this.protocolVersion },
+        'mqtt connecting',
+      )
+      this.mqtt.connect()
+    })
+  }
+
+  publish(topic: string, payload: Buffer, options: IClientPublishOptions, done: PacketDone): void {
+    this.mqtt.publish(topic, payload, options, (error, packet) => done(error, packet))
+  }
+
+  subscribe(
+    subscriptions: ISubscriptionMap,
+    options: Partial<IClientSubscribeOptions>,
+    done: PacketDone,
+  ): void {
+    this.mqtt.subscribe(subscriptions, options as IClientSubscribeOptions, (error, _granted, packet) => {
+      const suback = packet ?? (error as { packet?: Packet } | null)?.packet
+      done(suback ? undefined : error, suback)
+    })
+  }
+
+  unsubscribe(
+    filters: string[],
+    properties: { userProperties?: Record<string, string | string[]> },
+    done: PacketDone,
+  ): void {
+    const options = this.protocolVersion === 5 && properties.userProperties ? { properties } : {}
+    this.mqtt.unsubscribe(filters, options, (error, packet) => done(error, packet))
+  }
+
+  /**
+   * Graceful end: waits (within `timeout`) for MQTT.js's in-flight QoS 1/2, sends DISCONNECT and
+   * waits for the socket to close; past the bound, destroys the socket. Never rejects.
+   */
+  async end(timeout: number): Promise<void> {
+    if (this.#phase === 'ended' || this.#phase === 'new') {
+      this.destroy()
+      return
+    }
+    if (this.#phase !== 'ending') {
+      this.#phase = 'ending'
+      this.mqtt.end(false, {}, () => {})
+    }
+    let timer: NodeJS.Timeout | undefined
+    const bound = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), timeout)
+    })
+    const outcome = await Promise.race([this.#closed, bound])
+    clearTimeout(timer)
+    if (outcome === 'late') {
+      this.#logger?.warn(
+        { address: this.#address, timeout },
+        'mqtt graceful disconnect timed out; closing the socket',
+      )
+      this.destroy()
+      await this.#closed
+    }
+  }
+
+  /** Closes the socket at once, no DISCONNECT (the broker publishes the will). Idempotent. */
+  destroy(): void {
+    if (this.mqtt.stream === undefined) {
+      this.#phase = 'ended'
+      return
+    }
+    if (this.#phase === 'open' || this.#phase === 'connecting') this.#phase = 'ending'
+    if (this.mqtt.disconnecting) this.mqtt.stream.destroy()
+    else this.mqtt.end(true)
+  }
+
+  /** Resolves once the socket is closed. */
+  get closed(): Promise<void> {
+    return this.#phase === 'new' ? Promise.resolve() : this.#closed
+  }
+
+  #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    let message: Message
+    try {
+      message = new Message({
+        topic,
+        payload,
+        qos: packet.qos,
+        retain: packet.retain,
+        dup: packet.dup,
+        messageId: packet.messageId,
+        properties: packet.properties,
+      })
+    } catch (error) {
+      this.#logger?.warn({ error }, 'mqtt dropped a message with an invalid topic')
+      return
+    }
+    this.#handlers.message(message)
+  }
+
+  #error(error: Error): void {
+    this.#lastError = error
+    if (this.#onHandshake) {
+      this.#onHandshake(toConnectError(error, this.#address))
+      return
+    }
+    this.#logger?.debug({ address: this.#address, error: error.message }, 'mqtt connection error')
+  }
+
+  #close(): void {
+    const phase = this.#phase
+    this.#phase = 'ended'
+    if (this.#onHandshake) this.#onHandshake(closedBeforeConnack(this.#address, this.#lastError))
+    else if (phase === 'open') {
+      this.#logger?.warn({ address: this.#address }, 'mqtt connection lost')
+      this.#handlers.lost(connectionLost(this.#address, this.#lastError))
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import { MqttError } from './errors.js'
+import type { Message } from './message.js'
+import type { QueueOptions } from './options.js'
+
+/**
+ * An async iterable of received messages, buffered from the moment it was created.
+ * Ends (the loop finishes) when it is closed or the client closes; throws
+ * {@link MqttConnectionLostError} after the buffered messages when the connection is lost.
+ * @example
+ * await using messages = client.messages('sensors/#')
+ * await client.subscribe('sensors/#')
+ * for await (const message of messages) console.log(message.text())
+ */
+export interface MessageStream extends AsyncIterableIterator<Message>, AsyncDisposable {
+  /** The filter this stream matches, or `undefined` for the stream of otherwise unmatched messages. */
+  readonly filter: string | undefined
+  /** How many messages were dropped because the queue was full. */
+  readonly dropped: number
+  /** How many messages are waiting to be read. */
+  readonly queued: number
+  /** Stops the stream: buffered messages are discarded and pending reads finish. Idempotent. */
+  close(): void
+}
+
+interface Waiter {
+  resolve(result: IteratorResult<Message, undefined>): void
+  reject(error: unknown): void
+}
+
+const done: IteratorResult<Message, undefined> = Object.freeze({ done: true, value: undefined })
+
+/** The queue behind every {@link MessageStream}: bounded, with an overflow policy. */
+export class BufferedMessageStream implements MessageStream {
+  readonly filter: string | undefined
+  readonly #maxQueued: number
+  readonly #overflow: Required<QueueOptions>['overflow']
+  readonly #onClose: (() => void) | undefined
+  #queue: Message[] = []
+  #head = 0
+  #waiters: Waiter[] = []
+  /** `open`: accepts messages; `ending`: drains then finishes (or throws `#error`); `closed`: finished. */
+  #state: 'open' | 'ending' | 'closed' = 'open'
+  #error: unknown
+  #dropped = 0
+
+  constructor(filter: string | undefined, limits: Required<QueueOptions>, onClose?: () => void) {
+    this.filter = filter
+    this.#maxQueued = limits.maxQueued
+    this.#overflow = limits.overflow
+    this.#onClose = onClose
+  }
+
+  get dropped(): number {
+    return this.#dropped
+  }
+
+  get queued(): number {
+    return this.#queue.length - this.#head
+  }
+
+  /** Whether the stream still takes messages. */
+  get open(): boolean {
+    return this.#state === 'open'
+  }
+
+  /** Hands a message to a waiting reader, or queues it (applying the overflow policy). */
+  push(message: Message): void {
+    if (this.#state !== 'open') return
+    const waiter = this.#waiters.shift()
+    if (waiter) {
+      waiter.resolve({ done: false, value: message })
+      return
+    }
+    if (this.queued >= this.#maxQueued) {
+      this.#dropped++
+      if (this.#overflow === 'drop-newest') return
+      if (this.#overflow === 'error') {
+        this.end(
+          new MqttError(
+            `a message stream overflowed (${this.#maxQueued} messages queued; overflow: 'error')`,
+            'QUEUE_OVERFLOW',
+          ),
+        )
+        this.#onClose?.()
+        return
+      }
+      this.#head++
+    }
+    this.#queue.push(message)
+  }
+
+  /** No more messages will come: readers get the buffered ones, then the end (or `error`). Idempotent. */
+  end(error?: unknown): void {
+    if (this.#state !== 'open') return
+    this.#state = 'ending'
+    this.#error = error
+    if (this.queued === 0) this.#finish()
+  }
+
+  close(): void {
+    if (this.#state === 'closed') return
+    const wasOpen = this.#state === 'open'
+    this.#error = undefined
+    this.#queue = []
+    this.#head = 0
+    this.#finish()
+    if (wasOpen) this.#onClose?.()
+  }
+
+  next(): Promise<IteratorResult<Message, undefined>> {
+    if (this.queued > 0) {
+      const message = this.#queue[this.#head] as Message
+      this.#queue[this.#head++] = undefined as unknown as Message
+      if (this.#head === this.#queue.length) {
+        this.#queue = []
+        this.#head = 0
+      } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head)
+        this.#head = 0
+      }
+      return Promise.resolve({ done: false, value: message })
+    }
+    if (this.#state === 'ending') this.#finish()
+    if (this.#state === 'closed') {
+      const error = this.#error
+      this.#error = undefined
+      return error === undefined ? Promise.resolve(done) : Promise.reject(error)
+    }
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }))
+  }
+
+  return(): Promise<IteratorResult<Message, undefined>> {
+    this.close()
+    return Promise.resolve(done)
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
+  }
+
+  /** Finishes: pending readers get the error (the first one) or the end. */
+  #finish(): void {
+    if (this.#state === 'closed' && this.#waiters.length === 0) return
+    this.#state = 'closed'
+    const waiters = this.#waiters
+    this.#waiters = []
+    for (const waiter of waiters) {
+      if (this.#error !== undefined) {
+        const error = this.#error
+        this.#error = undefined
+        waiter.reject(error)
+      } else waiter.resolve(done)
+    }
+  }
+}

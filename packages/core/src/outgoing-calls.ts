@@ -1,0 +1,132 @@
+import { MqttTimeoutError } from './errors.js'
+import { toCallError } from './translate-error.js'
+
+/** Completes a call: an error, or the value it resolves to. */
+export type Done<T> = (error: unknown, value?: T) => void
+
+interface PendingCall {
+  fail(error: unknown): void
+  /** Set while the call waits for a free slot. */
+  start: (() => void) | undefined
+}
+
+const maxTimer = 2_147_483_647
+
+/**
+ * Every publish/subscribe/unsubscribe in flight: applies `maxConcurrentOutgoingCalls`, the per-call
+ * timeout and AbortSignal, and lets the session fail them all at once (connection lost, close).
+ */
+export class OutgoingCalls {
+  readonly #limit: number
+  #active = 0
+  #waiting: PendingCall[] = []
+  readonly #pending = new Set<PendingCall>()
+  #idle: Array<() => void> = []
+
+  constructor(limit = Number.POSITIVE_INFINITY) {
+    this.#limit = limit
+  }
+
+  /** Calls handed to MQTT.js and not answered yet (never more than the limit). */
+  get active(): number {
+    return this.#active
+  }
+
+  /** Calls not settled yet, waiting for a slot or in flight. */
+  get pending(): number {
+    return this.#pending.size
+  }
+
+  /**
+   * Runs `send` once a slot is free; settles with what it reports, or with a timeout, or the
+   * signal's reason. The slot is held until MQTT.js answers, even when the caller gave up.
+   * Errors `send` reports go through {@link toCallError}; the signal's reason is passed on as it is.
+   */
+  run<T>(
+    what: string,
+    timeout: number,
+    signal: AbortSignal | undefined,
+    send: (done: Done<T>) => void,
+  ): Promise<T> {
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    return new Promise<T>((resolve, reject) => {
+      let settled = false
+      const finish = (error: unknown, value?: T) => {
+        if (settled) return
+        settled = true
+        if (timer !== undefined) clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        if (call.start) this.#waiting.splice(this.#waiting.indexOf(call), 1)
+        this.#pending.delete(call)
+        if (this.#pending.size === 0) this.#notifyIdle()
+        if (error === undefined) resolve(value as T)
+        else reject(error)
+      }
+      const onAbort = () => finish(signal?.reason)
+      const timer =
+        timeout > maxTimer
+          ? undefined
+          : setTimeout(
+              () => finish(new MqttTimeoutError(`${what} timed out after ${timeout} ms`, timeout)),
+              timeout,
+            )
+      signal?.addEventListener('abort', onAbort, { once: true })
+      const call: PendingCall = { fail: (error) => finish(error), start: undefined }
+      this.#pending.add(call)
+      const start = () => {
+        call.start = undefined
+        this.#active++
+        let released = false
+        const done: Done<T> = (error, value) => {
+          if (!released) {
+            released = true
+            this.#release()
+          }
+          finish(error === undefined || error === null ? undefined : toCallError(what, error), value)
+        }
+        try {
+          send(done)
+        } catch (error) {
+          done(error)
+        }
+      }
+      if (this.#active < this.#limit && this.#waiting.length === 0) start()
+      else {
+        call.start = start
+        this.#waiting.push(call)
+      }
+    })
+  }
+
+  /** Rejects every unsettled call with `error` and forgets the slots they held. */
+  failAll(error: unknown): void {
+    const calls = [...this.#pending]
+    this.#waiting = []
+    this.#active = 0
+    for (const call of calls) {
+      call.start = undefined
+      call.fail(error)
+    }
+  }
+
+  /** Resolves once no call is pending (at once when none is). */
+  idle(): Promise<void> {
+    if (this.#pending.size === 0) return Promise.resolve()
+    return new Promise((resolve) => this.#idle.push(resolve))
+  }
+
+  #release(): void {
+    this.#active = Math.max(0, this.#active - 1)
+    while (this.#active < this.#limit) {
+      const next = this.#waiting.shift()
+      if (!next) return
+      next.start?.()
+    }
+  }
+
+  #notifyIdle(): void {
+    const waiters = this.#idle
+    this.#idle = []
+    for (const resolve of waiters) resolve()
+  }
+}

@@ -1,0 +1,68 @@
+import type { IClientPublishOptions } from 'mqtt'
+import { MqttValidationError } from './errors.js'
+import type { PublishProperties } from './message.js'
+import type { CallOptions, PayloadInput, QoS } from './options.js'
+import { asBuffer, encodePayload } from './payload.js'
+import type { Session } from './session.js'
+import {
+  checkBoolean,
+  checkCallOptions,
+  checkQoS,
+  checkTopic,
+  checkUserProperties,
+  requireMqtt5,
+} from './validation.js'
+
+/** Options of `client.publish()`. */
+export interface PublishOptions extends CallOptions {
+  /** 0 at most once, 1 at least once, 2 exactly once. @default 0 */
+  qos?: QoS
+  /** Ask the broker to keep it as the topic's retained message. @default false */
+  retain?: boolean
+  /** MQTT 5 PUBLISH properties. */
+  properties?: Omit<PublishProperties, 'subscriptionIdentifier'>
+}
+
+type OutgoingProperties = NonNullable<IClientPublishOptions['properties']>
+
+function checkProperties(properties: PublishOptions['properties'], protocolVersion: number) {
+  if (properties === undefined) return undefined
+  if (typeof properties !== 'object' || properties === null) {
+    throw new MqttValidationError('properties must be an object', 'properties')
+  }
+  requireMqtt5(protocolVersion, true, 'properties')
+  checkUserProperties(properties.userProperties, 'properties.userProperties')
+  const { correlationData, ...rest } = properties
+  const outgoing: OutgoingProperties = { ...rest }
+  if (correlationData !== undefined) {
+    if (!(correlationData instanceof Uint8Array)) {
+      throw new MqttValidationError('properties.correlationData must be a Uint8Array', 'properties')
+    }
+    outgoing.correlationData = asBuffer(correlationData)
+  }
+  return outgoing
+}
+
+/**
+ * `client.publish()`: validates everything first (nothing reaches the wire on a bad argument), then
+ * resolves when the QoS handshake completes: QoS 0 once written to the socket, QoS 1 on PUBACK,
+ * QoS 2 on PUBCOMP. A PUBACK/PUBREC reason code >= 0x80 rejects with MqttCodeError.
+ */
+export async function publish(
+  session: Session,
+  topic: string,
+  payload: PayloadInput | undefined,
+  options: PublishOptions = {},
+): Promise<void> {
+  checkTopic(topic)
+  const bytes = encodePayload(payload)
+  const qos = checkQoS(options.qos)
+  const retain = checkBoolean(options.retain, 'retain')
+  const properties = checkProperties(options.properties, session.protocolVersion)
+  const timeout = checkCallOptions(options, session.options.timeout)
+  const connection = session.usable('publish')
+  const publishOptions: IClientPublishOptions = properties ? { qos, retain, properties } : { qos, retain }
+  await session.calls.run<void>(`publish to ${topic}`, timeout, options.signal, (done) =>
+    connection.publish(topic, asBuffer(bytes), publishOptions, (error) => done(error)),
+  )
+}

@@ -1,0 +1,150 @@
+import type { ISubscriptionMap, Packet } from 'mqtt'
+import { MqttValidationError } from './errors.js'
+import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
+import type { Session } from './session.js'
+import { ActiveSubscription, type Subscription } from './subscription.js'
+import { toCodeError } from './translate-error.js'
+
+type ISubackPacket = Extract<Packet, { cmd: 'suback' }>
+type IUnsubackPacket = Extract<Packet, { cmd: 'unsuback' }>
+
+import {
+  checkBoolean,
+  checkCallOptions,
+  checkFilters,
+  checkQoS,
+  checkQueueOptions,
+  checkUserProperties,
+  requireMqtt5,
+} from './validation.js'
+
+/** Options of `client.subscribe()`. Its queue options bound the subscription's own message buffer. */
+export interface SubscribeOptions extends CallOptions, QueueOptions {
+  /** The highest QoS to receive messages at. @default 0 */
+  qos?: QoS
+  /** MQTT 5: do not receive the messages this client publishes itself. @default false */
+  noLocal?: boolean
+  /** MQTT 5: keep the retain flag of forwarded messages as the publisher set it. @default false */
+  retainAsPublished?: boolean
+  /** MQTT 5: 0 send retained messages, 1 only for a new subscription, 2 never. @default 0 */
+  retainHandling?: 0 | 1 | 2
+  /** MQTT 5 SUBSCRIBE properties. */
+  properties?: { subscriptionIdentifier?: number; userProperties?: UserProperties }
+}
+
+/** Options of `client.unsubscribe()`. */
+export interface UnsubscribeOptions extends CallOptions {
+  /** MQTT 5 UNSUBSCRIBE properties. */
+  properties?: { userProperties?: UserProperties }
+}
+
+function checkSubscribeOptions(options: SubscribeOptions, protocolVersion: number, shared: boolean) {
+  const qos = checkQoS(options.qos)
+  const noLocal = checkBoolean(options.noLocal, 'noLocal')
+  const retainAsPublished = checkBoolean(options.retainAsPublished, 'retainAsPublished')
+  const { retainHandling = 0, properties } = options
+  if (retainHandling !== 0 && retainHandling !== 1 && retainHandling !== 2) {
+    throw new MqttValidationError(
+      `retainHandling must be 0, 1 or 2, not ${String(retainHandling)}`,
+      'retainHandling',
+    )
+  }
+  if (noLocal && shared) {
+    throw new MqttValidationError('noLocal cannot be used with a shared subscription', 'noLocal')
+  }
+  const id = properties?.subscriptionIdentifier
+  if (id !== undefined && !(Number.isInteger(id) && id >= 1 && id <= 268_435_455)) {
+    throw new MqttValidationError(
+      'subscriptionIdentifier must be an integer from 1 to 268435455',
+      'properties',
+    )
+  }
+  checkUserProperties(properties?.userProperties, 'properties.userProperties')
+  requireMqtt5(protocolVersion, noLocal, 'noLocal')
+  requireMqtt5(protocolVersion, retainAsPublished, 'retainAsPublished')
+  requireMqtt5(protocolVersion, retainHandling !== 0, 'retainHandling')
+  requireMqtt5(protocolVersion, properties !== undefined, 'properties')
+  return { qos, nl: noLocal, rap: retainAsPublished, rh: retainHandling, properties }
+}
+
+/** `client.subscribe()`: validates, registers the subscription's stream, sends SUBSCRIBE, checks the SUBACK. */
+export async function subscribe(
+  session: Session,
+  filters: string | readonly string[],
+  options: SubscribeOptions = {},
+): Promise<Subscription> {
+  const checked = checkFilters(filters)
+  const request = checkSubscribeOptions(
+    options,
+    session.protocolVersion,
+    checked.some((entry) => entry.shared),
+  )
+  const timeout = checkCallOptions(options, session.options.timeout)
+  const limits = checkQueueOptions(options, session.options.queue)
+  const connection = session.usable('subscribe')
+  const subscription = new ActiveSubscription(session, checked, limits, unsubscribeFilters)
+  const map: ISubscriptionMap = {}
+  for (const { filter } of checked) {
+    map[filter] =
+      session.protocolVersion === 5
+        ? { qos: request.qos, nl: request.nl, rap: request.rap, rh: request.rh }
+        : { qos: request.qos }
+  }
+  let suback: ISubackPacket
+  try {
+    suback = (await session.calls.run<Packet | undefined>('subscribe', timeout, options.signal, (done) =>
+      connection.subscribe(map, request.properties ? { properties: request.properties } : {}, done),
+    )) as ISubackPacket
+  } catch (error) {
+    subscription.discard()
+    throw error
+  }
+  const codes = suback.granted.map((entry: number | object) => (typeof entry === 'number' ? entry : 0x80))
+  subscription.grant(codes)
+  const refused = codes.findIndex((code) => code >= 0x80)
+  if (refused !== -1) {
+    const orphans = subscription.discard()
+    const granted = orphans.filter((filter) => (codes[subscription.filters.indexOf(filter)] ?? 0x80) < 0x80)
+    if (granted.length > 0) {
+      unsubscribeFilters(session, granted, { timeout: session.options.timeout }).catch((error: unknown) =>
+        session.logger?.warn({ error }, 'mqtt could not undo a partly refused subscription'),
+      )
+    }
+    throw toCodeError(`subscribe to ${checked[refused]?.filter}`, codes[refused] as number)
+  }
+  return subscription
+}
+
+/** Sends UNSUBSCRIBE for `filters` and checks the UNSUBACK reason codes (MQTT 5). */
+export async function unsubscribeFilters(
+  session: Session,
+  filters: string[],
+  options: UnsubscribeOptions = {},
+): Promise<void> {
+  const timeout = checkCallOptions(options, session.options.timeout)
+  checkUserProperties(options.properties?.userProperties, 'properties.userProperties')
+  requireMqtt5(session.protocolVersion, options.properties !== undefined, 'properties')
+  const connection = session.usable('unsubscribe')
+  const unsuback = (await session.calls.run<Packet | undefined>(
+    'unsubscribe',
+    timeout,
+    options.signal,
+    (done) => connection.unsubscribe(filters, options.properties ?? {}, done),
+  )) as IUnsubackPacket | undefined
+  const codes = unsuback?.granted ?? []
+  const refused = codes.findIndex((code: number) => code >= 0x80)
+  if (refused !== -1) {
+    throw toCodeError(`unsubscribe from ${filters[refused]}`, codes[refused] as number)
+  }
+}
+
+/** `client.unsubscribe()`: every subscription holding these filters stops receiving their messages. */
+export async function unsubscribe(
+  session: Session,
+  filters: string | readonly string[],
+  options: UnsubscribeOptions = {},
+): Promise<void> {
+  const checked = checkFilters(filters).map((entry) => entry.filter)
+  await unsubscribeFilters(session, checked, options)
+  session.subscriptions.unsubscribed(checked)
+}

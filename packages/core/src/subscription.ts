@@ -1,0 +1,148 @@
+import type { Message } from './message.js'
+import { BufferedMessageStream } from './message-stream.js'
+import type { CallOptions, QoS, QueueOptions } from './options.js'
+import type { Session } from './session.js'
+import type { RegisteredSubscription } from './subscription-registry.js'
+import type { CheckedFilter } from './validation.js'
+
+/** What the broker granted for one filter of a SUBSCRIBE. */
+export interface GrantedFilter {
+  filter: string
+  /** The QoS the broker will deliver at (at most the one asked for). */
+  qos: QoS
+  /** The SUBACK reason code (equal to `qos` on success). */
+  reasonCode: number
+}
+
+/**
+ * A live subscription: what the broker granted, and an async iterable of the messages matching its
+ * own filters, buffered from the moment `subscribe()` was called. Disposing it unsubscribes
+ * (filters another live subscription still holds stay subscribed). Breaking out of a `for await`
+ * loop does not unsubscribe: iterate again to go on reading.
+ * @example
+ * await using subscription = await client.subscribe('sensors/+/temperature', { qos: 1 })
+ * for await (const message of subscription) console.log(message.topic.value, message.text())
+ */
+export interface Subscription extends AsyncIterable<Message>, AsyncDisposable {
+  /** The filters as given to `subscribe()`. */
+  readonly filters: readonly string[]
+  /** One entry per filter, in order. */
+  readonly granted: readonly GrantedFilter[]
+  /** How many messages were dropped because its queue was full. */
+  readonly dropped: number
+  /** Unsubscribes and ends the iteration (after the buffered messages). Idempotent. */
+  unsubscribe(options?: CallOptions): Promise<void>
+}
+
+/** Sends UNSUBSCRIBE; provided by subscribe.ts so this file does not import it back. */
+export type Unsubscriber = (
+  session: Session,
+  filters: string[],
+  options: CallOptions | undefined,
+) => Promise<void>
+
+/** The {@link Subscription} behind `client.subscribe()`, registered in the session's registry and router. */
+export class ActiveSubscription implements Subscription, RegisteredSubscription {
+  readonly filters: readonly string[]
+  /** Match filters (without `$share/{group}/`) by filter. */
+  readonly #checked: Map<string, CheckedFilter>
+  readonly #session: Session
+  readonly #stream: BufferedMessageStream
+  readonly #unsubscriber: Unsubscriber
+  #unroute: () => void
+  #granted: readonly GrantedFilter[] = []
+  #held: string[]
+  #unsubscribing: Promise<void> | undefined
+
+  constructor(
+    session: Session,
+    filters: CheckedFilter[],
+    limits: Required<QueueOptions>,
+    unsubscriber: Unsubscriber,
+  ) {
+    this.#session = session
+    this.filters = Object.freeze(filters.map((entry) => entry.filter))
+    this.#checked = new Map(filters.map((entry) => [entry.filter, entry]))
+    this.#held = [...this.filters]
+    this.#unsubscriber = unsubscriber
+    this.#stream = new BufferedMessageStream(this.filters.join(', '), limits)
+    this.#unroute = this.#route()
+    session.subscriptions.add(this, this.filters)
+  }
+
+  get granted(): readonly GrantedFilter[] {
+    return this.#granted
+  }
+
+  get dropped(): number {
+    return this.#stream.dropped
+  }
+
+  /** Records the SUBACK. */
+  grant(reasonCodes: readonly number[]): void {
+    this.#granted = Object.freeze(
+      this.filters.map((filter, index) => {
+        const reasonCode = reasonCodes[index] ?? 0x80
+        return Object.freeze({ filter, reasonCode, qos: (reasonCode < 3 ? reasonCode : 0) as QoS })
+      }),
+    )
+  }
+
+  /** The SUBSCRIBE failed: forget this subscription without sending anything. Returns the filters nobody else holds. */
+  discard(): string[] {
+    this.#unroute()
+    this.#stream.close()
+    return this.#session.subscriptions.remove(this, this.filters, true)
+  }
+
+  forget(filters: readonly string[]): void {
+    this.#held = this.#held.filter((filter) => !filters.includes(filter))
+    this.#unroute()
+    if (this.#held.length === 0) {
+      this.#session.subscriptions.remove(this, [], true)
+      this.#stream.end()
+    } else this.#unroute = this.#route()
+  }
+
+  end(): void {
+    this.#unroute()
+    this.#stream.end(this.#session.lostError)
+  }
+
+  unsubscribe(options?: CallOptions): Promise<void> {
+    this.#unsubscribing ??= this.#unsubscribe(options)
+    return this.#unsubscribing
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Message> {
+    const stream = this.#stream
+    return {
+      next: () => stream.next(),
+      return: async () => ({ done: true, value: undefined }),
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    const state = this.#session.state
+    if (state !== 'connected') {
+      this.end()
+      this.#session.subscriptions.remove(this, this.#held, true)
+      return
+    }
+    await this.unsubscribe()
+  }
+
+  async #unsubscribe(options: CallOptions | undefined): Promise<void> {
+    this.#unroute()
+    this.#stream.end()
+    const orphans = this.#session.subscriptions.remove(this, this.#held, true)
+    this.#held = []
+    if (orphans.length === 0 || this.#session.state !== 'connected') return
+    await this.#unsubscriber(this.#session, orphans, options)
+  }
+
+  #route(): () => void {
+    const match = this.#held.map((filter) => this.#checked.get(filter)?.match ?? filter)
+    return this.#session.router.add(this.#stream, 'subscription', match)
+  }
+}

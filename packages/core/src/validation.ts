@@ -1,0 +1,140 @@
+import { parseShared, TopicValidationError, validateFilter, validateTopic } from '@await-mqtt/topic-trie'
+import { MqttValidationError } from './errors.js'
+import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
+
+function wrap(field: string, check: () => void): void {
+  try {
+    check()
+  } catch (error) {
+    if (error instanceof TopicValidationError) {
+      throw new MqttValidationError(error.message, field, { cause: error })
+    }
+    throw error
+  }
+}
+
+/** A checked topic filter and the filter that incoming messages are matched against. */
+export interface CheckedFilter {
+  /** As given, e.g. `$share/workers/jobs/#`. */
+  filter: string
+  /** What messages are routed by, e.g. `jobs/#` (the filter without its `$share/{group}/` prefix). */
+  match: string
+  /** Whether this is a shared subscription. */
+  shared: boolean
+}
+
+/** @throws {@link MqttValidationError} unless `topic` is a valid topic name. */
+export function checkTopic(topic: unknown, field = 'topic'): string {
+  if (typeof topic !== 'string') throw new MqttValidationError(`a ${field} must be a string`, field)
+  wrap(field, () => validateTopic(topic))
+  return topic
+}
+
+/** @throws {@link MqttValidationError} unless `filter` is a valid topic filter (shared ones included). */
+export function checkFilter(filter: unknown, field = 'filter'): CheckedFilter {
+  if (typeof filter !== 'string') throw new MqttValidationError(`a ${field} must be a string`, field)
+  let match = filter
+  let shared = false
+  wrap(field, () => {
+    validateFilter(filter)
+    const parts = parseShared(filter)
+    if (parts) {
+      match = parts.filter
+      shared = true
+    }
+  })
+  return { filter, match, shared }
+}
+
+/** @throws {@link MqttValidationError} unless `filters` is one filter or a non-empty list of distinct filters. */
+export function checkFilters(filters: unknown): CheckedFilter[] {
+  const list = typeof filters === 'string' ? [filters] : filters
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new MqttValidationError('give a topic filter or a non-empty array of them', 'filter')
+  }
+  const checked = list.map((filter) => checkFilter(filter))
+  if (new Set(checked.map((entry) => entry.filter)).size !== checked.length) {
+    throw new MqttValidationError('the same topic filter is listed twice', 'filter')
+  }
+  return checked
+}
+
+/** @throws {@link MqttValidationError} unless `qos` is 0, 1 or 2 (undefined gives 0). */
+export function checkQoS(qos: unknown, field = 'qos'): QoS {
+  if (qos === undefined) return 0
+  if (qos !== 0 && qos !== 1 && qos !== 2) {
+    throw new MqttValidationError(`${field} must be 0, 1 or 2, not ${String(qos)}`, field)
+  }
+  return qos
+}
+
+/** @throws {@link MqttValidationError} unless `value` is a boolean or undefined. */
+export function checkBoolean(value: unknown, field: string): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw new MqttValidationError(`${field} must be a boolean`, field)
+  return value
+}
+
+/** Checks `signal` and `timeout`; returns the timeout to use (`Infinity` means none). */
+export function checkCallOptions(options: CallOptions | undefined, defaultTimeout: number): number {
+  if (options === undefined) return defaultTimeout
+  if (typeof options !== 'object' || options === null) {
+    throw new MqttValidationError('options must be an object', 'options')
+  }
+  const { signal, timeout = defaultTimeout } = options
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new MqttValidationError('signal must be an AbortSignal', 'signal')
+  }
+  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout <= 0) {
+    throw new MqttValidationError(
+      `timeout must be a positive number of ms, not ${String(timeout)}`,
+      'timeout',
+    )
+  }
+  return timeout
+}
+
+/** @throws {@link MqttValidationError} unless the queue bounds are sensible. */
+export function checkQueueOptions(
+  options: QueueOptions,
+  defaults: Required<QueueOptions>,
+): Required<QueueOptions> {
+  const { maxQueued = defaults.maxQueued, overflow = defaults.overflow } = options
+  if (!(Number.isInteger(maxQueued) || maxQueued === Number.POSITIVE_INFINITY) || maxQueued < 1) {
+    throw new MqttValidationError(
+      `maxQueued must be a positive integer, not ${String(maxQueued)}`,
+      'maxQueued',
+    )
+  }
+  if (overflow !== 'drop-oldest' && overflow !== 'drop-newest' && overflow !== 'error') {
+    throw new MqttValidationError(
+      `overflow must be 'drop-oldest', 'drop-newest' or 'error', not ${String(overflow)}`,
+      'overflow',
+    )
+  }
+  return { maxQueued, overflow }
+}
+
+/** @throws {@link MqttValidationError} unless every user property is a string or a list of strings. */
+export function checkUserProperties(properties: UserProperties | undefined, field = 'userProperties'): void {
+  if (properties === undefined) return
+  if (typeof properties !== 'object' || properties === null) {
+    throw new MqttValidationError(`${field} must be an object`, field)
+  }
+  for (const [key, value] of Object.entries(properties)) {
+    const values = Array.isArray(value) ? value : [value]
+    if (!values.every((entry) => typeof entry === 'string')) {
+      throw new MqttValidationError(`${field}.${key} must be a string or an array of strings`, field)
+    }
+  }
+}
+
+/** @throws {@link MqttValidationError} when an MQTT 5 feature is used on an older protocol version. */
+export function requireMqtt5(protocolVersion: number, used: boolean, field: string): void {
+  if (used && protocolVersion < 5) {
+    throw new MqttValidationError(
+      `${field} needs MQTT 5, but this connection speaks MQTT ${protocolVersion === 4 ? '3.1.1' : '3.1'}`,
+      field,
+    )
+  }
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest'
+import { MqttError } from '../src/errors.js'
+import { Message } from '../src/message.js'
+import { BufferedMessageStream } from '../src/message-stream.js'
+
+const message = (n: number) =>
+  new Message({ topic: 't', payload: new TextEncoder().encode(String(n)), qos: 0 })
+const texts = async (stream: AsyncIterable<Message>) => {
+  const seen: string[] = []
+  for await (const item of stream) seen.push(item.text())
+  return seen
+}
+
+describe('BufferedMessageStream', () => {
+  it('buffers messages pushed before anyone reads', async () => {
+    const stream = new BufferedMessageStream(undefined, { maxQueued: 10, overflow: 'drop-oldest' })
+    stream.push(message(1))
+    stream.push(message(2))
+    expect(stream.queued).toBe(2)
+    stream.end()
+    expect(await texts(stream)).toEqual(['1', '2'])
+  })
+
+  it('hands messages to a waiting reader', async () => {
+    const stream = new BufferedMessageStream('a/#', { maxQueued: 10, overflow: 'drop-oldest' })
+    const next = stream.next()
+    stream.push(message(7))
+    expect((await next).value?.text()).toBe('7')
+    expect(stream.filter).toBe('a/#')
+  })
+
+  it('drops the oldest message when full, counting it', async () => {
+    const stream = new BufferedMessageStream(undefined, { maxQueued: 2, overflow: 'drop-oldest' })
+    for (const n of [1, 2, 3, 4]) stream.push(message(n))
+    expect(stream.dropped).toBe(2)
+    stream.end()
+    expect(await texts(stream)).toEqual(['3', '4'])
+  })
+
+  it('drops the newest message when full, counting it', async () => {
+    const stream = new BufferedMessageStream(undefined, { maxQueued: 2, overflow: 'drop-newest' })
+    for (const n of [1, 2, 3, 4]) stream.push(message(n))
+    expect(stream.dropped).toBe(2)
+    stream.end()
+    expect(await texts(stream)).toEqual(['1', '2'])
+  })
+
+  it("fails with QUEUE_OVERFLOW after the buffered messages under 'error', and unregisters", async () => {
+    let unregistered = 0
+    const stream = new BufferedMessageStream(
+      undefined,
+      { maxQueued: 2, overflow: 'error' },
+      () => unregistered++,
+    )
+    for (const n of [1, 2, 3, 4]) stream.push(message(n))
+    expect(unregistered).toBe(1)
+    expect(stream.dropped).toBe(1)
+    expect((await stream.next()).value?.text()).toBe('1')
+    expect((await stream.next()).value?.text()).toBe('2')
+    const error = await stream.next().catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(MqttError)
+    expect((error as MqttError).code).toBe('QUEUE_OVERFLOW')
+    expect(await stream.next()).toEqual({ done: true, value: undefined })
+  })
+
+  it('ends with an error after the buffered messages', async () => {
+    const stream = new BufferedMessageStream(undefined, { maxQueued: 10, overflow: 'drop-oldest' })
+    stream.push(message(1))
+    const lost = new Error('lost')
+    stream.end(lost)
+    expect((await stream.next()).value?.text()).toBe('1')
+    await expect(stream.next()).rejects.toBe(lost)
+    expect((await stream.next()).done).toBe(true)
+  })
+
+  it('rejects a waiting reader when ended with an error', async () => {
+    const stream = new BufferedMessageStream(undefined, { maxQueued: 10, overflow: 'drop-oldest' })
+    const pending = stream.next()
+    const lost = new Error('lost')
+    stream.end(lost)
+    await expect(pending).rejects.toBe(lost)
+  })
+
+  it('close() discards the buffer, finishes waiting readers and unregisters once', async () => {
+    let unregistered = 0
+    const stream = new BufferedMessageStream(
+      undefined,
+      { maxQueued: 10, overflow: 'drop-oldest' },
+      () => unregistered++,
+    )
+    const waiting = stream.next()
+    stream.close()
+    expect(await waiting).toEqual({ done: true, value: undefined })
+    stream.push(message(1))
+    expect(stream.queued).toBe(0)
+    stream.close()
+    await stream[Symbol.asyncDispose]()
+    expect(unregistered).toBe(1)
+  })
+
+  it('breaking out of for-await closes it', async () => {
+    let unregistered = 0
+    const stream = new BufferedMessageStream(
+      undefined,
+      { maxQueued: 10, overflow: 'drop-oldest' },
+      () => unregistered++,
+    )
+    stream.push(message(1))
+    stream.push(message(2))
+    for await (const _ of stream) break
+    expect(unregistered).toBe(1)
+    expect(await stream.next()).toEqual({ done: true, value: undefined })
+  })
+
+  it('keeps order across many messages (queue compaction)', async () => {
+    const stream = new BufferedMessageStream(undefined, { maxQueued: 100_000, overflow: 'drop-oldest' })
+    for (let n = 0; n < 5000; n++) stream.push(message(n))
+    const first = await Promise.all(Array.from({ length: 3000 }, () => stream.next()))
+    for (let n = 5000; n < 6000; n++) stream.push(message(n))
+    stream.end()
+    const rest = await texts(stream)
+    const all = [...first.map((result) => result.value?.text()), ...rest]
+    expect(all).toEqual(Array.from({ length: 6000 }, (_, n) => String(n)))
+  })
+})

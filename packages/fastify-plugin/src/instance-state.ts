@@ -1,0 +1,132 @@
+import { Client, type ClientOptions, MqttClientClosedError, MqttConnectError } from '@await-mqtt/core'
+import type { FastifyBaseLogger } from 'fastify'
+import { type HandlerEntry, startHandler } from './handler.js'
+import { beforeDeadline, type Task } from './task.js'
+
+/**
+ * Where an instance is: `unregistered` (a root made by a namespaced registration only) →
+ * `registered` → `connecting` → `connected` → `closing` → `closed`.
+ */
+export type InstancePhase = 'unregistered' | 'registered' | 'connecting' | 'connected' | 'closing' | 'closed'
+
+/** How an instance gets its client. */
+export type ClientSource =
+  | { kind: 'connect'; options: ClientOptions; connectTimeout: number }
+  | { kind: 'given'; client: Client; closeClient: boolean }
+
+/** The lifecycle of one client bound to a Fastify app; the public face is `MqttInstance`. */
+export class InstanceState {
+  /** How messages name this instance: `app.mqtt` or `app.mqtt.<namespace>`. */
+  readonly label: string
+  phase: InstancePhase = 'unregistered'
+  client: Client | undefined
+  readonly log: FastifyBaseLogger
+  readonly handlers: HandlerEntry[] = []
+  readonly tasks = new Set<Task>()
+  #source: ClientSource | undefined
+  #closeTimeout = 5000
+  #deadline = 0
+
+  constructor(label: string, log: FastifyBaseLogger) {
+    this.label = label
+    this.log = log
+  }
+
+  register(source: ClientSource, closeTimeout: number): void {
+    this.#source = source
+    this.#closeTimeout = closeTimeout
+    this.phase = 'registered'
+  }
+
+  /** The connected client, or a clear error saying why there is none. */
+  requireClient(): Client {
+    if (this.client !== undefined && this.phase === 'connected') return this.client
+    throw new MqttClientClosedError(this.#notConnected())
+  }
+
+  #notConnected(): string {
+    switch (this.phase) {
+      case 'unregistered':
+        return `${this.label} has no client: @await-mqtt/fastify was registered only with a namespace (use app.mqtt.<namespace>)`
+      case 'registered':
+      case 'connecting':
+        return `${this.label} is not connected yet; await app.ready() first (it connects in onReady)`
+      default:
+        return `${this.label} is closed: app.close() was called`
+    }
+  }
+
+  /** onReady: connects (or adopts the given client), then starts the handlers. */
+  async start(): Promise<void> {
+    const source = this.#source
+    if (source === undefined || this.phase !== 'registered') return
+    this.phase = 'connecting'
+    const client = source.kind === 'given' ? source.client : await this.#connect(source)
+    this.client = client
+    try {
+      for (const entry of this.handlers) {
+        const task = await startHandler(client, entry, this.log, !this.#ownsClient())
+        this.tasks.add(task)
+        void task.done.then(() => this.tasks.delete(task))
+      }
+    } catch (error) {
+      await this.stop()
+      await this.close()
+      throw error
+    }
+    this.phase = 'connected'
+  }
+
+  async #connect({ options, connectTimeout }: Extract<ClientSource, { kind: 'connect' }>): Promise<Client> {
+    const timeout = new AbortController()
+    const timer = setTimeout(() => {
+      const message = `could not connect ${this.label} to the MQTT broker within connectTimeout (${connectTimeout} ms)`
+      timeout.abort(new MqttConnectError(message, 'timeout'))
+    }, connectTimeout)
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal
+    try {
+      return await Client.connect({ logger: this.log, ...options, signal })
+    } catch (error) {
+      this.phase = 'closed'
+      throw error
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  #ownsClient(): boolean {
+    return this.#source?.kind === 'connect' || (this.#source?.kind === 'given' && this.#source.closeClient)
+  }
+
+  /** preClose: ends handlers and SSE streams (each finishes its message), within closeTimeout. */
+  async stop(): Promise<void> {
+    this.#deadline = Date.now() + this.#closeTimeout
+    if (this.phase === 'connecting' || this.phase === 'connected') this.phase = 'closing'
+    const tasks = [...this.tasks]
+    for (const task of tasks) task.stop()
+    const ended = await beforeDeadline(
+      Promise.all(tasks.map((task) => task.done)).then(() => true),
+      this.#deadline,
+    )
+    if (ended === undefined) this.log.warn(`${this.label}: handlers and SSE streams outlived closeTimeout`)
+  }
+
+  /** onClose: closes the client (when the plugin owns it) within what is left of closeTimeout. */
+  async close(): Promise<void> {
+    const client = this.client
+    if (this.phase === 'unregistered' || this.phase === 'registered') return
+    this.phase = 'closed'
+    if (client === undefined || !this.#ownsClient()) return
+    if (this.#deadline === 0) this.#deadline = Date.now() + this.#closeTimeout
+    const timeout = Math.max(1, this.#deadline - Date.now())
+    try {
+      const closed = await beforeDeadline(
+        client.close({ timeout }).then(() => true),
+        this.#deadline + 100,
+      )
+      if (closed === undefined) this.log.warn(`${this.label}: the MQTT client outlived closeTimeout`)
+    } catch (error) {
+      this.log.warn({ err: error }, `${this.label}: the MQTT client did not close cleanly`)
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import { once } from 'node:events'
+import { PassThrough } from 'node:stream'
+import type { Client, Message, QoS, QueueOptions, Subscription } from '@await-mqtt/core'
+import type { FastifyReply } from 'fastify'
+import { stopSignal, type Task, until } from './task.js'
+
+/** One Server-Sent Event. */
+export interface SSEEvent {
+  /** The event name (`EventSource.addEventListener(name, ...)`); none means `message`. */
+  event?: string
+  /** The data; newlines become several `data:` lines, as the SSE format wants. */
+  data: string
+  /** The event id (`Last-Event-ID`). */
+  id?: string
+}
+
+/** Options of `app.mqtt.sse()`. */
+export interface MqttSSEOptions extends QueueOptions {
+  /** QoS of the broker subscription. @default 0 */
+  qos?: QoS
+  /** Turns a message into an event; return `undefined` to skip the message. @default {@link toSSEEvent} */
+  format?: (message: Message) => SSEEvent | undefined
+  /** Milliseconds between `: keep-alive` comments that keep proxies from closing the stream; 0 sends none. @default 15000 */
+  keepAlive?: number
+}
+
+/**
+ * The default event of a message: no event name (so `EventSource.onmessage` gets it) and JSON data
+ * `{ topic, payload, retain }`, the payload as UTF-8 text.
+ * @example
+ * app.mqtt.sse(reply, 'sensors/#', { format: (m) => ({ ...toSSEEvent(m), event: m.topic.levels[1] }) })
+ */
+export function toSSEEvent(message: Message): SSEEvent {
+  return {
+    data: JSON.stringify({ topic: message.topic.value, payload: message.text(), retain: message.retain }),
+  }
+}
+
+const lineBreak = /\r\n|\r|\n/
+
+/** Serialises one event in the `text/event-stream` format. */
+export function encodeSSE({ event, data, id }: SSEEvent): string {
+  let text = ''
+  if (event !== undefined) text += `event: ${event.replace(/[\r\n]/g, '')}\n`
+  if (id !== undefined) text += `id: ${id.replace(/[\r\n]/g, '')}\n`
+  for (const line of data.split(lineBreak)) text += `data: ${line}\n`
+  return `${text}\n`
+}
+
+/** Writes `chunk`, waiting for the browser to read when the buffer is full (or for the stream to close). */
+async function write(body: PassThrough, chunk: string): Promise<void> {
+  if (body.destroyed || body.writableEnded) return
+  if (!body.write(chunk)) await Promise.race([once(body, 'drain'), once(body, 'close')])
+}
+
+/**
+ * Subscribes to `filter` and sends the messages as Server-Sent Events on `reply`. The first event
+ * is `subscribed` (data `{ "filter": ... }`): the broker granted the subscription. A failing stream
+ * (lost connection) sends an `error` event and ends. The browser leaving, or `stop()`, ends the
+ * stream and unsubscribes (the core keeps filters other subscriptions still hold).
+ * @throws what `subscribe()` throws, before anything is sent.
+ */
+export async function bridgeSSE(
+  client: Client,
+  reply: FastifyReply,
+  filter: string,
+  { qos = 0, format = toSSEEvent, keepAlive = 15_000, maxQueued, overflow }: MqttSSEOptions = {},
+): Promise<Task> {
+  const subscription = await client.subscribe(filter, { qos, maxQueued, overflow })
+  const body = new PassThrough()
+  const stop = stopSignal()
+  body.once('close', stop.resolve)
+  const finished = new Promise<void>((resolve) => reply.raw.once('close', resolve))
+  const pump = run(subscription, body, filter, format, keepAlive, stop.promise, reply)
+  reply
+    .header('content-type', 'text/event-stream; charset=utf-8')
+    .header('cache-control', 'no-cache')
+    .header('x-accel-buffering', 'no')
+    .send(body)
+  return { stop: stop.resolve, done: pump.then(() => finished) }
+}
+
+async function run(
+  subscription: Subscription,
+  body: PassThrough,
+  filter: string,
+  format: (message: Message) => SSEEvent | undefined,
+  keepAlive: number,
+  stop: Promise<void>,
+  reply: FastifyReply,
+): Promise<void> {
+  const ping = keepAlive > 0 ? setInterval(() => void write(body, ': keep-alive\n\n'), keepAlive) : undefined
+  try {
+    await write(body, encodeSSE({ event: 'subscribed', data: JSON.stringify({ filter }) }))
+    for await (const message of until(subscription, stop)) {
+      const event = format(message)
+      if (event !== undefined) await write(body, encodeSSE(event))
+    }
+  } catch (error) {
+    reply.log.warn({ err: error, filter }, 'MQTT SSE stream failed')
+    const message = error instanceof Error ? error.message : String(error)
+    await write(body, encodeSSE({ event: 'error', data: JSON.stringify({ message }) }))
+  } finally {
+    clearInterval(ping)
+    body.end()
+    await subscription.unsubscribe().catch((error: unknown) => {
+      reply.log.warn({ err: error, filter }, 'MQTT unsubscribe failed')
+    })
+  }
+}

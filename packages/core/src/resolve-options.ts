@@ -1,4 +1,5 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import { MqttValidationError } from './errors.js'
 import { createNodeStreamBuilder, nodeWebSocketOptions } from './node/stream-builder.js'
 import type {
   ClientOptions,
@@ -8,6 +9,7 @@ import type {
   ReconnectOptions,
   SocketOptions,
 } from './options.js'
+import { redactOptions } from './options-redact.js'
 import { connectProperties, encodeValue, willMessage } from './options-session.js'
 import { type ResolvedTls, resolveTls } from './options-tls.js'
 import { parseBrokerUrl } from './options-url.js'
@@ -78,6 +80,11 @@ function formatAddress(protocol: string, hostname: string, port: number, path: s
 
 /** Merges a URL (if any) under the explicit options: explicit fields win over what the URL says. */
 function mergeTarget(target: string | ClientOptions, overrides: ClientOptions): ClientOptions {
+  for (const value of [target, overrides] as unknown[]) {
+    if (typeof value !== 'string' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw new MqttValidationError('the options must be a broker URL or an options object', 'options')
+    }
+  }
   const base: ClientOptions = typeof target === 'string' ? { url: target } : target
   const merged: ClientOptions = { ...base, ...overrides }
   if (merged.url === undefined) return merged
@@ -190,13 +197,15 @@ export function createMqttClient(resolved: ResolvedOptions): MqttClient {
     manualConnect: true,
     reconnectPeriod: 0,
   }
-  const { target } = resolved
+  const { target, logger } = resolved
+  logger?.debug({ options: redactOptions(resolved) }, 'mqtt client created')
   if (target.transport === 'tcp') {
-    return new mqtt.MqttClient(createNodeStreamBuilder(target), options)
+    return new mqtt.MqttClient(createNodeStreamBuilder(target, logger), options)
   }
   options.path = target.websocketPath
   options.hostname = target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname
-  if (isNode) options.wsOptions = { ...nodeWebSocketOptions(target), ...resolved.mqtt.wsOptions } as WsOptions
+  if (isNode)
+    options.wsOptions = { ...nodeWebSocketOptions(target, logger), ...resolved.mqtt.wsOptions } as WsOptions
   else if (target.tls) Object.assign(options, target.tls)
   return mqtt.connect(options)
 }

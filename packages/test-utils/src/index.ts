@@ -6,6 +6,14 @@ export { type EmbeddedBroker, type StartAedesOptions, startAedes } from './aedes
 export { generateCertificates, type TestCertificates } from './certificates.js'
 export { freePort } from './free-port.js'
 export {
+  type MicrosocksServer,
+  microsocksAvailable,
+  microsocksBinary,
+  microsocksSkipReason,
+  type StartMicrosocksOptions,
+  startMicrosocks,
+} from './microsocks.js'
+export {
   type MosquittoBroker,
   mosquittoAvailable,
   mosquittoBinary,
@@ -13,5 +21,13 @@ export {
   type StartMosquittoOptions,
   startMosquitto,
 } from './mosquitto.js'
+export {
+  type StartTinyproxyOptions,
+  startTinyproxy,
+  type TinyproxyServer,
+  tinyproxyAvailable,
+  tinyproxyBinary,
+  tinyproxySkipReason,
+} from './tinyproxy.js'
 export { uniqueTopic } from './unique-topic.js'
 export { waitForPort } from './wait-for-port.js'

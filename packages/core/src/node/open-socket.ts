@@ -2,6 +2,7 @@ import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import { type ConnectFailure, MqttConnectError } from '../errors.js'
+import type { Logger } from '../options.js'
 import type { TransportTarget } from '../resolve-options.js'
 import { nodeModule } from './builtins.js'
 import { httpConnect } from './http-connect-proxy.js'
@@ -68,7 +69,11 @@ function startTls(socket: Duplex, target: TransportTarget, signal: AbortSignal):
  * `target.connectTimeout`; every failure is an {@link MqttConnectError} saying which step failed
  * (`unreachable`, `proxy`, `tls` or `timeout`), never with a credential in its message.
  */
-export async function openSocket(target: TransportTarget, signal: AbortSignal): Promise<Duplex> {
+export async function openSocket(
+  target: TransportTarget,
+  signal: AbortSignal,
+  logger?: Logger,
+): Promise<Duplex> {
   const timeout = new AbortController()
   const timer =
     target.connectTimeout === Number.POSITIVE_INFINITY
@@ -85,7 +90,14 @@ export async function openSocket(target: TransportTarget, signal: AbortSignal): 
     if (proxy?.type === 'http') socket = await httpConnect(socket, proxy, target, both)
     else if (proxy) socket = await socksConnect(socket as Socket, proxy, target, both)
     if (target.tls) socket = await startTls(socket, target, both)
+    logger?.debug(
+      { broker: authority(target.hostname, target.port), proxy: proxy && authority(proxy.host, proxy.port) },
+      'mqtt socket open',
+    )
     return socket
+  } catch (error) {
+    logger?.debug({ error: error instanceof Error ? error.message : String(error) }, 'mqtt socket failed')
+    throw error
   } finally {
     clearTimeout(timer)
   }

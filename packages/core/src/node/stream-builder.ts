@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream'
 import type { IClientOptions, IStream, StreamBuilder } from 'mqtt'
+import type { Logger } from '../options.js'
 import type { TransportTarget } from '../resolve-options.js'
 import { createDeferredDuplex } from './deferred-duplex.js'
 import { openSocket } from './open-socket.js'
@@ -8,10 +9,10 @@ import { openSocket } from './open-socket.js'
  * MQTT.js stream builder for `transport: 'tcp'` (Node): hands MQTT.js a duplex at once and joins
  * it to the socket {@link openSocket} opens (TLS, proxy, bind address, socket options).
  */
-export function createNodeStreamBuilder(target: TransportTarget): StreamBuilder {
+export function createNodeStreamBuilder(target: TransportTarget, logger?: Logger): StreamBuilder {
   return () => {
     const stream = createDeferredDuplex()
-    openSocket(target, stream.signal).then(
+    openSocket(target, stream.signal, logger).then(
       (socket) => stream.attach(socket),
       (error: unknown) => {
         if (!stream.destroyed) stream.destroy(error instanceof Error ? error : new Error(String(error)))
@@ -29,10 +30,10 @@ type ConnectionCallback = (error: Error | null, socket?: Duplex) => void
  * opens the socket the same way as over TCP (bind address, socket options, proxy, TLS), so both
  * transports behave and fail alike.
  */
-export function nodeWebSocketOptions(target: TransportTarget): WsOptions {
+export function nodeWebSocketOptions(target: TransportTarget, logger?: Logger): WsOptions {
   const createConnection = (_options: unknown, callback: ConnectionCallback) => {
     const abort = new AbortController()
-    openSocket(target, abort.signal).then(
+    openSocket(target, abort.signal, logger).then(
       (socket) => callback(null, socket),
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
     )

@@ -1,0 +1,124 @@
+import { type ClientOptions, MqttValidationError } from '@await-mqtt/core'
+import { describe, expect, it } from 'vitest'
+import { resolveOptions } from '../../src/resolve-options.js'
+
+function fieldOf(options: ClientOptions | string, overrides?: ClientOptions): string {
+  try {
+    resolveOptions(options, overrides)
+  } catch (error) {
+    expect(error).toBeInstanceOf(MqttValidationError)
+    return (error as MqttValidationError).field
+  }
+  throw new Error('expected a MqttValidationError')
+}
+
+const bad = (value: unknown) => value as never
+
+describe('option validation', () => {
+  it.each<[string, ClientOptions]>([
+    ['hostname', { hostname: '' }],
+    ['hostname', { hostname: 'a b' }],
+    ['port', { port: 0 }],
+    ['port', { port: 65_536 }],
+    ['port', { port: 1.5 }],
+    ['username', { username: bad(42) }],
+    ['password', { password: bad(42) }],
+    ['clientId', { clientId: bad(1) }],
+    ['tls', { tls: bad('yes') }],
+    ['tls.minVersion', { tls: { minVersion: bad('TLSv1') } }],
+    ['tls.rejectUnauthorized', { tls: { rejectUnauthorized: bad('no') } }],
+    ['tls.key', { tls: { cert: 'CERT' } }],
+    ['tls.ALPNProtocols', { tls: { ALPNProtocols: bad('mqtt') } }],
+    ['proxy', { proxy: bad('socks5://x') }],
+    ['proxy.type', { proxy: bad({ type: 'ftp', host: 'p', port: 1 }) }],
+    ['proxy.type', { proxy: bad({ host: 'p', port: 1 }) }],
+    ['proxy.host', { proxy: bad({ type: 'http', port: 1 }) }],
+    ['proxy.port', { proxy: { type: 'http', host: 'p', port: 70_000 } }],
+    ['proxy.username', { proxy: { type: 'socks5', host: 'p', port: 1, password: 'x' } }],
+    ['proxy.password', { proxy: { type: 'socks4', host: 'p', port: 1, username: 'u', password: 'x' } }],
+    ['protocolVersion', { protocolVersion: bad(6) }],
+    ['will', { will: bad('gone') }],
+    ['will.topic', { will: { topic: 'a/+' } }],
+    ['will.topic', { will: { topic: '' } }],
+    ['will.qos', { will: { topic: 't', qos: bad(3) } }],
+    ['will.payload', { will: { topic: 't', payload: bad({}) } }],
+    ['will.properties', { protocolVersion: 4, will: { topic: 't', properties: { willDelayInterval: 1 } } }],
+    ['will.properties.willDelayInterval', { will: { topic: 't', properties: { willDelayInterval: -1 } } }],
+    ['clean', { clean: bad('yes') }],
+    ['sessionExpiryInterval', { sessionExpiryInterval: -1 }],
+    ['sessionExpiryInterval', { sessionExpiryInterval: 2 ** 32 }],
+    ['sessionExpiryInterval', { protocolVersion: 4, sessionExpiryInterval: 10 }],
+    ['transport', { transport: bad('quic') }],
+    ['keepalive', { keepalive: -1 }],
+    ['keepalive', { keepalive: 65_536 }],
+    ['bindAddress', { bindAddress: '' }],
+    ['bindPort', { bindPort: -1 }],
+    ['properties', { protocolVersion: 3, properties: {} }],
+    ['properties.receiveMaximum', { properties: { receiveMaximum: 0 } }],
+    ['properties.userProperties.a', { properties: { userProperties: { a: bad(1) } } }],
+    ['properties.authenticationData', { properties: { authenticationData: bad('x') } }],
+    ['socketOptions.noDelay', { socketOptions: { noDelay: bad(1) } }],
+    ['maxConcurrentOutgoingCalls', { maxConcurrentOutgoingCalls: 0 }],
+    ['websocketPath', { websocketPath: 'mqtt' }],
+    ['websocketHeaders.x-a', { websocketHeaders: { 'x-a': 'one\r\ntwo' } }],
+    ['websocketHeaders', { websocketHeaders: { 'bad name': 'x' } }],
+    ['timeout', { timeout: 0 }],
+    ['timeout', { timeout: bad('10s') }],
+    ['reconnect', { reconnect: bad('always') }],
+    ['reconnect.maxDelay', { reconnect: { minDelay: 500, maxDelay: 100 } }],
+    ['reconnect.jitter', { reconnect: { jitter: 2 } }],
+    ['reconnect.factor', { reconnect: { factor: 0.5 } }],
+    ['maxQueued', { maxQueued: 0 }],
+    ['overflow', { overflow: bad('block') }],
+    ['logger', { logger: bad(console.log) }],
+    ['mqtt', { mqtt: bad('x') }],
+  ])('names %s', (field, options) => {
+    expect(fieldOf(options)).toBe(field)
+  })
+
+  it('refuses options that are not an object', () => {
+    expect(fieldOf(bad(42))).toBe('options')
+  })
+
+  it('validates the merged options: overrides are checked too', () => {
+    expect(fieldOf('mqtt://broker.local', { keepalive: -5 })).toBe('keepalive')
+  })
+
+  it('accepts the documented edge values', () => {
+    expect(() =>
+      resolveOptions({
+        port: 65_535,
+        keepalive: 0,
+        bindPort: 0,
+        sessionExpiryInterval: 0xffff_ffff,
+        timeout: Number.POSITIVE_INFINITY,
+        maxQueued: Number.POSITIVE_INFINITY,
+        reconnect: { maxAttempts: Number.POSITIVE_INFINITY, jitter: 0 },
+        password: new Uint8Array([1]),
+        tls: { ca: [new Uint8Array([1])], cert: 'c', key: 'k' },
+        proxy: { type: 'socks4', host: 'p', port: 1080, username: 'user-id' },
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+      }),
+    ).not.toThrow()
+  })
+
+  it('never puts a password, passphrase or proxy password in the message', () => {
+    const secret = 'hunter2-secret'
+    const attempts: ClientOptions[] = [
+      { password: bad({ secret }) },
+      { tls: { passphrase: bad([secret]) } },
+      { proxy: { type: 'socks4', host: 'p', port: 1, username: 'u', password: secret } },
+      { proxy: { type: 'http', host: 'p', port: 1, password: secret } },
+      { proxy: bad({ type: 'http', host: 'p', port: 1, username: 'u', password: { secret } }) },
+    ]
+    for (const options of attempts) {
+      try {
+        resolveOptions(options)
+        throw new Error('expected a validation error')
+      } catch (error) {
+        expect(error).toBeInstanceOf(MqttValidationError)
+        expect(String((error as Error).message)).not.toContain(secret)
+      }
+    }
+  })
+})

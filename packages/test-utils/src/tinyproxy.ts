@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort } from './free-port.js'
+import { waitForPort } from './wait-for-port.js'
+
+const searchPath = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']
+
+/** Options for {@link startTinyproxy}. */
+export interface StartTinyproxyOptions {
+  /** Require HTTP Basic proxy authentication with these credentials (`BasicAuth`). */
+  auth?: { username: string; password: string }
+  /** Ports CONNECT may reach (`ConnectPort`); any other is refused with 403. @default every port */
+  connectPorts?: number[]
+}
+
+/** A tinyproxy (HTTP CONNECT proxy) process this test owns, on 127.0.0.1 and a free port. */
+export interface TinyproxyServer extends AsyncDisposable {
+  readonly host: string
+  readonly port: number
+  /** What tinyproxy logged so far. */
+  logs(): string
+  /** The `host:port` targets of every CONNECT tinyproxy accepted, in order. */
+  tunnels(): string[]
+  /** Stops it (SIGTERM, then waits for the exit) and removes its folder. Idempotent. */
+  close(): Promise<void>
+}
+
+/** Where Debian's tinyproxy is, or undefined. */
+export function tinyproxyBinary(): string | undefined {
+  return searchPath.map((dir) => join(dir, 'tinyproxy')).find((path) => existsSync(path))
+}
+
+/** Whether tinyproxy tests can run; throws when `REQUIRE_MOSQUITTO=1` (CI) and it is missing. */
+export function tinyproxyAvailable(): boolean {
+  const found = tinyproxyBinary() !== undefined
+  if (!found && process.env.REQUIRE_MOSQUITTO === '1') {
+    throw new Error('REQUIRE_MOSQUITTO=1 but no tinyproxy binary was found (apt-get install tinyproxy)')
+  }
+  return found
+}
+
+/** The reason printed in the names of tests skipped for want of tinyproxy. */
+export const tinyproxySkipReason =
+  'skipped: tinyproxy is not installed (apt-get install tinyproxy; REQUIRE_MOSQUITTO=1 makes this an error)'
+
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
+function config(dir: string, port: number, options: StartTinyproxyOptions): string {
+  const lines = [`Port ${port}`, 'Listen 127.0.0.1', 'Timeout 60', 'LogLevel Info', 'MaxClients 100']
+  lines.push(`PidFile "${join(dir, 'tinyproxy.pid')}"`, 'Allow 127.0.0.1', 'DisableViaHeader Yes')
+  for (const connectPort of options.connectPorts ?? []) lines.push(`ConnectPort ${connectPort}`)
+  if (options.auth) lines.push(`BasicAuth ${options.auth.username} ${options.auth.password}`)
+  return `${lines.join('\n')}\n`
+}
+
+/**
+ * Spawns Debian's tinyproxy in the foreground as an HTTP CONNECT proxy on 127.0.0.1 and a free
+ * port, and waits until it accepts connections.
+ *
+ * @example
+ * await using proxy = await startTinyproxy({ auth: { username: 'u', password: 'p' }, connectPorts: [broker.port] })
+ */
+export async function startTinyproxy(options: StartTinyproxyOptions = {}): Promise<TinyproxyServer> {
+  const binary = tinyproxyBinary()
+  if (binary === undefined) throw new Error('tinyproxy is not installed (apt-get install tinyproxy)')
+  const host = '127.0.0.1'
+  const dir = await mkdtemp(join(tmpdir(), 'await-mqtt-tinyproxy-'))
+  const port = await freePort()
+  const configFile = join(dir, 'tinyproxy.conf')
+  await writeFile(configFile, config(dir, port, options))
+
+  let output = ''
+  const child = spawn(binary, ['-d', '-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] })
+  running.add(child)
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString()
+  }
+  child.stdout?.on('data', collect)
+  child.stderr?.on('data', collect)
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running.delete(child)
+      resolve()
+    }),
+  )
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= (async () => {
+      if (running.has(child)) {
+        child.kill('SIGTERM')
+        await exited
+      }
+      await rm(dir, { recursive: true, force: true })
+    })()
+    return closing
+  }
+  try {
+    const failed = exited.then(() => {
+      throw new Error(`tinyproxy exited while starting:\n${output}`)
+    })
+    failed.catch(() => {})
+    await Promise.race([waitForPort(port), failed])
+  } catch (error) {
+    await close()
+    throw error
+  }
+  return {
+    host,
+    port,
+    logs: () => output,
+    tunnels: () =>
+      [...output.matchAll(/Request \(file descriptor \d+\): CONNECT (\S+)/g)].map((m) => m[1] ?? ''),
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}

@@ -35,6 +35,7 @@ export class Connection {
   readonly #address: string
   readonly #handlers: ConnectionHandlers
   readonly #logger: Logger | undefined
+  readonly #credentials: boolean
   #phase: 'new' | 'connecting' | 'open' | 'ending' | 'ended' = 'new'
   #lastError: unknown
   #onHandshake: ((error: unknown) => void) | undefined
@@ -47,6 +48,7 @@ export class Connection {
     this.#address = resolved.address
     this.#handlers = handlers
     this.#logger = resolved.logger
+    this.#credentials = resolved.mqtt.username !== undefined || resolved.mqtt.password !== undefined
     this.mqtt = createMqttClient(resolved)
     const mqtt = this.mqtt
     mqtt.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) =>
@@ -191,7 +193,7 @@ export class Connection {
   #error(error: Error): void {
     this.#lastError = error
     if (this.#onHandshake) {
-      this.#onHandshake(toConnectError(error, this.#address))
+      this.#onHandshake(toConnectError(error, this.#address, this.#credentials))
       return
     }
     this.#logger?.debug({ address: this.#address, error: error.message }, 'mqtt connection error')

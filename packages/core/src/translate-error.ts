@@ -67,12 +67,21 @@ export function isUnsupportedProtocol(error: unknown): boolean {
   return error instanceof MqttConnectError && error.failure === 'unsupported-protocol'
 }
 
-/** A failed connection attempt (an MQTT.js `error` event or a socket error) as an {@link MqttConnectError}. */
-export function toConnectError(error: unknown, address: string): MqttConnectError {
+/**
+ * A failed connection attempt (an MQTT.js `error` event or a socket error) as an {@link MqttConnectError}.
+ * `credentials`: whether a username or password was sent. Brokers such as mosquitto answer a wrong
+ * password with "not authorized" (5 / 0x87); at CONNECT, with credentials sent, that is reported as
+ * `bad-credentials` (the broker's own code stays in `reasonCode`).
+ */
+export function toConnectError(error: unknown, address: string, credentials = false): MqttConnectError {
   if (error instanceof MqttConnectError) return error
   const code = codeOf(error)
   if (typeof code === 'number') {
-    const [failure, reason] = connackFailure(code)
+    let [failure, reason] = connackFailure(code)
+    if (failure === 'not-authorized' && credentials && code !== 0x8a) {
+      failure = 'bad-credentials'
+      reason = 'bad username or password (the broker answered: not authorized)'
+    }
     return new MqttConnectError(`${address} refused the connection: ${reason}`, failure, code, {
       cause: error,
     })

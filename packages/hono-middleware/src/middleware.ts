@@ -39,8 +39,8 @@ export function lifespanOf(c: Context): MqttLifespan | undefined {
 
 /**
  * Middleware that sets the lifespan's client as `c.var.mqtt` (or `c.var[variable]`). Before
- * `start()` resolved, once `stop()` was called, or when the connection was lost for good, it
- * answers 503 (an `HTTPException`) instead of letting the request wait.
+ * `start()` resolved, once `stop()` was called, or while the client is not connected (connection
+ * lost), it answers 503 (an `HTTPException`) instead of letting the request wait.
  *
  * @example
  * const lifespan = createMqttLifespan('mqtt://localhost')
@@ -60,8 +60,10 @@ export function mqtt<const Name extends string = 'mqtt'>(
     } catch (error) {
       throw new HTTPException(503, { message: (error as Error).message, cause: error })
     }
-    if (client.closed) {
-      throw new HTTPException(503, { message: 'the connection to the MQTT broker was lost' })
+    if (!client.connected) {
+      throw new HTTPException(503, {
+        message: 'the MQTT client is not connected: the connection to the broker was lost',
+      })
     }
     c.set(variable, client as MqttVariables<Name>[Name])
     contextLifespans.set(c, lifespan)

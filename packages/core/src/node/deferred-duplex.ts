@@ -5,8 +5,11 @@ import { nodeModule } from './builtins.js'
 export interface DeferredDuplex extends Duplex {
   /** Aborted when the stream is destroyed before (or after) a socket was attached. */
   readonly signal: AbortSignal
-  /** Joins the open socket: pending writes go out, incoming data flows. */
-  attach(socket: Duplex): void
+  /**
+   * Joins the open socket: pending writes go out, incoming data flows. `explainEarly` may replace
+   * an error the socket fails with before it delivered any data (e.g. a TLS rejection).
+   */
+  attach(socket: Duplex, explainEarly?: (error: Error) => Error): void
 }
 
 type DeferredDuplexClass = new () => DeferredDuplex
@@ -20,22 +23,26 @@ function define(): DeferredDuplexClass {
     #pendingWrite: (() => void) | undefined
     #pendingFinal: (() => void) | undefined
     #reading = false
+    #received = false
+    #explainEarly: ((error: Error) => Error) | undefined
 
     get signal(): AbortSignal {
       return this.#abort.signal
     }
 
-    attach(socket: Duplex): void {
+    attach(socket: Duplex, explainEarly?: (error: Error) => Error): void {
       if (this.destroyed || this.#socket) {
         socket.destroy()
         return
       }
       this.#socket = socket
+      this.#explainEarly = explainEarly
       socket.on('data', (chunk: Buffer) => {
+        this.#received = true
         if (!this.push(chunk)) socket.pause()
       })
       socket.once('end', () => this.push(null))
-      socket.once('error', (error) => this.destroy(error))
+      socket.once('error', (error) => this.destroy(this.#explain(error)))
       socket.once('close', () => {
         // Let the reader take what is buffered (e.g. a DISCONNECT with its reason) before closing.
         this.push(null)
@@ -51,9 +58,13 @@ function define(): DeferredDuplexClass {
       final?.()
     }
 
+    #explain(error: Error): Error {
+      return !this.#received && this.#explainEarly ? this.#explainEarly(error) : error
+    }
+
     override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
       const socket = this.#socket
-      if (socket) socket.write(chunk, encoding, callback)
+      if (socket) socket.write(chunk, encoding, (error) => callback(error ? this.#explain(error) : error))
       else this.#pendingWrite = () => this._write(chunk, encoding, callback)
     }
 

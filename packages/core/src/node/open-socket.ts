@@ -63,6 +63,29 @@ function startTls(socket: Duplex, target: TransportTarget, signal: AbortSignal):
   })
 }
 
+/** An open socket, and how to explain an error it fails with before the broker said anything. */
+export interface OpenSocket {
+  socket: Duplex
+  explainEarly: ((error: Error) => Error) | undefined
+}
+
+/**
+ * After a TLS 1.3 handshake the client learns that the server refused its (missing) certificate
+ * only when the server hangs up: such an early failure is reported as a TLS failure.
+ */
+function tlsRejection(target: TransportTarget): (error: Error) => Error {
+  return (error) => {
+    const where = authority(target.hostname, target.port)
+    const hint =
+      target.tls?.cert === undefined ? ' (does it require a client certificate? see tls.cert/tls.key)' : ''
+    return connectError(
+      'tls',
+      `the TLS connection to ${where} was refused right after the handshake${hint}`,
+      error,
+    )
+  }
+}
+
 /**
  * Opens the socket MQTT will speak over: TCP (from `bindAddress`/`bindPort`, with `socketOptions`),
  * through the proxy if any (HTTP CONNECT or SOCKS), then TLS if asked for. Bounded by
@@ -73,7 +96,7 @@ export async function openSocket(
   target: TransportTarget,
   signal: AbortSignal,
   logger?: Logger,
-): Promise<Duplex> {
+): Promise<OpenSocket> {
   const timeout = new AbortController()
   const timer =
     target.connectTimeout === Number.POSITIVE_INFINITY
@@ -94,7 +117,7 @@ export async function openSocket(
       { broker: authority(target.hostname, target.port), proxy: proxy && authority(proxy.host, proxy.port) },
       'mqtt socket open',
     )
-    return socket
+    return { socket, explainEarly: target.tls ? tlsRejection(target) : undefined }
   } catch (error) {
     logger?.debug({ error: error instanceof Error ? error.message : String(error) }, 'mqtt socket failed')
     throw error

@@ -13,7 +13,7 @@ export function createNodeStreamBuilder(target: TransportTarget, logger?: Logger
   return () => {
     const stream = createDeferredDuplex()
     openSocket(target, stream.signal, logger).then(
-      (socket) => stream.attach(socket),
+      ({ socket, explainEarly }) => stream.attach(socket, explainEarly),
       (error: unknown) => {
         if (!stream.destroyed) stream.destroy(error instanceof Error ? error : new Error(String(error)))
       },
@@ -34,7 +34,7 @@ export function nodeWebSocketOptions(target: TransportTarget, logger?: Logger): 
   const createConnection = (_options: unknown, callback: ConnectionCallback) => {
     const abort = new AbortController()
     openSocket(target, abort.signal, logger).then(
-      (socket) => callback(null, socket),
+      ({ socket }) => callback(null, socket),
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
     )
     return undefined

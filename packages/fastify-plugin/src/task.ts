@@ -21,10 +21,15 @@ export function stopSignal(): { promise: Promise<void>; resolve: () => void } {
  */
 export async function* until<T>(iterable: AsyncIterable<T>, stop: Promise<void>): AsyncGenerator<T, void> {
   const iterator = iterable[Symbol.asyncIterator]()
-  const stopped = stop.then((): IteratorReturnResult<undefined> => ({ done: true, value: undefined }))
+  let isStopped = false
+  const stopped = stop.then((): IteratorReturnResult<undefined> => {
+    isStopped = true
+    return { done: true, value: undefined }
+  })
   for (;;) {
     const result = await Promise.race([iterator.next(), stopped])
-    if (result.done) return
+    // A message already buffered may win the race against an earlier stop: stop wins.
+    if (result.done || isStopped) return
     yield result.value
   }
 }

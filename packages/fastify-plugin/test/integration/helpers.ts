@@ -45,11 +45,12 @@ export interface ReadEvent {
 
 /** Parses an SSE body (`event:`/`data:` lines, comments skipped) into events. */
 export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ReadEvent> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader()
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
   let buffer = ''
   try {
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      buffer += chunk.value
+      buffer += decoder.decode(chunk.value, { stream: true })
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
         const lines = buffer.slice(0, end).split('\n')
         buffer = buffer.slice(end + 2)

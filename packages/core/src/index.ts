@@ -29,6 +29,7 @@ export type {
   QoS,
   QueueOptions,
   ReconnectOptions,
+  SocketOptions,
   TlsOptions,
   UserProperties,
   WillOptions,

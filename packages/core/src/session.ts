@@ -1,5 +1,5 @@
 import { Connection } from './connection.js'
-import { MqttClientClosedError, type MqttConnectionLostError, MqttError } from './errors.js'
+import { MqttClientClosedError, MqttConnectionLostError } from './errors.js'
 import type { Message } from './message.js'
 import { OutgoingCalls } from './outgoing-calls.js'
 import type { ResolvedOptions } from './resolve-options.js'
@@ -87,7 +87,7 @@ export class Session {
     if (this.state === 'lost' && this.lostError) throw this.lostError
     const connection = this.connection
     if (this.state !== 'connected' || connection === undefined || !connection.open) {
-      throw new MqttError(`cannot ${what}: not connected`, 'CONNECTION_LOST')
+      throw new MqttConnectionLostError(`cannot ${what}: not connected to ${this.options.address}`)
     }
     return connection
   }

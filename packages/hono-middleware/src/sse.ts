@@ -43,6 +43,9 @@ function unavailable(error: unknown): HTTPException {
  * The stream ends when the browser leaves, when the lifespan stops, or (after an `error` event)
  * when the connection is lost. Retained messages reach the stream whose SUBSCRIBE brought them.
  *
+ * @throws `HTTPException` 503 while the lifespan is not running.
+ * @throws `MqttValidationError` for an invalid filter (or no lifespan); `MqttCodeError` when the
+ * broker refuses the subscription. Both reach `app.onError`, before any byte of the stream is sent.
  * @example
  * app.use(mqtt(lifespan))
  * app.get('/rooms/:room/events', (c) => mqttSSE(c, `chat/${c.req.param('room')}/#`))

@@ -1,6 +1,9 @@
 /**
  * What `stop({ server })` needs of an HTTP server: Node's `http.Server` (what `@hono/node-server`'s
  * `serve()` returns), `https.Server` and `http2` servers all fit.
+ * @example
+ * const server: ClosableServer = serve({ fetch: app.fetch, port: 3000 })
+ * await lifespan.stop({ server })
  */
 export interface ClosableServer {
   close(callback?: (error?: Error) => void): unknown

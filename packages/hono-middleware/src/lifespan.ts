@@ -2,7 +2,11 @@ import { Client, type ClientOptions, MqttClientClosedError } from '@await-mqtt/c
 import { type ClosableServer, closeServer } from './close-server.js'
 import { SubscriptionPool } from './subscription-pool.js'
 
-/** Where a {@link MqttLifespan} is: `idle` → `starting` → `running` → `stopping` → `stopped`. */
+/**
+ * Where a {@link MqttLifespan} is: `idle` → `starting` → `running` → `stopping` → `stopped`.
+ * @example
+ * app.get('/health', (c) => c.json({ mqtt: lifespan.state }, lifespan.state === 'running' ? 200 : 503))
+ */
 export type MqttLifespanState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped'
 
 /**
@@ -15,7 +19,11 @@ export interface MqttLifespanOptions extends ClientOptions {
   stopTimeout?: number
 }
 
-/** Options of {@link MqttLifespan.stop}. */
+/**
+ * Options of {@link MqttLifespan.stop}.
+ * @example
+ * await lifespan.stop({ server, timeout: 5000 })
+ */
 export interface MqttStopOptions {
   /**
    * An HTTP server to close first (stop accepting, close idle keep-alive connections, destroy
@@ -30,6 +38,9 @@ export interface MqttStopOptions {
  * Owns one MQTT client for the life of a Hono app: `start()` connects it, `stop()` ends every SSE
  * stream, closes the HTTP server and then the client, within a timeout. One-shot: once stopped,
  * create a new lifespan to connect again.
+ * @example
+ * await using lifespan = createMqttLifespan('mqtt://localhost')
+ * const client = await lifespan.start()
  */
 export interface MqttLifespan extends AsyncDisposable {
   /** Where the lifespan is now. */

@@ -24,7 +24,11 @@ export type MqttVariables<Name extends string = 'mqtt'> = { [K in Name]: Client 
  */
 export type MqttEnv<Name extends string = 'mqtt'> = { Variables: MqttVariables<Name> }
 
-/** Options of {@link mqtt}. */
+/**
+ * Options of {@link mqtt}.
+ * @example
+ * new Hono().use(mqtt(lifespan, { variable: 'broker' })).get('/', (c) => c.text(c.var.broker.clientId))
+ */
 export interface MqttOptions<Name extends string = 'mqtt'> {
   /** Name of the context variable the client is set as. @default 'mqtt' */
   variable?: Name

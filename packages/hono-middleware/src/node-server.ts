@@ -7,7 +7,11 @@ import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
 import type { MqttLifespan } from './lifespan.js'
 
-/** Options of {@link serveWithMqtt}. */
+/**
+ * Options of {@link serveWithMqtt}.
+ * @example
+ * await serveWithMqtt(app, lifespan, { port: 8080, hostname: '127.0.0.1', signals: ['SIGINT', 'SIGTERM'] })
+ */
 export interface ServeWithMqttOptions {
   /** Port to listen on; 0 lets the OS pick a free one. @default 3000 */
   port?: number
@@ -22,7 +26,12 @@ export interface ServeWithMqttOptions {
   timeout?: number
 }
 
-/** A running server bound to a lifespan. `stop()` / `await using` stops both. */
+/**
+ * A running server bound to a lifespan. `stop()` / `await using` stops both.
+ * @example
+ * await using server = await serveWithMqtt(app, lifespan, { port: 0 })
+ * console.log(`listening on ${server.url}`)
+ */
 export interface MqttServer extends AsyncDisposable {
   /** The Node server `serve()` returned. */
   readonly server: ServerType
@@ -34,7 +43,11 @@ export interface MqttServer extends AsyncDisposable {
   stop(): Promise<void>
 }
 
-/** The fetch handler of a Hono app (or anything with one). */
+/**
+ * The fetch handler of a Hono app (or anything with one).
+ * @example
+ * const app: FetchApp = new Hono()
+ */
 export interface FetchApp {
   fetch: Parameters<typeof serve>[0]['fetch']
 }

@@ -5,7 +5,11 @@ import { type SSEMessage, streamSSE } from 'hono/streaming'
 import { lifespanInternals, type MqttLifespan } from './lifespan.js'
 import { lifespanOf } from './middleware.js'
 
-/** Options of {@link mqttSSE}. */
+/**
+ * Options of {@link mqttSSE}.
+ * @example
+ * mqttSSE(c, 'alerts/#', { qos: 1, keepAlive: 30_000, queue: { maxQueued: 100, overflow: 'drop-oldest' } })
+ */
 export interface MqttSSEOptions {
   /** QoS of the broker subscription; the first stream of a filter subscribes, with its QoS. @default 0 */
   qos?: QoS

@@ -10,7 +10,11 @@ import { type SubscribeOptions, subscribe, type UnsubscribeOptions, unsubscribe 
 import type { Subscription } from './subscription.js'
 import { checkCallOptions, checkFilter, checkQueueOptions } from './validation.js'
 
-/** Options of `client.close()`. */
+/**
+ * Options of `client.close()`.
+ * @example
+ * await client.close({ timeout: 2_000 })
+ */
 export interface CloseOptions {
   /** How long in-flight calls and the DISCONNECT may take, in ms. @default the client's `timeout` */
   timeout?: number

@@ -1,7 +1,11 @@
 import type { QoS, UserProperties } from './options.js'
 import { Topic } from './topic.js'
 
-/** MQTT 5 PUBLISH properties, as sent and as received. */
+/**
+ * MQTT 5 PUBLISH properties, as sent and as received.
+ * @example
+ * await client.publish('replies', 'ok', { properties: { contentType: 'text/plain', userProperties: { id: '7' } } })
+ */
 export interface PublishProperties {
   /** `true`: the payload is UTF-8 text. */
   payloadFormatIndicator?: boolean
@@ -20,7 +24,11 @@ export interface PublishProperties {
   contentType?: string
 }
 
-/** What a received PUBLISH packet carries; see {@link Message}. */
+/**
+ * What a received PUBLISH packet carries; see {@link Message}.
+ * @example
+ * const message = new Message({ topic: 'a/b', payload: new TextEncoder().encode('hi'), qos: 0 })
+ */
 export interface MessageInit {
   topic: string
   payload: Uint8Array

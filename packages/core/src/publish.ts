@@ -13,7 +13,11 @@ import {
   requireMqtt5,
 } from './validation.js'
 
-/** Options of `client.publish()`. */
+/**
+ * Options of `client.publish()`.
+ * @example
+ * await client.publish('lights/kitchen', 'on', { qos: 1, retain: true, timeout: 2_000 })
+ */
 export interface PublishOptions extends CallOptions {
   /** 0 at most once, 1 at least once, 2 exactly once. @default 0 */
   qos?: QoS

@@ -52,7 +52,11 @@ export const ReasonCode = {
 /** One of the names of {@link ReasonCode}. */
 export type ReasonCodeName = keyof typeof ReasonCode
 
-/** MQTT 3.1.1 CONNACK return codes (section 3.2.2.3). */
+/**
+ * MQTT 3.1.1 CONNACK return codes (section 3.2.2.3).
+ * @example
+ * if (error instanceof MqttConnectError && error.reasonCode === ConnackReturnCode.NotAuthorized) console.log('denied')
+ */
 export const ConnackReturnCode = {
   Accepted: 0,
   UnacceptableProtocolVersion: 1,

@@ -18,7 +18,11 @@ import {
   requireMqtt5,
 } from './validation.js'
 
-/** Options of `client.subscribe()`. Its queue options bound the subscription's own message buffer. */
+/**
+ * Options of `client.subscribe()`. Its queue options bound the subscription's own message buffer.
+ * @example
+ * await client.subscribe('$share/workers/jobs/#', { qos: 1, maxQueued: 100, overflow: 'error' })
+ */
 export interface SubscribeOptions extends CallOptions, QueueOptions {
   /** The highest QoS to receive messages at. @default 0 */
   qos?: QoS
@@ -32,7 +36,11 @@ export interface SubscribeOptions extends CallOptions, QueueOptions {
   properties?: { subscriptionIdentifier?: number; userProperties?: UserProperties }
 }
 
-/** Options of `client.unsubscribe()`. */
+/**
+ * Options of `client.unsubscribe()`.
+ * @example
+ * await client.unsubscribe(['a/#', 'b/+'], { timeout: 1_000 })
+ */
 export interface UnsubscribeOptions extends CallOptions {
   /** MQTT 5 UNSUBSCRIBE properties. */
   properties?: { userProperties?: UserProperties }

@@ -5,7 +5,11 @@ import type { Session } from './session.js'
 import type { RegisteredSubscription } from './subscription-registry.js'
 import type { CheckedFilter } from './validation.js'
 
-/** What the broker granted for one filter of a SUBSCRIBE. */
+/**
+ * What the broker granted for one filter of a SUBSCRIBE.
+ * @example
+ * const [{ qos }] = (await client.subscribe('a/#', { qos: 2 })).granted // qos may be lower than asked
+ */
 export interface GrantedFilter {
   filter: string
   /** The QoS the broker will deliver at (at most the one asked for). */

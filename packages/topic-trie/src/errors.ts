@@ -1,4 +1,7 @@
-/** The rule of MQTT 3.1.1 / 5.0 section 4.7 that a topic name or filter broke. */
+/**
+ * The rule of MQTT 3.1.1 / 5.0 (sections 1.5.4, 4.7, 4.8.2) that a topic name or filter broke, or the
+ * naming rule of a `pattern()` (`duplicate-pattern-name`).
+ */
 export type TopicRule =
   | 'empty'
   | 'null-character'
@@ -11,8 +14,15 @@ export type TopicRule =
   | 'shared-subscription-empty-group'
   | 'shared-subscription-invalid-group'
   | 'shared-subscription-missing-filter'
+  | 'duplicate-pattern-name'
 
-/** Thrown by the validators when a topic name or filter breaks a rule of the MQTT specification. */
+/**
+ * Thrown by the validators when a topic name or filter breaks a rule of the MQTT specification.
+ * @example
+ * try { validateFilter('sport/#/ranking') } catch (error) {
+ *   if (error instanceof TopicValidationError) error.rule // 'multi-level-wildcard-not-last'
+ * }
+ */
 export class TopicValidationError extends Error {
   override readonly name = 'TopicValidationError'
   /** Which rule was broken. */

@@ -1,5 +1,5 @@
-import { TopicValidationError } from './errors.js'
-import { validateFilter } from './validate.js'
+import { sharePrefix, type TopicOptions } from './options.js'
+import { checkGroupCharacters, checkSharedParts, validateFilter } from './validate.js'
 
 /** A shared subscription filter split into its parts. */
 export interface SharedFilter {
@@ -9,39 +9,30 @@ export interface SharedFilter {
   filter: string
 }
 
-const prefix = '$share/'
+/**
+ * Splits `$share/{group}/{filter}` (MQTT 5.0 section 4.8.2) after validating it; returns `undefined` for
+ * an ordinary filter, and always under `protocolVersion` 3 or 4, where `$share` is an ordinary level.
+ * @throws {@link TopicValidationError} when the filter is invalid: the group is empty or holds `+`/`#`,
+ * the filter after it is missing or breaks a rule of section 4.7.
+ * @example
+ * parseShared('$share/workers/jobs/#') // { group: 'workers', filter: 'jobs/#' }
+ * parseShared('jobs/#') // undefined
+ */
+export function parseShared(filter: string, options: TopicOptions = {}): SharedFilter | undefined {
+  validateFilter(filter, options)
+  if ((options.protocolVersion ?? 5) < 5 || !filter.startsWith(sharePrefix)) return undefined
+  const start = checkSharedParts(filter)
+  return { group: filter.slice(sharePrefix.length, start - 1), filter: filter.slice(start) }
+}
 
 /**
- * Splits `$share/{group}/{filter}` (MQTT 5.0 section 4.8.2); returns `undefined` for an ordinary filter.
- * @throws {@link TopicValidationError} when the group is empty or holds `+`/`#`, or the filter is missing.
- * @example parseShared('$share/workers/jobs/#') // { group: 'workers', filter: 'jobs/#' }
+ * Builds `$share/{group}/{filter}`, the inverse of {@link parseShared}.
+ * @throws {@link TopicValidationError} when the group is empty or holds `/`, `+` or `#`, or the filter is invalid.
+ * @example formatShared('workers', 'jobs/#') // '$share/workers/jobs/#'
  */
-export function parseShared(filter: string): SharedFilter | undefined {
-  if (!filter.startsWith(prefix)) return undefined
-  const slash = filter.indexOf('/', prefix.length)
-  const group = slash === -1 ? filter.slice(prefix.length) : filter.slice(prefix.length, slash)
-  if (group.length === 0) {
-    throw new TopicValidationError(
-      'shared-subscription-empty-group',
-      filter,
-      `a shared subscription needs a group: ${filter}`,
-    )
-  }
-  if (group.includes('+') || group.includes('#')) {
-    throw new TopicValidationError(
-      'shared-subscription-invalid-group',
-      filter,
-      `a share name must not contain + or #: ${filter}`,
-    )
-  }
-  const rest = slash === -1 ? '' : filter.slice(slash + 1)
-  if (rest.length === 0) {
-    throw new TopicValidationError(
-      'shared-subscription-missing-filter',
-      filter,
-      `a shared subscription needs a filter after the group: ${filter}`,
-    )
-  }
-  validateFilter(rest)
-  return { group, filter: rest }
+export function formatShared(group: string, filter: string): string {
+  const shared = `${sharePrefix}${group}/${filter}`
+  checkGroupCharacters(group, shared)
+  validateFilter(shared)
+  return shared
 }

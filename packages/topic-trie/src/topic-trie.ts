@@ -1,167 +1,195 @@
-class TrieNode<V> {
-  readonly children = new Map<string, TrieNode<V>>()
-  plus: TrieNode<V> | undefined
-  /** Values stored under the filter ending at this node. */
-  values: V[] | undefined
-  /** Values stored under the filter `<this node>/#`. */
-  hashValues: V[] | undefined
+import { type ProtocolVersion, sharedFilterStart, sharePrefix, type TopicOptions } from './options.js'
+import { findOrCreate, findPath, prune } from './trie-build.js'
+import { TrieNode } from './trie-node.js'
+import { walk } from './trie-walk.js'
+import { validateFilter } from './validate.js'
+
+/** Options of a {@link TopicTrie}. */
+export interface TopicTrieOptions extends TopicOptions {}
+
+/**
+ * A filter located in the trie: its root (one per share name), where its levels start and where the
+ * levels to walk end (before a trailing `/#`; -1 for `#` alone), and whether it ends in `#`.
+ */
+interface Located<V> {
+  root: TrieNode<V> | undefined
+  group: string | undefined
+  from: number
+  end: number
+  rest: boolean
 }
 
-function removeValue<V>(
-  list: V[] | undefined,
-  value: V | undefined,
-  hasValue: boolean,
-): [V[] | undefined, number] {
-  if (list === undefined) return [undefined, 0]
-  if (!hasValue) return [undefined, list.length]
-  const index = list.indexOf(value as V)
-  if (index === -1) return [list, 0]
-  list.splice(index, 1)
-  return [list.length === 0 ? undefined : list, 1]
+/** SameValueZero, like `Array.prototype.includes`. */
+function indexOfValue<V>(list: readonly V[], value: V): number {
+  if (typeof value !== 'number' || !Number.isNaN(value)) return list.indexOf(value)
+  return list.findIndex((entry) => typeof entry === 'number' && Number.isNaN(entry))
 }
 
 /**
- * Stores values under MQTT topic filters and finds every value whose filter matches a topic.
- * The cost of a match grows with the topic's depth and the number of matches, not the number of filters.
+ * Stores values under MQTT topic filters and finds every value whose filter matches a topic, with the
+ * exact semantics of MQTT 3.1.1/5.0 (sections 4.7 and 4.8.2). The cost of a match grows with the
+ * topic's depth and the number of matches, not with the number of filters.
+ *
+ * Filters are validated when added. A (filter, value) pair added twice is stored twice (a multiset):
+ * `match` returns it twice and `remove(filter, value)` removes one. Under MQTT 5 (the default),
+ * `$share/{group}/{filter}` matches what `{filter}` matches and keeps its own name in `has`, `remove`
+ * and iteration; under MQTT 3.1.1 it is an ordinary filter.
  *
  * @example
  * const trie = new TopicTrie<string>()
- * trie.add('sensors/+/temperature', 'thermometer')
- * trie.match('sensors/kitchen/temperature') // ['thermometer']
+ * trie.add('sensors/+/temperature', 'thermometers').add('sensors/#', 'everything')
+ * trie.match('sensors/kitchen/temperature') // ['everything', 'thermometers'] (in no set order)
+ * trie.test('actuators/door') // false
  */
 export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
+  readonly #protocolVersion: ProtocolVersion
   #root = new TrieNode<V>()
+  /** One root per share name of `$share/{group}/...` filters. */
+  #groups = new Map<string, TrieNode<V>>()
   #size = 0
+
+  constructor({ protocolVersion = 5 }: TopicTrieOptions = {}) {
+    this.#protocolVersion = protocolVersion
+  }
 
   /** The number of (filter, value) pairs stored. */
   get size(): number {
     return this.#size
   }
 
-  /** Stores `value` under `filter`; adding the same pair twice stores it twice. */
+  /**
+   * Stores `value` under `filter`.
+   * @throws {@link TopicValidationError} when `filter` is not a valid topic filter.
+   * @example new TopicTrie<number>().add('sport/#', 1).add('sport/+', 2).size // 2
+   */
   add(filter: string, value: V): this {
-    const levels = filter.split('/')
-    let node = this.#root
-    const last = levels.length - 1
-    for (let index = 0; index <= last; index++) {
-      const level = levels[index] as string
-      if (level === '#' && index === last) {
-        node.hashValues ??= []
-        node.hashValues.push(value)
-        this.#size++
-        return this
-      }
-      node = this.#child(node, level, true) as TrieNode<V>
+    validateFilter(filter, { protocolVersion: this.#protocolVersion })
+    const { group, from, end, rest } = this.#locate(filter)
+    let root = this.#root
+    if (group !== undefined) {
+      root = this.#groups.get(group) ?? new TrieNode<V>()
+      this.#groups.set(group, root)
     }
-    node.values ??= []
-    node.values.push(value)
+    const node = findOrCreate(root, filter, from, end)
+    if (rest) {
+      if (node.restValues === undefined) node.restValues = [value]
+      else node.restValues.push(value)
+    } else if (node.values === undefined) node.values = [value]
+    else node.values.push(value)
     this.#size++
     return this
   }
 
-  /** Removes one `value` stored under `filter`, or every value when none is given. Returns whether anything was removed. */
-  remove(filter: string, ...value: [V?]): boolean {
-    const levels = filter.split('/')
-    const path: TrieNode<V>[] = [this.#root]
-    let node: TrieNode<V> | undefined = this.#root
-    const last = levels.length - 1
-    const hash = levels[last] === '#'
-    for (let index = 0; index < (hash ? last : levels.length); index++) {
-      node = this.#child(node, levels[index] as string, false)
-      if (node === undefined) return false
-      path.push(node)
+  /**
+   * Removes one occurrence of `value` stored under `filter`, or every value under `filter` when no
+   * value is given. Returns whether anything was removed.
+   * @example
+   * const trie = new TopicTrie<number>().add('a/+', 1).add('a/+', 2)
+   * trie.remove('a/+', 1) // true
+   * trie.remove('a/+') // true: removes 2
+   */
+  remove(filter: string, ...value: [value?: V]): boolean {
+    const { root, group, from, end, rest } = this.#locate(filter)
+    const path = root === undefined ? undefined : findPath(root, filter, from, end)
+    const node = path?.[path.length - 1]?.node
+    const list = rest ? node?.restValues : node?.values
+    if (path === undefined || node === undefined || list === undefined) return false
+    let removed = list.length
+    if (value.length > 0) {
+      const index = indexOfValue(list, value[0] as V)
+      if (index === -1) return false
+      list.splice(index, 1)
+      removed = 1
     }
-    const [list, removed] = removeValue(hash ? node.hashValues : node.values, value[0], value.length > 0)
-    if (hash) node.hashValues = list
-    else node.values = list
+    if (list.length === 0 || value.length === 0) {
+      if (rest) node.restValues = undefined
+      else node.values = undefined
+    }
     this.#size -= removed
-    this.#prune(path, levels)
-    return removed > 0
-  }
-
-  /** Whether anything (or this `value`) is stored under `filter`. */
-  has(filter: string, ...value: [V?]): boolean {
-    const levels = filter.split('/')
-    let node: TrieNode<V> | undefined = this.#root
-    const last = levels.length - 1
-    const hash = levels[last] === '#'
-    for (let index = 0; index < (hash ? last : levels.length); index++) {
-      node = this.#child(node, levels[index] as string, false)
-      if (node === undefined) return false
-    }
-    const list = hash ? node.hashValues : node.values
-    if (list === undefined) return false
-    return value.length === 0 || list.includes(value[0] as V)
+    prune(path)
+    if (group !== undefined && root?.empty) this.#groups.delete(group)
+    return true
   }
 
   /**
-   * Every value whose filter matches `topic`, once per stored (filter, value) pair.
-   * The returned array is new: callers may mutate it.
+   * Whether anything, or this `value`, is stored under `filter` (the very filter, not one that matches it).
+   * @example new TopicTrie<number>().add('a/#', 1).has('a/#', 1) // true
+   */
+  has(filter: string, ...value: [value?: V]): boolean {
+    const { root, from, end, rest } = this.#locate(filter)
+    const path = root === undefined ? undefined : findPath(root, filter, from, end)
+    const node = path?.[path.length - 1]?.node
+    const list = rest ? node?.restValues : node?.values
+    if (list === undefined) return false
+    return value.length === 0 || indexOfValue(list, value[0] as V) !== -1
+  }
+
+  /**
+   * Every value whose filter matches `topic`, once per stored (filter, value) pair, in no set order.
+   * The array is new on every call and never shared with the trie: callers may keep and mutate it.
+   * `topic` is not validated (validate it once where it enters, with `validateTopic`).
+   * @example new TopicTrie<string>().add('sport/#', 'all sport').match('sport') // ['all sport']
    */
   match(topic: string): V[] {
     const result: V[] = []
-    const levels = topic.split('/')
-    this.#collect(this.#root, levels, 0, topic.startsWith('$'), result)
+    walk(this.#root, topic, result)
+    if (this.#groups.size > 0) for (const root of this.#groups.values()) walk(root, topic, result)
     return result
   }
 
-  /** Whether any filter matches `topic`. */
+  /**
+   * Whether any filter matches `topic`: the same walk as {@link TopicTrie.match}, stopping at the first
+   * match and allocating no result.
+   * @example new TopicTrie<string>().add('+/+', 'two levels').test('/finance') // true
+   */
   test(topic: string): boolean {
-    return this.match(topic).length > 0
+    if (walk(this.#root, topic, undefined)) return true
+    if (this.#groups.size > 0)
+      for (const root of this.#groups.values()) if (walk(root, topic, undefined)) return true
+    return false
   }
 
-  /** Removes everything. */
+  /**
+   * Removes everything.
+   * @example trie.clear()
+   */
   clear(): void {
     this.#root = new TrieNode<V>()
+    this.#groups = new Map()
     this.#size = 0
   }
 
-  /** Every filter with a copy of its values. */
-  *[Symbol.iterator](): IterableIterator<[string, V[]]> {
-    yield* this.#entries(this.#root, [])
+  /**
+   * Every filter with a copy of its values, in no set order.
+   * @example for (const [filter, values] of trie) console.log(filter, values.length)
+   */
+  *entries(): IterableIterator<[filter: string, values: V[]]> {
+    yield* entriesOf(this.#root, '')
+    for (const [group, root] of this.#groups) yield* entriesOf(root, `${sharePrefix}${group}/`)
   }
 
-  *#entries(node: TrieNode<V>, prefix: string[]): IterableIterator<[string, V[]]> {
-    if (node.values) yield [prefix.join('/'), [...node.values]]
-    if (node.hashValues) yield [[...prefix, '#'].join('/'), [...node.hashValues]]
-    if (node.plus) yield* this.#entries(node.plus, [...prefix, '+'])
-    for (const [level, child] of node.children) yield* this.#entries(child, [...prefix, level])
+  /**
+   * The same as {@link TopicTrie.entries}.
+   * @example const filters = [...trie].map(([filter]) => filter)
+   */
+  [Symbol.iterator](): IterableIterator<[filter: string, values: V[]]> {
+    return this.entries()
   }
 
-  #child(node: TrieNode<V>, level: string, create: boolean): TrieNode<V> | undefined {
-    if (level === '+') {
-      if (create) node.plus ??= new TrieNode<V>()
-      return node.plus
-    }
-    let child = node.children.get(level)
-    if (child === undefined && create) {
-      child = new TrieNode<V>()
-      node.children.set(level, child)
-    }
-    return child
+  #locate(filter: string): Located<V> {
+    const rest = filter === '#' || filter.endsWith('/#')
+    const end = rest ? filter.length - 2 : filter.length
+    const from = sharedFilterStart(filter, this.#protocolVersion)
+    if (from === 0) return { root: this.#root, group: undefined, from, end, rest }
+    if (from === -1) return { root: undefined, group: undefined, from, end, rest }
+    const group = filter.slice(sharePrefix.length, from - 1)
+    return { root: this.#groups.get(group), group, from, end, rest }
   }
+}
 
-  #collect(node: TrieNode<V>, levels: string[], index: number, dollar: boolean, result: V[]): void {
-    const wildcardsAllowed = !(dollar && index === 0)
-    if (node.hashValues && wildcardsAllowed) result.push(...node.hashValues)
-    if (index === levels.length) {
-      if (node.values) result.push(...node.values)
-      return
-    }
-    const level = levels[index] as string
-    const child = node.children.get(level)
-    if (child) this.#collect(child, levels, index + 1, dollar, result)
-    if (node.plus && wildcardsAllowed) this.#collect(node.plus, levels, index + 1, dollar, result)
-  }
-
-  #prune(path: TrieNode<V>[], levels: string[]): void {
-    for (let depth = path.length - 1; depth > 0; depth--) {
-      const node = path[depth] as TrieNode<V>
-      if (node.values || node.hashValues || node.plus || node.children.size > 0) return
-      const parent = path[depth - 1] as TrieNode<V>
-      const level = levels[depth - 1] as string
-      if (level === '+') parent.plus = undefined
-      else parent.children.delete(level)
-    }
-  }
+function* entriesOf<V>(node: TrieNode<V>, prefix: string): IterableIterator<[string, V[]]> {
+  if (node.values !== undefined) yield [prefix.slice(0, -1), [...node.values]]
+  if (node.restValues !== undefined) yield [`${prefix}#`, [...node.restValues]]
+  if (node.plus !== undefined) yield* entriesOf(node.plus, `${prefix}+/`)
+  for (const [label, child] of node.edges()) yield* entriesOf(child, `${prefix}${label}/`)
 }

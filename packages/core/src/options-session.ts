@@ -4,18 +4,23 @@ import type { ClientOptions, ConnectProperties, PayloadInput, WillOptions } from
 type MqttConnectProperties = NonNullable<IClientOptions['properties']>
 type MqttWill = NonNullable<IClientOptions['will']>
 
-const encoder = new TextEncoder()
-
-/** Bytes as a Buffer over the same memory (what MQTT.js expects), without copying. */
+/**
+ * Bytes as a Buffer over the same memory, which MQTT.js's encoder expects, without copying.
+ * Where there is no global `Buffer` (browsers) the bytes are passed as they are.
+ */
 export function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const NodeBuffer = globalThis.Buffer
+  if (NodeBuffer === undefined) return bytes as Buffer
+  return NodeBuffer.isBuffer(bytes)
+    ? bytes
+    : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
-/** A will or password value as bytes: strings as UTF-8, numbers and booleans as text, null as nothing. */
-export function encodeValue(value: PayloadInput | undefined): Buffer {
-  if (value === null || value === undefined) return Buffer.alloc(0)
+/** A password or will payload for MQTT.js: text stays text (numbers and booleans as text), bytes become a Buffer. */
+export function encodeValue(value: PayloadInput | undefined): string | Buffer {
+  if (value === null || value === undefined) return ''
   if (value instanceof Uint8Array) return toBuffer(value)
-  return toBuffer(encoder.encode(String(value)))
+  return String(value)
 }
 
 /**

@@ -1,5 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { MqttValidationError } from './errors.js'
+import { nodeAvailable } from './node/builtins.js'
 import { createNodeStreamBuilder, nodeWebSocketOptions } from './node/stream-builder.js'
 import type {
   ClientOptions,
@@ -97,6 +98,20 @@ function mergeTarget(target: string | ClientOptions, overrides: ClientOptions): 
   return options
 }
 
+/** Outside Node (browsers) only WebSockets exist, without proxy, bind address or socket options. */
+function refuseNodeOnly(options: ClientOptions): void {
+  const nodeOnly = (['proxy', 'bindAddress', 'bindPort', 'socketOptions'] as const).find(
+    (field) => options[field] !== undefined,
+  )
+  if (options.transport !== 'websockets') {
+    throw new MqttValidationError(
+      "only transport 'websockets' (ws:// or wss://) works outside Node",
+      'transport',
+    )
+  }
+  if (nodeOnly !== undefined) throw new MqttValidationError(`${nodeOnly} needs Node`, nodeOnly)
+}
+
 /**
  * Turns a URL and/or options into the client's settings, with every default applied.
  * Validates everything first: nothing is opened for options that cannot work.
@@ -146,6 +161,7 @@ export function resolveOptions(
   const properties = connectProperties(options)
   if (properties !== undefined) mqttOptions.properties = properties
   if (options.will !== undefined) mqttOptions.will = willMessage(options.will)
+  if (!nodeAvailable()) refuseNodeOnly(options)
   const { reconnect } = options
   return {
     mqtt: { ...mqttOptions, ...options.mqtt },
@@ -177,8 +193,6 @@ export function resolveOptions(
   }
 }
 
-const isNode = typeof globalThis.process?.versions?.node === 'string'
-
 /**
  * Builds an MQTT.js client that does not connect until its `connect()` is called (attach your
  * listeners first) and never reconnects by itself. Over TCP (Node) the socket is ours: TLS,
@@ -204,7 +218,7 @@ export function createMqttClient(resolved: ResolvedOptions): MqttClient {
   }
   options.path = target.websocketPath
   options.hostname = target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname
-  if (isNode)
+  if (nodeAvailable())
     options.wsOptions = { ...nodeWebSocketOptions(target, logger), ...resolved.mqtt.wsOptions } as WsOptions
   else if (target.tls) Object.assign(options, target.tls)
   return mqtt.connect(options)

@@ -163,7 +163,7 @@ describe('resolveOptions session and will', () => {
     })
     expect(mqtt.will).toEqual({
       topic: 'status',
-      payload: Buffer.from('gone'),
+      payload: 'gone',
       qos: 1,
       retain: true,
       properties: { willDelayInterval: 5, correlationData: Buffer.from([1]), contentType: 'text/plain' },

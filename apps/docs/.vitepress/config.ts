@@ -1,0 +1,73 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type DefaultTheme, defineConfig } from 'vitepress'
+import { apiSidebar } from './api-sidebar.js'
+
+const docsRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+const guide: DefaultTheme.SidebarItem[] = [
+  {
+    text: 'Guide',
+    items: [
+      { text: 'Getting started', link: '/guide/getting-started' },
+      { text: 'Connecting', link: '/guide/connecting' },
+      { text: 'Publishing', link: '/guide/publishing' },
+      { text: 'Subscribing and message streams', link: '/guide/subscribing' },
+      { text: 'Topic filters', link: '/guide/topic-filters' },
+      { text: 'Errors and cancellation', link: '/guide/errors' },
+      { text: 'Reconnecting and reliability', link: '/guide/reconnecting' },
+    ],
+  },
+  {
+    text: 'Networks',
+    items: [
+      { text: 'TLS', link: '/guide/tls' },
+      { text: 'Proxies', link: '/guide/proxies' },
+      { text: 'WebSockets and browsers', link: '/guide/websockets-and-browsers' },
+      { text: 'Shared subscriptions and scaling out', link: '/guide/scaling' },
+    ],
+  },
+  {
+    text: 'Web frameworks',
+    items: [
+      { text: 'Fastify', link: '/integrations/fastify' },
+      { text: 'Hono', link: '/integrations/hono' },
+    ],
+  },
+  {
+    text: 'Migrating',
+    items: [
+      { text: 'From MQTT.js callbacks', link: '/migrating/mqtt-js' },
+      { text: 'From asyncio-mqtt (Python)', link: '/migrating/asyncio-mqtt' },
+    ],
+  },
+  { text: 'Benchmarks', link: '/benchmarks' },
+  { text: 'API reference', link: '/api/' },
+]
+
+export default defineConfig({
+  title: 'await-mqtt',
+  description:
+    'The idiomatic async/await MQTT client for TypeScript: no callbacks, typed errors, await using.',
+  lang: 'en-US',
+  cleanUrls: false,
+  lastUpdated: false,
+  srcExclude: ['generated/**', 'test/**', 'test-artifacts/**', 'snippets/**', 'scripts/**'],
+  markdown: { theme: { light: 'github-light', dark: 'github-dark' } },
+  themeConfig: {
+    nav: [
+      { text: 'Guide', link: '/guide/getting-started', activeMatch: '^/guide/' },
+      { text: 'Frameworks', link: '/integrations/fastify', activeMatch: '^/integrations/' },
+      { text: 'Migrating', link: '/migrating/mqtt-js', activeMatch: '^/migrating/' },
+      { text: 'Benchmarks', link: '/benchmarks' },
+      { text: 'API', link: '/api/', activeMatch: '^/api/' },
+    ],
+    sidebar: {
+      '/api/': apiSidebar(docsRoot),
+      '/': guide,
+    },
+    outline: { level: [2, 3] },
+    search: { provider: 'local' },
+    footer: { message: 'MIT licensed. Built on MQTT.js, in the spirit of asyncio-mqtt.' },
+  },
+})

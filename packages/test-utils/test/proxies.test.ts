@@ -1,0 +1,70 @@
+import { connect } from 'node:net'
+import { describe, expect, it } from 'vitest'
+import {
+  microsocksAvailable,
+  microsocksSkipReason,
+  startMicrosocks,
+  startTinyproxy,
+  tinyproxyAvailable,
+  tinyproxySkipReason,
+  waitForPort,
+} from '../src/index.js'
+
+/** Sends raw bytes and resolves with the first chunk of the answer. */
+function exchange(port: number, bytes: Buffer | string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(bytes))
+    socket.once('data', (chunk: Buffer) => {
+      socket.destroy()
+      resolve(chunk)
+    })
+    socket.once('error', reject)
+  })
+}
+
+async function closedPort(port: number): Promise<boolean> {
+  return waitForPort(port, { timeout: 200 }).then(
+    () => false,
+    () => true,
+  )
+}
+
+describe.skipIf(!tinyproxyAvailable())(
+  `startTinyproxy ${tinyproxyAvailable() ? '' : tinyproxySkipReason}`,
+  () => {
+    it('asks for credentials when auth is set, and is gone after close', async () => {
+      const proxy = await startTinyproxy({ auth: { username: 'u', password: 'p' } })
+      const answer = await exchange(proxy.port, 'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n')
+      expect(answer.toString()).toMatch(/^HTTP\/1\.[01] 40[17]/)
+      await proxy.close()
+      await proxy.close()
+      expect(await closedPort(proxy.port)).toBe(true)
+    })
+
+    it('refuses CONNECT to ports not listed in connectPorts', async () => {
+      await using proxy = await startTinyproxy({ connectPorts: [1] })
+      const answer = await exchange(proxy.port, 'CONNECT 127.0.0.1:2 HTTP/1.1\r\nHost: 127.0.0.1:2\r\n\r\n')
+      expect(answer.toString()).toMatch(/^HTTP\/1\.[01] 403/)
+    })
+  },
+)
+
+describe.skipIf(!microsocksAvailable())(
+  `startMicrosocks ${microsocksAvailable() ? '' : microsocksSkipReason}`,
+  () => {
+    it('speaks SOCKS5, requires user/password when auth is set, and is gone after close', async () => {
+      const proxy = await startMicrosocks({ auth: { username: 'u', password: 'p' } })
+      // greeting: version 5, one method offered: 0x02 (user name/password)
+      expect([...(await exchange(proxy.port, Buffer.from([5, 1, 2])))]).toEqual([5, 2])
+      // only "no authentication" offered: refused (0xff)
+      expect([...(await exchange(proxy.port, Buffer.from([5, 1, 0])))]).toEqual([5, 0xff])
+      await proxy.close()
+      expect(await closedPort(proxy.port)).toBe(true)
+    })
+
+    it('accepts clients without authentication by default', async () => {
+      await using proxy = await startMicrosocks()
+      expect([...(await exchange(proxy.port, Buffer.from([5, 1, 0])))]).toEqual([5, 0])
+    })
+  },
+)

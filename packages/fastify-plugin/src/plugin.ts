@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import { MqttInstance } from './instance.js'
 import { type ClientSource, InstanceState } from './instance-state.js'
 import type { FastifyMqttOptions } from './options.js'
-import './types.js'
+import type { FastifyMqtt } from './types.js'
 
 /** The default `connectTimeout`: a second below Fastify's plugin timeout, at most 8 s. */
 export function defaultConnectTimeout(pluginTimeout: number | undefined): number {
@@ -34,7 +34,8 @@ function rootOf(fastify: FastifyInstance): { root: MqttInstance; state: Instance
   const state = new InstanceState('app.mqtt', fastify.log)
   const root = new MqttInstance(state)
   states.set(root, state)
-  fastify.decorate('mqtt', root)
+  // The named instances of FastifyMqttNamespaces are defined on it as their registrations run.
+  fastify.decorate('mqtt', root as MqttInstance & FastifyMqtt)
   return { root, state }
 }
 

@@ -4,6 +4,7 @@ import type { Message } from './message.js'
 import { OutgoingCalls } from './outgoing-calls.js'
 import type { ResolvedOptions } from './resolve-options.js'
 import { Router } from './router.js'
+import type { ActiveSubscription } from './subscription.js'
 import { SubscriptionRegistry } from './subscription-registry.js'
 
 /** Where a client is in its life. Held here and nowhere else. */
@@ -18,7 +19,7 @@ export class Session {
   readonly options: ResolvedOptions
   readonly router = new Router()
   readonly calls: OutgoingCalls
-  readonly subscriptions = new SubscriptionRegistry()
+  readonly subscriptions = new SubscriptionRegistry<ActiveSubscription>()
   state: SessionState = 'connecting'
   connection: Connection | undefined
   /** Why the connection was lost (state `lost`). */

@@ -2,7 +2,7 @@ import type { ISubscriptionMap, Packet } from 'mqtt'
 import { MqttValidationError } from './errors.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
 import type { Session } from './session.js'
-import { ActiveSubscription, type Subscription } from './subscription.js'
+import { ActiveSubscription, type SubscribeRequest, type Subscription } from './subscription.js'
 import { toCodeError } from './translate-error.js'
 
 type ISubackPacket = Extract<Packet, { cmd: 'suback' }>
@@ -46,7 +46,11 @@ export interface UnsubscribeOptions extends CallOptions {
   properties?: { userProperties?: UserProperties }
 }
 
-function checkSubscribeOptions(options: SubscribeOptions, protocolVersion: number, shared: boolean) {
+function checkSubscribeOptions(
+  options: SubscribeOptions,
+  protocolVersion: number,
+  shared: boolean,
+): SubscribeRequest {
   const qos = checkQoS(options.qos)
   const noLocal = checkBoolean(options.noLocal, 'noLocal')
   const retainAsPublished = checkBoolean(options.retainAsPublished, 'retainAsPublished')
@@ -75,6 +79,22 @@ function checkSubscribeOptions(options: SubscribeOptions, protocolVersion: numbe
   return { qos, nl: noLocal, rap: retainAsPublished, rh: retainHandling, properties }
 }
 
+/** The MQTT.js subscription map for `filters` (also what a reconnecting session resubscribes with). */
+export function subscriptionMap(
+  filters: readonly string[],
+  request: SubscribeRequest,
+  protocolVersion: number,
+): ISubscriptionMap {
+  const map: ISubscriptionMap = {}
+  for (const filter of filters) {
+    map[filter] =
+      protocolVersion === 5
+        ? { qos: request.qos, nl: request.nl, rap: request.rap, rh: request.rh }
+        : { qos: request.qos }
+  }
+  return map
+}
+
 /** `client.subscribe()`: validates, registers the subscription's stream, sends SUBSCRIBE, checks the SUBACK. */
 export async function subscribe(
   session: Session,
@@ -90,14 +110,12 @@ export async function subscribe(
   const timeout = checkCallOptions(options, session.options.timeout)
   const limits = checkQueueOptions(options, session.options.queue)
   const connection = session.usable('subscribe')
-  const subscription = new ActiveSubscription(session, checked, limits, unsubscribeFilters)
-  const map: ISubscriptionMap = {}
-  for (const { filter } of checked) {
-    map[filter] =
-      session.protocolVersion === 5
-        ? { qos: request.qos, nl: request.nl, rap: request.rap, rh: request.rh }
-        : { qos: request.qos }
-  }
+  const subscription = new ActiveSubscription(session, checked, request, limits, unsubscribeFilters)
+  const map = subscriptionMap(
+    checked.map((entry) => entry.filter),
+    request,
+    session.protocolVersion,
+  )
   let suback: ISubackPacket
   try {
     suback = (await session.calls.run<Packet | undefined>('subscribe', timeout, options.signal, (done) =>

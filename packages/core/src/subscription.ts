@@ -1,6 +1,6 @@
 import type { Message } from './message.js'
 import { BufferedMessageStream } from './message-stream.js'
-import type { CallOptions, QoS, QueueOptions } from './options.js'
+import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
 import type { Session } from './session.js'
 import type { RegisteredSubscription } from './subscription-registry.js'
 import type { CheckedFilter } from './validation.js'
@@ -38,6 +38,15 @@ export interface Subscription extends AsyncIterable<Message>, AsyncDisposable {
   unsubscribe(options?: CallOptions): Promise<void>
 }
 
+/** A checked SUBSCRIBE request, kept so a reconnecting session can send it again. */
+export interface SubscribeRequest {
+  qos: QoS
+  nl: boolean
+  rap: boolean
+  rh: 0 | 1 | 2
+  properties: { subscriptionIdentifier?: number; userProperties?: UserProperties } | undefined
+}
+
 /** Sends UNSUBSCRIBE; provided by subscribe.ts so this file does not import it back. */
 export type Unsubscriber = (
   session: Session,
@@ -58,13 +67,18 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
   #held: string[]
   #unsubscribing: Promise<void> | undefined
 
+  /** What was asked for (QoS and MQTT 5 options), to resubscribe after a reconnect. */
+  readonly request: SubscribeRequest
+
   constructor(
     session: Session,
     filters: CheckedFilter[],
+    request: SubscribeRequest,
     limits: Required<QueueOptions>,
     unsubscriber: Unsubscriber,
   ) {
     this.#session = session
+    this.request = request
     this.filters = Object.freeze(filters.map((entry) => entry.filter))
     this.#checked = new Map(filters.map((entry) => [entry.filter, entry]))
     this.#held = [...this.filters]
@@ -72,6 +86,11 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
     this.#stream = new BufferedMessageStream(this.filters.join(', '), limits)
     this.#unroute = this.#route()
     session.subscriptions.add(this, this.filters)
+  }
+
+  /** The filters this subscription still holds (all of them until an unsubscribe). */
+  get held(): readonly string[] {
+    return this.#held
   }
 
   get granted(): readonly GrantedFilter[] {

@@ -82,6 +82,12 @@ describe('resolveOptions with a URL', () => {
     expect(target.tls).toEqual({ rejectUnauthorized: true, servername: 'broker.local' })
   })
 
+  it('lets an explicit tls option override the URL scheme', () => {
+    expect(resolveOptions('mqtts://broker.local', { tls: false }).target.tls).toBeUndefined()
+    const upgraded = resolveOptions('mqtt://broker.local', { tls: { ca: 'PEM' } })
+    expect(upgraded.address).toBe('mqtts://broker.local:8883')
+  })
+
   it('keeps TLS options given next to an mqtts:// URL', () => {
     const { target } = resolveOptions('mqtts://broker.local', { tls: { ca: 'PEM', minVersion: 'TLSv1.3' } })
     expect(target.tls).toMatchObject({ ca: 'PEM', minVersion: 'TLSv1.3', rejectUnauthorized: true })

@@ -81,20 +81,18 @@ function formatAddress(protocol: string, hostname: string, port: number, path: s
 
 /** Merges a URL (if any) under the explicit options: explicit fields win over what the URL says. */
 function mergeTarget(target: string | ClientOptions, overrides: ClientOptions): ClientOptions {
-  for (const value of [target, overrides] as unknown[]) {
-    if (typeof value !== 'string' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-      throw new MqttValidationError('the options must be a broker URL or an options object', 'options')
-    }
+  const isOptions = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value)
+  if ((typeof target !== 'string' && !isOptions(target)) || !isOptions(overrides)) {
+    throw new MqttValidationError('the options must be a broker URL or an options object', 'options')
   }
   const base: ClientOptions = typeof target === 'string' ? { url: target } : target
   const merged: ClientOptions = { ...base, ...overrides }
   if (merged.url === undefined) return merged
   const { secure, ...fromUrl } = parseBrokerUrl(merged.url)
-  const options: ClientOptions = { ...fromUrl, ...merged }
-  if (secure && (merged.tls === undefined || merged.tls === false)) {
-    if (merged.tls === false) return { ...options, tls: false }
-    options.tls = true
-  }
+  // Fields set to undefined do not erase what the URL says.
+  const given = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined))
+  const options: ClientOptions = { ...fromUrl, ...given }
+  if (secure && options.tls === undefined) options.tls = true
   return options
 }
 

@@ -69,6 +69,12 @@ describe('resolveOptions with a URL', () => {
     expect(Buffer.from(resolved.mqtt.password as Buffer).toString()).toBe('one')
   })
 
+  it('does not let fields set to undefined erase the URL', () => {
+    expect(resolveOptions('mqtt://broker.local:1999', { port: undefined, hostname: undefined }).address).toBe(
+      'mqtt://broker.local:1999',
+    )
+  })
+
   it('takes options objects with a url field', () => {
     expect(resolveOptions({ url: 'wss://broker.local/ws', keepalive: 5 })).toMatchObject({
       address: 'wss://broker.local:443/ws',

@@ -52,7 +52,7 @@ export class InstanceState {
       case 'connecting':
         return `${this.label} is not connected yet; await app.ready() first (it connects in onReady)`
       default:
-        return `${this.label} is closed: app.close() was called`
+        return `${this.label} is closed: app.ready() failed or app.close() was called`
     }
   }
 

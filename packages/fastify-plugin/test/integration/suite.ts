@@ -58,18 +58,35 @@ export function fastifySuite(startBroker: StartBroker): void {
       expect(app.mqtt.connected).toBe(false)
       expect(app.mqtt.healthy()).toBe(false)
       expect(() => app.mqtt.client).toThrow(MqttClientClosedError)
-      await expect(app.mqtt.publish(topic, 'late')).rejects.toThrow(/closed: app.close\(\) was called/)
+      await expect(app.mqtt.publish(topic, 'late')).rejects.toThrow(
+        /is closed: app.ready\(\) failed or app.close\(\) was called/,
+      )
       for (let index = 0; index < 20; index++) expect((await next(messages)).text).toBe(String(index))
     })
 
-    it('leaves a client it was given open unless closeClient is set', async () => {
+    it('leaves a client it was given open unless closeClient is set, without its handlers', async () => {
+      const topic = uniqueTopic('fastify-given')
       const mine = await peer(broker.url)
       const { app } = testApp()
       await app.register(fastifyMqtt, { client: mine })
+      app.mqtt.handle(topic, () => {})
       await app.ready()
       expect(app.mqtt.client).toBe(mine)
       await app.close()
       expect(mine.connected).toBe(true)
+      // The handler's subscription is gone: a message on its topic no longer reaches the client.
+      await using onTopic = mine.messages(topic)
+      await using onSentinel = mine.messages(`${topic}/sentinel`)
+      await mine.subscribe(`${topic}/sentinel`)
+      const other = await peer(broker.url)
+      await other.publish(topic, 'after close', { qos: 1 })
+      await other.publish(`${topic}/sentinel`, 'ping', { qos: 1 })
+      await next(onSentinel)
+      const late = await Promise.race([
+        onTopic.next(),
+        new Promise((resolve) => setTimeout(resolve, 50, 'none')),
+      ])
+      expect(late).toBe('none')
 
       const theirs = await Client.connect(broker.url)
       const second = testApp().app

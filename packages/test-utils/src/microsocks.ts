@@ -1,10 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { binaryAvailable, findBinary, skipReason, spawnDaemon } from './daemon.js'
 import { freePort } from './free-port.js'
-import { waitForPort } from './wait-for-port.js'
-
-const searchPath = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']
 
 /** Options for {@link startMicrosocks}. */
 export interface StartMicrosocksOptions {
@@ -25,27 +20,13 @@ export interface MicrosocksServer extends AsyncDisposable {
 }
 
 /** Where Debian's microsocks is, or undefined. */
-export function microsocksBinary(): string | undefined {
-  return searchPath.map((dir) => join(dir, 'microsocks')).find((path) => existsSync(path))
-}
+export const microsocksBinary = (): string | undefined => findBinary('microsocks')
 
 /** Whether microsocks tests can run; throws when `REQUIRE_MOSQUITTO=1` (CI) and it is missing. */
-export function microsocksAvailable(): boolean {
-  const found = microsocksBinary() !== undefined
-  if (!found && process.env.REQUIRE_MOSQUITTO === '1') {
-    throw new Error('REQUIRE_MOSQUITTO=1 but no microsocks binary was found (apt-get install microsocks)')
-  }
-  return found
-}
+export const microsocksAvailable = (): boolean => binaryAvailable('microsocks')
 
 /** The reason printed in the names of tests skipped for want of microsocks. */
-export const microsocksSkipReason =
-  'skipped: microsocks is not installed (apt-get install microsocks; REQUIRE_MOSQUITTO=1 makes this an error)'
-
-const running = new Set<ChildProcess>()
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL')
-})
+export const microsocksSkipReason = skipReason('microsocks')
 
 /**
  * Spawns Debian's microsocks (SOCKS5 only) on 127.0.0.1 and a free port, and waits until it
@@ -61,45 +42,13 @@ export async function startMicrosocks(options: StartMicrosocksOptions = {}): Pro
   const port = await freePort()
   const args = ['-i', host, '-p', String(port)]
   if (options.auth) args.push('-u', options.auth.username, '-P', options.auth.password)
-
-  let output = ''
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  running.add(child)
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString()
-  }
-  child.stdout?.on('data', collect)
-  child.stderr?.on('data', collect)
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      running.delete(child)
-      resolve()
-    }),
-  )
-  let closing: Promise<void> | undefined
-  const close = () => {
-    closing ??= (async () => {
-      if (!running.has(child)) return
-      child.kill('SIGTERM')
-      await exited
-    })()
-    return closing
-  }
-  try {
-    const failed = exited.then(() => {
-      throw new Error(`microsocks exited while starting:\n${output}`)
-    })
-    failed.catch(() => {})
-    await Promise.race([waitForPort(port), failed])
-  } catch (error) {
-    await close()
-    throw error
-  }
+  const daemon = await spawnDaemon(binary, args, [port])
+  const close = () => daemon.stop()
   return {
     host,
     port,
-    logs: () => output,
-    tunnels: () => [...output.matchAll(/: connected to (\S+)/g)].map((m) => m[1] ?? ''),
+    logs: daemon.output,
+    tunnels: () => [...daemon.output().matchAll(/: connected to (\S+)/g)].map((m) => m[1] ?? ''),
     close,
     [Symbol.asyncDispose]: close,
   }

@@ -1,15 +1,13 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { execFile } from 'node:child_process'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { TestCertificates } from './certificates.js'
+import { binaryAvailable, type Daemon, findBinary, skipReason, spawnDaemon } from './daemon.js'
 import { freePort } from './free-port.js'
-import { waitForPort } from './wait-for-port.js'
 
 const run = promisify(execFile)
-const searchPath = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']
 
 /** Options for {@link startMosquitto}: each one turns into a line of the generated mosquitto.conf. */
 export interface StartMosquittoOptions {
@@ -50,31 +48,17 @@ export interface MosquittoBroker extends AsyncDisposable {
   close(): Promise<void>
 }
 
-/** Where Debian's mosquitto is, or undefined. */
-export function mosquittoBinary(name = 'mosquitto'): string | undefined {
-  return searchPath.map((dir) => join(dir, name)).find((path) => existsSync(path))
-}
+/** Where Debian's mosquitto (or one of its tools, e.g. `mosquitto_passwd`) is, or undefined. */
+export const mosquittoBinary = (name = 'mosquitto'): string | undefined => findBinary(name)
 
 /**
  * Whether mosquitto tests can run here. Throws when `REQUIRE_MOSQUITTO=1` and the binary is
  * missing, so CI fails loudly instead of skipping.
  */
-export function mosquittoAvailable(): boolean {
-  const found = mosquittoBinary() !== undefined
-  if (!found && process.env.REQUIRE_MOSQUITTO === '1') {
-    throw new Error('REQUIRE_MOSQUITTO=1 but no mosquitto binary was found (apt-get install mosquitto)')
-  }
-  return found
-}
+export const mosquittoAvailable = (): boolean => binaryAvailable('mosquitto')
 
 /** The reason printed in the names of tests skipped for want of mosquitto. */
-export const mosquittoSkipReason =
-  'skipped: mosquitto is not installed (apt-get install mosquitto; REQUIRE_MOSQUITTO=1 makes this an error)'
-
-const running = new Set<ChildProcess>()
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL')
-})
+export const mosquittoSkipReason = skipReason('mosquitto')
 
 function config(
   dir: string,
@@ -128,43 +112,18 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
   const configFile = join(dir, 'mosquitto.conf')
   await writeFile(configFile, config(dir, options, { port, wsPort, tlsPort }))
 
-  let output = ''
-  let child: ChildProcess | undefined
-  let exited: Promise<void> = Promise.resolve()
-
+  let earlierOutput = ''
+  let daemon: Daemon | undefined
+  const ports = [port, wsPort, tlsPort].filter((p) => p !== undefined)
   const start = async () => {
-    if (child) return
-    const process = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] })
-    child = process
-    running.add(process)
-    process.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-    })
-    process.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-    })
-    exited = new Promise((resolve) =>
-      process.once('exit', () => {
-        running.delete(process)
-        if (child === process) child = undefined
-        resolve()
-      }),
-    )
-    const failed = exited.then(() => {
-      throw new Error(`mosquitto exited while starting:\n${output}`)
-    })
-    await Promise.race([
-      Promise.all([port, wsPort, tlsPort].map((p) => (p === undefined ? undefined : waitForPort(p)))),
-      failed,
-    ])
-    failed.catch(() => {})
+    daemon ??= await spawnDaemon(binary, ['-c', configFile], ports)
   }
   const signal = async (name: NodeJS.Signals) => {
-    const current = child
+    const current = daemon
     if (!current) return
-    const done = exited
-    current.kill(name)
-    await done
+    daemon = undefined
+    await current.stop(name)
+    earlierOutput += current.output()
   }
   let closing: Promise<void> | undefined
   const close = () => {
@@ -186,7 +145,7 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
     wsUrl: wsPort === undefined ? undefined : `ws://${host}:${wsPort}`,
     tlsPort,
     tlsUrl: tlsPort === undefined ? undefined : `mqtts://${host}:${tlsPort}`,
-    logs: () => output,
+    logs: () => earlierOutput + (daemon?.output() ?? ''),
     start,
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),

@@ -1,12 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { binaryAvailable, findBinary, skipReason, spawnDaemon } from './daemon.js'
 import { freePort } from './free-port.js'
-import { waitForPort } from './wait-for-port.js'
-
-const searchPath = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']
 
 /** Options for {@link startTinyproxy}. */
 export interface StartTinyproxyOptions {
@@ -29,27 +25,13 @@ export interface TinyproxyServer extends AsyncDisposable {
 }
 
 /** Where Debian's tinyproxy is, or undefined. */
-export function tinyproxyBinary(): string | undefined {
-  return searchPath.map((dir) => join(dir, 'tinyproxy')).find((path) => existsSync(path))
-}
+export const tinyproxyBinary = (): string | undefined => findBinary('tinyproxy')
 
 /** Whether tinyproxy tests can run; throws when `REQUIRE_MOSQUITTO=1` (CI) and it is missing. */
-export function tinyproxyAvailable(): boolean {
-  const found = tinyproxyBinary() !== undefined
-  if (!found && process.env.REQUIRE_MOSQUITTO === '1') {
-    throw new Error('REQUIRE_MOSQUITTO=1 but no tinyproxy binary was found (apt-get install tinyproxy)')
-  }
-  return found
-}
+export const tinyproxyAvailable = (): boolean => binaryAvailable('tinyproxy')
 
 /** The reason printed in the names of tests skipped for want of tinyproxy. */
-export const tinyproxySkipReason =
-  'skipped: tinyproxy is not installed (apt-get install tinyproxy; REQUIRE_MOSQUITTO=1 makes this an error)'
-
-const running = new Set<ChildProcess>()
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL')
-})
+export const tinyproxySkipReason = skipReason('tinyproxy')
 
 function config(dir: string, port: number, options: StartTinyproxyOptions): string {
   const lines = [`Port ${port}`, 'Listen 127.0.0.1', 'Timeout 60', 'LogLevel Info', 'MaxClients 100']
@@ -75,47 +57,22 @@ export async function startTinyproxy(options: StartTinyproxyOptions = {}): Promi
   const configFile = join(dir, 'tinyproxy.conf')
   await writeFile(configFile, config(dir, port, options))
 
-  let output = ''
-  const child = spawn(binary, ['-d', '-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] })
-  running.add(child)
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString()
+  let removed: Promise<void> | undefined
+  const removeDir = () => {
+    removed ??= rm(dir, { recursive: true, force: true })
+    return removed
   }
-  child.stdout?.on('data', collect)
-  child.stderr?.on('data', collect)
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      running.delete(child)
-      resolve()
-    }),
-  )
-  let closing: Promise<void> | undefined
-  const close = () => {
-    closing ??= (async () => {
-      if (running.has(child)) {
-        child.kill('SIGTERM')
-        await exited
-      }
-      await rm(dir, { recursive: true, force: true })
-    })()
-    return closing
-  }
-  try {
-    const failed = exited.then(() => {
-      throw new Error(`tinyproxy exited while starting:\n${output}`)
-    })
-    failed.catch(() => {})
-    await Promise.race([waitForPort(port), failed])
-  } catch (error) {
-    await close()
+  const daemon = await spawnDaemon(binary, ['-d', '-c', configFile], [port]).catch(async (error: unknown) => {
+    await removeDir()
     throw error
-  }
+  })
+  const close = () => daemon.stop().then(removeDir)
   return {
     host,
     port,
-    logs: () => output,
+    logs: daemon.output,
     tunnels: () =>
-      [...output.matchAll(/Request \(file descriptor \d+\): CONNECT (\S+)/g)].map((m) => m[1] ?? ''),
+      [...daemon.output().matchAll(/Request \(file descriptor \d+\): CONNECT (\S+)/g)].map((m) => m[1] ?? ''),
     close,
     [Symbol.asyncDispose]: close,
   }

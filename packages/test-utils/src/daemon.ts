@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { waitForPort } from './wait-for-port.js'
+
+const searchPath = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']
+
+/** Where a Debian-installed program is, or undefined. */
+export function findBinary(name: string): string | undefined {
+  return searchPath.map((dir) => join(dir, name)).find((path) => existsSync(path))
+}
+
+/**
+ * Whether a program the tests need is installed. Throws when `REQUIRE_MOSQUITTO=1` (CI) and it is
+ * missing, so CI fails loudly instead of skipping.
+ */
+export function binaryAvailable(name: string): boolean {
+  const found = findBinary(name) !== undefined
+  if (!found && process.env.REQUIRE_MOSQUITTO === '1') {
+    throw new Error(`REQUIRE_MOSQUITTO=1 but no ${name} binary was found (apt-get install ${name})`)
+  }
+  return found
+}
+
+/** The reason printed in the names of tests skipped for want of a program. */
+export function skipReason(name: string): string {
+  return `skipped: ${name} is not installed (apt-get install ${name}; REQUIRE_MOSQUITTO=1 makes this an error)`
+}
+
+/** A spawned program that the test process owns. */
+export interface Daemon {
+  /** What it printed so far, stdout and stderr together. */
+  output(): string
+  /** Sends `signal` and waits for the exit; does nothing once it has exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>
+}
+
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
+/**
+ * Spawns `binary` and resolves once every port in `ports` accepts TCP connections; rejects with
+ * its output if it exits first. It is killed when the test process exits, whatever happens.
+ */
+export async function spawnDaemon(binary: string, args: string[], ports: number[]): Promise<Daemon> {
+  let output = ''
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  running.add(child)
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString()
+  }
+  child.stdout?.on('data', collect)
+  child.stderr?.on('data', collect)
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running.delete(child)
+      resolve()
+    }),
+  )
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (running.has(child)) child.kill(signal)
+    await exited
+  }
+  const failed = exited.then(() => {
+    throw new Error(`${binary} exited while starting:\n${output}`)
+  })
+  failed.catch(() => {})
+  try {
+    await Promise.race([Promise.all(ports.map((port) => waitForPort(port))), failed])
+  } catch (error) {
+    await stop('SIGKILL')
+    throw error
+  }
+  return { output: () => output, stop }
+}

@@ -2,7 +2,11 @@ import type { CallOptions, Client, ClientOptions, Message, SubscribeOptions } fr
 import type { PatternParams } from '@await-mqtt/topic-trie'
 import type { FastifyBaseLogger } from 'fastify'
 
-/** What a subscription handler receives besides the message. */
+/**
+ * What a subscription handler receives besides the message.
+ * @example
+ * app.mqtt.handle('rooms/+room/#rest', (message, { params, log }) => log.info({ room: params.room, rest: params.rest }))
+ */
 export interface MqttHandlerContext<Filter extends string = string> {
   /** The named wildcards of the filter: `sensors/+id/#rest` on `sensors/a/b/c` gives `{ id: 'a', rest: ['b', 'c'] }`. */
   params: PatternParams<Filter>
@@ -30,13 +34,21 @@ export type MqttHandler<Filter extends string = string> = (
  */
 export type MqttHandleOptions = Omit<SubscribeOptions, keyof CallOptions>
 
-/** A subscription handler with its options, as the `subscriptions` option takes it. */
+/**
+ * A subscription handler with its options, as the `subscriptions` option takes it.
+ * @example
+ * app.register(fastifyMqtt, { url, subscriptions: { 'jobs/+id': { handler: runJob, qos: 1, maxQueued: 100 } } })
+ */
 export type MqttHandlerEntry = MqttHandleOptions & {
   /** Handles each message. */
   handler: MqttHandler
 }
 
-/** What every registration takes, whatever the client comes from. */
+/**
+ * What every registration takes, whatever the client comes from.
+ * @example
+ * app.register(fastifyMqtt, { url, namespace: 'backup', connectTimeout: 3000, closeTimeout: 2000 })
+ */
 export interface FastifyMqttCommonOptions {
   /**
    * Registers a named instance, reached as `app.mqtt.<namespace>` (augment {@link FastifyMqttNamespaces}
@@ -60,11 +72,19 @@ export interface FastifyMqttCommonOptions {
 
 type Never<T> = { [K in keyof T]?: never }
 
-/** The plugin connects (and closes) its own client: core client options, e.g. `{ url }`. */
+/**
+ * The plugin connects (and closes) its own client: core client options, e.g. `{ url }`.
+ * @example
+ * app.register(fastifyMqtt, { url: 'mqtts://broker.local', username: 'api', password: 'secret', reconnect: true })
+ */
 export type FastifyMqttConnectOptions = FastifyMqttCommonOptions &
   ClientOptions & { client?: never; closeClient?: never }
 
-/** Bring your own connected client; the plugin closes it only with `closeClient: true`. */
+/**
+ * Bring your own connected client; the plugin closes it only with `closeClient: true`.
+ * @example
+ * app.register(fastifyMqtt, { client: await Client.connect('mqtt://localhost'), closeClient: true })
+ */
 export type FastifyMqttClientOptions = FastifyMqttCommonOptions &
   Never<ClientOptions> & {
     /** A client connected with `Client.connect`. */

@@ -125,7 +125,10 @@ const plugin: FastifyPluginAsync<FastifyMqttOptions> = async (fastify, options) 
  * const app = Fastify({ logger: true })
  * await app.register(fastifyMqtt, { url: 'mqtt://localhost' })
  * app.mqtt.handle('sensors/+id/temperature', (message, { params, log }) => log.info({ id: params.id }, message.text()))
- * app.post('/lights/:room', async (request) => app.mqtt.publish(`lights/${request.params.room}`, 'on', { qos: 1 }))
+ * app.post('/lights', async (request, reply) => {
+ *   await app.mqtt.publish('lights/hall', 'on', { qos: 1 })
+ *   return reply.code(204).send()
+ * })
  * app.get('/events', (request, reply) => app.mqtt.sse(reply, 'sensors/#'))
  * await app.listen({ port: 3000 })
  */

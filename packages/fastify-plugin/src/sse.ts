@@ -1,10 +1,13 @@
-import { once } from 'node:events'
 import { PassThrough } from 'node:stream'
 import type { Client, Message, QoS, QueueOptions, Subscription } from '@await-mqtt/core'
 import type { FastifyReply } from 'fastify'
 import { stopSignal, type Task, until } from './task.js'
 
-/** One Server-Sent Event. */
+/**
+ * One Server-Sent Event.
+ * @example
+ * const event: SSEEvent = { event: 'reading', id: '42', data: JSON.stringify({ celsius: 21.5 }) }
+ */
 export interface SSEEvent {
   /** The event name (`EventSource.addEventListener(name, ...)`); none means `message`. */
   event?: string
@@ -14,7 +17,11 @@ export interface SSEEvent {
   id?: string
 }
 
-/** Options of `app.mqtt.sse()`. */
+/**
+ * Options of `app.mqtt.sse()`.
+ * @example
+ * app.get('/events', (request, reply) => app.mqtt.sse(reply, 'sensors/#', { qos: 1, keepAlive: 30_000 }))
+ */
 export interface MqttSSEOptions extends QueueOptions {
   /** QoS of the broker subscription. @default 0 */
   qos?: QoS
@@ -47,10 +54,19 @@ export function encodeSSE({ event, data, id }: SSEEvent): string {
   return `${text}\n`
 }
 
-/** Writes `chunk`, waiting for the browser to read when the buffer is full (or for the stream to close). */
+/**
+ * Writes `chunk`, waiting for the browser to read when the buffer is full, or for the stream to
+ * close (the browser left). Never rejects.
+ */
 async function write(body: PassThrough, chunk: string): Promise<void> {
-  if (body.destroyed || body.writableEnded) return
-  if (!body.write(chunk)) await Promise.race([once(body, 'drain'), once(body, 'close')])
+  if (body.destroyed || body.writableEnded || body.write(chunk)) return
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      body.off('drain', done).off('close', done)
+      resolve()
+    }
+    body.on('drain', done).on('close', done)
+  })
 }
 
 /**

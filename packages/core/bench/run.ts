@@ -1,2 +1,129 @@
-// Placeholder: the client benchmark runner lands here shortly (issue 10).
-console.log('core bench: not implemented yet')
+/**
+ * The client benchmarks (issue 10): await-mqtt beside raw MQTT.js, async-mqtt and mosquitto's own C
+ * clients, in one process and one run, on a local mosquitto and an in-process aedes.
+ * `node --conditions=@await-mqtt/source --import tsx bench/run.ts --help` lists the options.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { mosquittoAvailable, mosquittoSkipReason, startAedes, startMosquitto } from '@await-mqtt/test-utils'
+import { type BenchBroker, startupMeter } from './broker.js'
+import { connectMqttJs, endMqttJs } from './clients.js'
+import { type BrokerName, readConfig } from './config.js'
+import { describeEnvironment, environmentLine } from './environment.js'
+import { cliAvailable, cliSkipReason, LineFiles } from './limit.js'
+import { type Group, measureGroup, type Row } from './measure.js'
+import { checkTargets, markdownTable, targetLines } from './report.js'
+import { memoryGroups } from './scenario-memory.js'
+import { publishGroups, qosGroups } from './scenario-publish.js'
+import { fanoutGroups, receiveGroups } from './scenario-receive.js'
+
+const root = resolve(import.meta.dirname, '../../..')
+const config = readConfig(process.argv.slice(2), process.env, root)
+const log = (line: string) => process.stderr.write(`${line}\n`)
+const environment = describeEnvironment(root)
+const notes: string[] = []
+const started = performance.now()
+
+if (config.quick) notes.push('--quick: tiny sizes, a smoke run; do not read anything into these figures.')
+if (!cliAvailable)
+  notes.push(
+    `${cliSkipReason}: no C-client limit rows; the external publisher is raw MQTT.js in this process.`,
+  )
+
+const brokers: BrokerName[] = config.brokers.filter((name) => {
+  if (name === 'mosquitto' && !mosquittoAvailable()) {
+    notes.push(`mosquitto rows ${mosquittoSkipReason}`)
+    return false
+  }
+  return true
+})
+
+const dir = await mkdtemp(join(tmpdir(), 'await-mqtt-bench-'))
+const lines = new LineFiles(dir)
+const rows: Row[] = []
+let memoryDone = false
+
+async function withBroker(name: BrokerName, work: (broker: BenchBroker) => Promise<void>): Promise<void> {
+  const server =
+    name === 'mosquitto' ? await startMosquitto({ websocket: false }) : await startAedes({ websocket: false })
+  const helper = await connectMqttJs(server.url)
+  try {
+    await work({
+      name,
+      host: server.host,
+      port: server.port,
+      url: server.url,
+      lines,
+      helper,
+      publisherStartup: startupMeter(server.host, server.port, lines),
+    })
+  } finally {
+    await endMqttJs(helper)
+    await server.close()
+  }
+}
+
+try {
+  log(
+    `core bench: ${config.quick ? 'quick' : 'full'} run, ${config.rounds} rounds, brokers ${brokers.join(', ') || 'none'}, scenarios ${config.scenarios.join(', ')}`,
+  )
+  for (const name of brokers) {
+    await withBroker(name, async (broker) => {
+      const groups: Group[] = []
+      for (const scenario of config.scenarios) {
+        if (scenario === 'publish') groups.push(...publishGroups(broker, config))
+        if (scenario === 'receive') groups.push(...receiveGroups(broker, config))
+        if (scenario === 'qos') groups.push(...qosGroups(broker, config))
+        if (scenario === 'fanout') groups.push(...fanoutGroups(broker, config))
+        if (scenario === 'memory' && !memoryDone) {
+          // In-process aedes would weigh its own subscriptions into the heap: memory runs on one broker, mosquitto first.
+          memoryDone = true
+          groups.push(...memoryGroups(broker, config))
+          if (name === 'aedes')
+            notes.push('memory rows on aedes: the broker shares the heap, so they include its cost.')
+        }
+      }
+      for (const group of groups) rows.push(...(await measureGroup(group, config.rounds, log)))
+    })
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true })
+}
+
+const loadAtEnd = loadavg()
+if (Math.max(...environment.loadAverageAtStart, ...loadAtEnd) > cpus().length) {
+  notes.push(
+    `The machine was shared: load average ${environment.loadAverageAtStart[0]} at start, ${loadAtEnd[0]?.toFixed(2)} at end on ${cpus().length} CPUs; absolute rates are low and noisy, compare the ratios.`,
+  )
+}
+const seconds = (performance.now() - started) / 1000
+const table = markdownTable(rows)
+const targets = checkTargets(rows)
+const sizes = `sizes: ${config.publishMessages.toLocaleString('en-US')} QoS 0 publishes per round (${config.sizes.join(' B, ')} B), ${config.receiveMessages.toLocaleString('en-US')} received, ${config.qosSequential.toLocaleString('en-US')} QoS 1/2 one at a time, ${config.qosPipelined.toLocaleString('en-US')} with ${config.inflight} in flight, ${config.fanoutMessages.toLocaleString('en-US')} fan-out, ${config.memorySubscriptions.toLocaleString('en-US')} subscriptions weighed, ${config.slowMessages.toLocaleString('en-US')} to the slow consumer; ${config.rounds} rounds each, median; ${seconds.toFixed(0)} s in all`
+const envLine = environmentLine(environment, loadAtEnd)
+
+process.stdout.write(`\n## await-mqtt client benchmarks\n\n${envLine}\n${sizes}\n\n${table}\n\n`)
+process.stdout.write(`Targets:\n${targetLines(targets).join('\n') || '- (none checked in this run)'}\n`)
+if (notes.length > 0) process.stdout.write(`\nNotes:\n${notes.map((note) => `- ${note}`).join('\n')}\n`)
+
+await mkdir(dirname(config.out), { recursive: true })
+await writeFile(
+  config.out,
+  `${JSON.stringify(
+    {
+      title: 'Client: await-mqtt vs MQTT.js, async-mqtt and the mosquitto C clients',
+      environment: `${envLine}. ${sizes}.`,
+      table: `${table}\n\n${targetLines(targets).join('\n')}${notes.length > 0 ? `\n\n${notes.map((note) => `> ${note}`).join('\n>\n')}` : ''}`,
+      machine: environment,
+      config: { ...config, out: undefined },
+      notes,
+      targets,
+      results: rows,
+      seconds,
+    },
+    null,
+    2,
+  )}\n`,
+)
+log(`core bench: JSON written to ${config.out}`)

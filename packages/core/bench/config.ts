@@ -1,0 +1,146 @@
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+
+/** Every benchmark group the runner knows, in the order they run. */
+export const scenarioNames = ['publish', 'receive', 'qos', 'fanout', 'memory'] as const
+export type ScenarioName = (typeof scenarioNames)[number]
+export type BrokerName = 'mosquitto' | 'aedes'
+
+/** What one run measures and how big it is. */
+export interface BenchConfig {
+  quick: boolean
+  /** Timed rounds per contender (the median counts). */
+  rounds: number
+  brokers: BrokerName[]
+  scenarios: ScenarioName[]
+  /** (a) QoS 0 messages per round and payload size. */
+  publishMessages: number
+  /** (a) payload sizes in bytes. */
+  sizes: number[]
+  /** (b) messages per round, publish -> receive. */
+  receiveMessages: number
+  /** (c) messages per round, one awaited at a time. */
+  qosSequential: number
+  /** (c) messages per round, `inflight` at a time. */
+  qosPipelined: number
+  /** (c) how many QoS 1/2 publishes are in flight at once when pipelined. */
+  inflight: number
+  /** (d) messages per round. */
+  fanoutMessages: number
+  /** (d) how many filtered streams the client holds. */
+  fanoutStreams: number[]
+  /** (e) subscriptions weighed. */
+  memorySubscriptions: number
+  /** (e) messages a fast publisher sends to a slow consumer. */
+  slowMessages: number
+  /** (e) the slow consumer's queue bound. */
+  slowMaxQueued: number
+  /** Where the JSON goes. */
+  out: string
+}
+
+const full = {
+  rounds: 5,
+  publishMessages: 100_000,
+  receiveMessages: 50_000,
+  qosSequential: 2_000,
+  qosPipelined: 10_000,
+  fanoutMessages: 20_000,
+  memorySubscriptions: 10_000,
+  slowMessages: 50_000,
+}
+
+const quick = {
+  rounds: 2,
+  publishMessages: 2_000,
+  receiveMessages: 2_000,
+  qosSequential: 200,
+  qosPipelined: 500,
+  fanoutMessages: 1_000,
+  memorySubscriptions: 1_000,
+  slowMessages: 2_000,
+}
+
+const help = `Usage: npm run bench -w @await-mqtt/core -- [options]   (or node --conditions=@await-mqtt/source --import tsx bench/run.ts)
+
+  --quick                 tiny sizes, 2 rounds (smoke test)              env BENCH_QUICK=1
+  --rounds N              timed rounds per contender (default 5)         env BENCH_ROUNDS
+  --messages N            scale: QoS 0 publish count per round (default 100000); the other
+                          counts scale with it                           env BENCH_MESSAGES
+  --brokers a,b           mosquitto,aedes (default both)                 env BENCH_BROKERS
+  --only a,b              ${scenarioNames.join(',')}               env BENCH_ONLY
+  --sizes a,b             payload sizes for the publish rate (64,4096)   env BENCH_SIZES
+  --inflight N            QoS 1/2 publishes in flight when pipelined (20) env BENCH_INFLIGHT
+  --streams a,b           fan-out stream counts (1,100,10000)            env BENCH_STREAMS
+  --out FILE              JSON output (default <repo>/bench-results/core.json)  env BENCH_OUT
+`
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined || value === '' ? undefined : value.split(',').map((item) => item.trim())
+}
+
+function count(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined
+  const parsed = Number(value)
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new Error(`${name} must be a positive integer, not ${value}`)
+  return parsed
+}
+
+/** Reads flags (which win) and `BENCH_*` environment variables. Prints usage and exits on `--help`. */
+export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, repoRoot: string): BenchConfig {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean' },
+      rounds: { type: 'string' },
+      messages: { type: 'string' },
+      brokers: { type: 'string' },
+      only: { type: 'string' },
+      sizes: { type: 'string' },
+      inflight: { type: 'string' },
+      streams: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    allowPositionals: false,
+  })
+  if (values.help) {
+    process.stdout.write(help)
+    process.exit(0)
+  }
+  const isQuick = values.quick ?? env.BENCH_QUICK === '1'
+  const base = isQuick ? quick : full
+  const messages = count(values.messages ?? env.BENCH_MESSAGES, '--messages')
+  const scale = messages === undefined ? 1 : messages / full.publishMessages
+  const scaled = (value: number) => Math.max(10, Math.round(value * (messages === undefined ? 1 : scale)))
+  const sized = messages === undefined ? base : full
+  const brokers = (list(values.brokers ?? env.BENCH_BROKERS) ?? ['mosquitto', 'aedes']) as BrokerName[]
+  for (const broker of brokers) {
+    if (broker !== 'mosquitto' && broker !== 'aedes') throw new Error(`unknown broker ${broker}`)
+  }
+  const scenarios = (list(values.only ?? env.BENCH_ONLY) ?? [...scenarioNames]) as ScenarioName[]
+  for (const scenario of scenarios) {
+    if (!scenarioNames.includes(scenario)) throw new Error(`unknown scenario ${scenario}`)
+  }
+  const streams = list(values.streams ?? env.BENCH_STREAMS)?.map((item) => count(item, '--streams') as number)
+  const sizes = list(values.sizes ?? env.BENCH_SIZES)?.map((item) => count(item, '--sizes') as number)
+  return {
+    quick: isQuick,
+    rounds: count(values.rounds ?? env.BENCH_ROUNDS, '--rounds') ?? base.rounds,
+    brokers,
+    scenarios: scenarioNames.filter((name) => scenarios.includes(name)),
+    publishMessages: scaled(sized.publishMessages),
+    sizes: sizes ?? [64, 4096],
+    receiveMessages: scaled(sized.receiveMessages),
+    qosSequential: scaled(sized.qosSequential),
+    qosPipelined: scaled(sized.qosPipelined),
+    inflight: count(values.inflight ?? env.BENCH_INFLIGHT, '--inflight') ?? 20,
+    fanoutMessages: scaled(sized.fanoutMessages),
+    fanoutStreams: streams ?? (isQuick ? [1, 100, 1_000] : [1, 100, 10_000]),
+    memorySubscriptions: isQuick ? quick.memorySubscriptions : full.memorySubscriptions,
+    slowMessages: scaled(sized.slowMessages),
+    slowMaxQueued: 100,
+    out: resolve(values.out ?? env.BENCH_OUT ?? resolve(repoRoot, 'bench-results', 'core.json')),
+  }
+}

@@ -1,0 +1,139 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+import { type Summary, summarize } from './stats.js'
+
+setFlagsFromString('--expose-gc')
+/** A full garbage collection (the runner exposes `gc` itself, no node flag needed). */
+export const collectGarbage = runInNewContext('gc') as () => void
+
+/** What one timed run of a contender found. */
+export interface Sample {
+  /** msg/s for rates, bytes for memory. */
+  value: number
+  /** CPU time of this process per message (user + system), in µs. */
+  cpuMicrosPerMessage?: number
+  /** Something the reader must know about this run (e.g. messages lost). */
+  note?: string
+  /** More figures, kept in the JSON. */
+  extra?: Record<string, number>
+}
+
+/** One library (or setup) measured in a group. */
+export interface Contender {
+  name: string
+  /** The contender the others are compared with (raw MQTT.js). */
+  baseline?: boolean
+  /** Why it cannot run here (then it is listed as skipped). */
+  skip?: string
+  /** One timed run of `size` messages (or subscriptions). */
+  run(size: number): Promise<Sample>
+}
+
+/** Contenders compared with each other, on one broker, in one scenario. */
+export interface Group {
+  broker: string
+  scenario: string
+  unit: 'msg/s' | 'bytes'
+  /** Rates: higher is better. Memory: lower is better. */
+  higherIsBetter: boolean
+  size: number
+  /** A smaller run each contender does first, untimed (JIT warm-up, broker caches). */
+  warmupSize: number
+  contenders: Contender[]
+}
+
+/** One line of the results. */
+export interface Row {
+  broker: string
+  scenario: string
+  contender: string
+  unit: Group['unit']
+  size: number
+  baseline: boolean
+  summary: Summary | undefined
+  /** Median over the baseline's median (for memory: the same, so lower is better). */
+  ratio: number | undefined
+  cpuMicrosPerMessage: number | undefined
+  notes: string[]
+  extra: Record<string, number[]>
+  error?: string
+}
+
+/**
+ * Runs every contender `rounds` times, interleaved (round r starts with contender r mod n) so that
+ * a slowdown of the shared machine does not hit one contender only; a full GC before each run.
+ */
+export async function measureGroup(
+  group: Group,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<Row[]> {
+  const runnable = group.contenders.filter((contender) => contender.skip === undefined)
+  const samples = new Map<string, Sample[]>(runnable.map((contender) => [contender.name, []]))
+  const errors = new Map<string, string>()
+  const attempt = async (contender: Contender, size: number) => {
+    collectGarbage()
+    try {
+      return await contender.run(size)
+    } catch (error) {
+      errors.set(contender.name, error instanceof Error ? error.message : String(error))
+      return undefined
+    }
+  }
+  for (const contender of runnable) await attempt(contender, group.warmupSize)
+  for (let round = 0; round < rounds; round++) {
+    for (let index = 0; index < runnable.length; index++) {
+      const contender = runnable[(index + round) % runnable.length] as Contender
+      if (errors.has(contender.name)) continue
+      const sample = await attempt(contender, group.size)
+      if (sample) samples.get(contender.name)?.push(sample)
+    }
+  }
+  const rows: Row[] = group.contenders.map((contender) => {
+    const list = samples.get(contender.name) ?? []
+    const cpu = list.flatMap((sample) =>
+      sample.cpuMicrosPerMessage === undefined ? [] : [sample.cpuMicrosPerMessage],
+    )
+    const extra: Record<string, number[]> = {}
+    for (const sample of list) {
+      for (const [key, value] of Object.entries(sample.extra ?? {}))
+        extra[key] = [...(extra[key] ?? []), value]
+    }
+    const notes = [...new Set(list.flatMap((sample) => (sample.note ? [sample.note] : [])))]
+    if (contender.skip) notes.push(`skipped: ${contender.skip}`)
+    const row: Row = {
+      broker: group.broker,
+      scenario: group.scenario,
+      contender: contender.name,
+      unit: group.unit,
+      size: group.size,
+      baseline: contender.baseline === true,
+      summary: list.length > 0 ? summarize(list.map((sample) => sample.value)) : undefined,
+      ratio: undefined,
+      cpuMicrosPerMessage: cpu.length > 0 ? summarize(cpu).median : undefined,
+      notes,
+      extra,
+    }
+    const error = errors.get(contender.name)
+    if (error !== undefined) row.error = error
+    return row
+  })
+  const base = rows.find((row) => row.baseline)?.summary?.median
+  for (const row of rows) {
+    if (base !== undefined && row.summary) row.ratio = row.summary.median / base
+  }
+  log(
+    `  ${group.broker} · ${group.scenario}: ${rows.map((row) => `${row.contender} ${row.summary ? Math.round(row.summary.median) : (row.error ?? 'skipped')}`).join(' | ')}`,
+  )
+  return rows
+}
+
+/** Runs `work` and reports wall time and this process's CPU time. */
+export async function timed(work: () => Promise<void>): Promise<{ seconds: number; cpuMicros: number }> {
+  const cpu = process.cpuUsage()
+  const started = performance.now()
+  await work()
+  const seconds = (performance.now() - started) / 1000
+  const used = process.cpuUsage(cpu)
+  return { seconds, cpuMicros: used.user + used.system }
+}

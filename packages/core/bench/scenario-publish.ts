@@ -1,0 +1,150 @@
+import type { BenchBroker } from './broker.js'
+import { benchTopic } from './broker.js'
+import { connectAsyncMqtt, connectMqttJs, connectOurs, endAsyncMqtt, endMqttJs } from './clients.js'
+import type { BenchConfig } from './config.js'
+import { cliAvailable, cliSkipReason, publishLines } from './limit.js'
+import type { Contender, Group, Sample } from './measure.js'
+import { timed } from './measure.js'
+import { pumpCallbacks, pumpPromises } from './pump.js'
+
+interface PublishShape {
+  qos: 0 | 1 | 2
+  /** Publishes unfinished at once: 1 = await each one. */
+  window: number
+  payloadSize: number
+  /** Also run mosquitto_pub (C) on the same broker. */
+  limit: boolean
+}
+
+function rate(size: number, seconds: number, cpuMicros?: number): Sample {
+  const sample: Sample = { value: size / seconds }
+  if (cpuMicros !== undefined) sample.cpuMicrosPerMessage = cpuMicros / size
+  return sample
+}
+
+/** The publishing contenders: same broker, topic shape, payload bytes and flow control for each. */
+export function publishContenders(broker: BenchBroker, shape: PublishShape): Contender[] {
+  const { qos, window, payloadSize } = shape
+  const payload = Buffer.alloc(payloadSize, 'x')
+  const contenders: Contender[] = [
+    {
+      name: 'MQTT.js publish(cb)',
+      baseline: true,
+      async run(size) {
+        const client = await connectMqttJs(broker.url)
+        const topic = benchTopic('publish')
+        try {
+          const { seconds, cpuMicros } = await timed(() =>
+            pumpCallbacks(size, window, (done) => client.publish(topic, payload, { qos }, done)),
+          )
+          return rate(size, seconds, cpuMicros)
+        } finally {
+          await endMqttJs(client)
+        }
+      },
+    },
+    {
+      name: 'MQTT.js publishAsync',
+      async run(size) {
+        const client = await connectMqttJs(broker.url)
+        const topic = benchTopic('publish')
+        try {
+          const { seconds, cpuMicros } = await timed(() =>
+            pumpPromises(size, window, () => client.publishAsync(topic, payload, { qos })),
+          )
+          return rate(size, seconds, cpuMicros)
+        } finally {
+          await endMqttJs(client)
+        }
+      },
+    },
+    {
+      name: 'await-mqtt publish',
+      async run(size) {
+        const client = await connectOurs(broker.url)
+        const topic = benchTopic('publish')
+        try {
+          const { seconds, cpuMicros } = await timed(() =>
+            pumpPromises(size, window, () => client.publish(topic, payload, { qos })),
+          )
+          return rate(size, seconds, cpuMicros)
+        } finally {
+          await client.close()
+        }
+      },
+    },
+    {
+      name: 'async-mqtt publish',
+      async run(size) {
+        const client = await connectAsyncMqtt(broker.url)
+        const topic = benchTopic('publish')
+        try {
+          const { seconds, cpuMicros } = await timed(() =>
+            pumpPromises(size, window, () => client.publish(topic, payload, { qos })),
+          )
+          return rate(size, seconds, cpuMicros)
+        } finally {
+          await endAsyncMqtt(client)
+        }
+      },
+    },
+  ]
+  if (shape.limit) {
+    const limit: Contender = {
+      name: 'mosquitto_pub (C)',
+      async run(size) {
+        const file = broker.lines.get(size, payloadSize)
+        const startup = await broker.publisherStartup()
+        const topic = benchTopic('publish')
+        const inflight = qos === 0 ? undefined : window
+        const seconds = await publishLines({
+          host: broker.host,
+          port: broker.port,
+          topic,
+          file,
+          qos,
+          inflight,
+        })
+        const sample = rate(size, Math.max(seconds - startup, 1e-6))
+        sample.note = `mosquitto_pub: wall time minus its start-up (${(startup * 1000).toFixed(1)} ms)`
+        return sample
+      },
+    }
+    if (!cliAvailable) limit.skip = cliSkipReason
+    contenders.push(limit)
+  }
+  return contenders
+}
+
+/** (a) QoS 0 publish rate, one group per payload size. */
+export function publishGroups(broker: BenchBroker, config: BenchConfig): Group[] {
+  return config.sizes.map((payloadSize) => ({
+    broker: broker.name,
+    scenario: `publish QoS 0, ${payloadSize} B`,
+    unit: 'msg/s',
+    higherIsBetter: true,
+    size: config.publishMessages,
+    warmupSize: Math.min(config.publishMessages, 5_000),
+    contenders: publishContenders(broker, { qos: 0, window: 1, payloadSize, limit: true }),
+  }))
+}
+
+/** (c) QoS 1 and 2 round trips: one awaited at a time, then `inflight` at once. */
+export function qosGroups(broker: BenchBroker, config: BenchConfig): Group[] {
+  const groups: Group[] = []
+  for (const window of [1, config.inflight]) {
+    for (const qos of [1, 2] as const) {
+      const size = window === 1 ? config.qosSequential : config.qosPipelined
+      groups.push({
+        broker: broker.name,
+        scenario: window === 1 ? `QoS ${qos}, one at a time` : `QoS ${qos}, ${window} in flight`,
+        unit: 'msg/s',
+        higherIsBetter: true,
+        size,
+        warmupSize: Math.min(size, 500),
+        contenders: publishContenders(broker, { qos, window, payloadSize: 64, limit: window > 1 }),
+      })
+    }
+  }
+  return groups
+}

@@ -6,11 +6,20 @@
  */
 export type ChildTable<N> = (number | string | N)[]
 
-/** FNV-1a over the UTF-16 code units of `text` from `start` to `end`; never 0, fits a small integer. */
-export function levelHash(text: string, start: number, end: number): number {
-  let hash = 0x811c9dc5
-  for (let index = start; index < end; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193)
+/** FNV-1a: the starting value and the multiplier of each step (`Math.imul(hash ^ code, hashPrime)`). */
+export const hashOffset = 0x811c9dc5
+export const hashPrime = 0x01000193
+
+/** Maps an FNV-1a state to a table hash: never 0 (a free slot), small enough to stay a small integer. */
+export function finishHash(hash: number): number {
   return hash & 0x3fffffff || 1
+}
+
+/** The hash of `text` from `start` to `end` (FNV-1a over UTF-16 code units). */
+export function levelHash(text: string, start: number, end: number): number {
+  let hash = hashOffset
+  for (let index = start; index < end; index++) hash = Math.imul(hash ^ text.charCodeAt(index), hashPrime)
+  return finishHash(hash)
 }
 
 function emptyTable<N>(capacity: number): ChildTable<N> {

@@ -71,11 +71,7 @@ export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
       this.#groups.set(group, root)
     }
     const node = findOrCreate(root, filter, from, end)
-    if (rest) {
-      if (node.restValues === undefined) node.restValues = [value]
-      else node.restValues.push(value)
-    } else if (node.values === undefined) node.values = [value]
-    else node.values.push(value)
+    node.addValue(rest, value)
     this.#size++
     return this
   }
@@ -92,19 +88,17 @@ export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
     const { root, group, from, end, rest } = this.#locate(filter)
     const path = root === undefined ? undefined : findPath(root, filter, from, end)
     const node = path?.[path.length - 1]?.node
-    const list = rest ? node?.restValues : node?.values
-    if (path === undefined || node === undefined || list === undefined) return false
+    if (path === undefined || node === undefined) return false
+    const list = node.valueList(rest)
     let removed = list.length
     if (value.length > 0) {
       const index = indexOfValue(list, value[0] as V)
       if (index === -1) return false
       list.splice(index, 1)
       removed = 1
-    }
-    if (list.length === 0 || value.length === 0) {
-      if (rest) node.restValues = undefined
-      else node.values = undefined
-    }
+    } else list.length = 0
+    if (removed === 0) return false
+    node.setValues(rest, list)
     this.#size -= removed
     prune(path)
     if (group !== undefined && root?.empty) this.#groups.delete(group)
@@ -118,10 +112,8 @@ export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
   has(filter: string, ...value: [value?: V]): boolean {
     const { root, from, end, rest } = this.#locate(filter)
     const path = root === undefined ? undefined : findPath(root, filter, from, end)
-    const node = path?.[path.length - 1]?.node
-    const list = rest ? node?.restValues : node?.values
-    if (list === undefined) return false
-    return value.length === 0 || indexOfValue(list, value[0] as V) !== -1
+    const list = path?.[path.length - 1]?.node.valueList(rest) ?? []
+    return value.length === 0 ? list.length > 0 : indexOfValue(list, value[0] as V) !== -1
   }
 
   /**
@@ -188,8 +180,8 @@ export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
 }
 
 function* entriesOf<V>(node: TrieNode<V>, prefix: string): IterableIterator<[string, V[]]> {
-  if (node.values !== undefined) yield [prefix.slice(0, -1), [...node.values]]
-  if (node.restValues !== undefined) yield [`${prefix}#`, [...node.restValues]]
+  if (node.valueCount > 0) yield [prefix.slice(0, -1), node.valueList(false)]
+  if (node.restCount > 0) yield [`${prefix}#`, node.valueList(true)]
   if (node.plus !== undefined) yield* entriesOf(node.plus, `${prefix}+/`)
   for (const [label, child] of node.edges()) yield* entriesOf(child, `${prefix}${label}/`)
 }

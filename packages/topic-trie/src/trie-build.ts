@@ -60,9 +60,9 @@ export function findOrCreate<V>(node: TrieNode<V>, filter: string, from: number,
         if (isPlus(filter, runEnd + 1, next)) break
         runEnd = next
       }
-      node.key = filter.slice(from, runEnd)
-      node.child = new TrieNode<V>()
-      node = node.child
+      const child = new TrieNode<V>()
+      node.setEdge(filter.slice(from, runEnd), child)
+      node = child
       from = runEnd + 1
     } else {
       ;[node, from] = followOrSplit(node, node.key, filter, from, end)
@@ -83,10 +83,8 @@ function followOrSplit<V>(
   if (common === key.length) return [child, from + key.length + 1]
   if (common >= 0) {
     const middle = new TrieNode<V>()
-    middle.key = key.slice(common + 1)
-    middle.child = child
-    node.key = key.slice(0, common)
-    node.child = middle
+    middle.setEdge(key.slice(common + 1), child)
+    node.setEdge(key.slice(0, common), middle)
     return [middle, from + common + 1]
   }
   // The first level differs: the node needs a table of single levels.
@@ -94,11 +92,9 @@ function followOrSplit<V>(
   let first = child
   if (slash !== -1) {
     first = new TrieNode<V>()
-    first.key = key.slice(slash + 1)
-    first.child = child
+    first.setEdge(key.slice(slash + 1), child)
   }
-  node.key = undefined
-  node.child = undefined
+  node.setEdge(undefined, undefined)
   node.table = tableOf([[slash === -1 ? key : key.slice(0, slash), first]])
   return [node, from]
 }
@@ -154,16 +150,11 @@ export function prune<V>(path: readonly Step<V>[]): void {
     else if (parent.table !== undefined) {
       tableDelete(parent.table, label)
       if (tableSize(parent.table) === 1) {
-        for (const [key, child] of tableEntries(parent.table)) {
-          parent.key = key
-          parent.child = child
-        }
+        const [only] = tableEntries(parent.table)
         parent.table = undefined
+        if (only !== undefined) parent.setEdge(only[0], only[1])
       }
-    } else {
-      parent.key = undefined
-      parent.child = undefined
-    }
+    } else parent.setEdge(undefined, undefined)
   }
   // The deepest remaining node and its inline child may now form one edge.
   for (let index = Math.max(depth - 1, 0); index <= depth; index++) mergeEdge((path[index] as Step<V>).node)
@@ -173,6 +164,5 @@ export function prune<V>(path: readonly Step<V>[]): void {
 function mergeEdge<V>(node: TrieNode<V>): void {
   const child = node.child
   if (node.key === undefined || child === undefined || !child.passThrough || child.key === undefined) return
-  node.key = `${node.key}/${child.key}`
-  node.child = child.child
+  node.setEdge(`${node.key}/${child.key}`, child.child)
 }

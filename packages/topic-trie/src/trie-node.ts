@@ -4,27 +4,78 @@ import { type ChildTable, levelHash, tableEntries, tableGet } from './child-tabl
  * One node of a {@link TopicTrie}. Literal children hang either from one inline edge (`key`/`child`),
  * whose key may span several levels (`a/b/c`: a chain without branches is one edge, as in a radix
  * tree), or, from the second literal child on, from a {@link ChildTable} keyed by single levels.
- * Values live in arrays that are never handed out.
+ * A filter's values are stored as they are while there is one (no array to reach through), and in an
+ * array that is never handed out from the second on.
  */
 export class TrieNode<V> {
   /** The label of the inline edge: one or more literal levels joined by `/` (`''` is one empty level). */
   key: string | undefined = undefined
+  /** How many levels `key` spans. */
+  keyLevels = 0
   /** Where the inline edge leads. */
   child: TrieNode<V> | undefined = undefined
   /** The literal children by level, when there are two or more (then `key` and `child` are unset). */
   table: ChildTable<TrieNode<V>> | undefined = undefined
   /** The `+` child. */
   plus: TrieNode<V> | undefined = undefined
-  /** Values stored under the filter ending at this node. */
-  values: V[] | undefined = undefined
-  /** Values stored under the filter `<this node>/#` (`#` at the root). */
-  restValues: V[] | undefined = undefined
+  /** The values stored under the filter ending at this node: the value itself while `valueCount` is 1. */
+  values: V | V[] | undefined = undefined
+  /** How many values `values` holds. */
+  valueCount = 0
+  /** The values stored under the filter `<this node>/#` (`#` at the root), like `values`. */
+  restValues: V | V[] | undefined = undefined
+  /** How many values `restValues` holds. */
+  restCount = 0
+
+  /** Sets (or, with `undefined`, drops) the inline edge. */
+  setEdge(key: string | undefined, child: TrieNode<V> | undefined): void {
+    this.key = key
+    this.child = child
+    let levels = 0
+    if (key !== undefined) {
+      levels = 1
+      for (let slash = key.indexOf('/'); slash !== -1; slash = key.indexOf('/', slash + 1)) levels++
+    }
+    this.keyLevels = levels
+  }
 
   /** Whether the node holds nothing and can be dropped. */
   get empty(): boolean {
-    return (
-      this.values === undefined && this.restValues === undefined && this.plus === undefined && !this.branches
-    )
+    return this.valueCount === 0 && this.restCount === 0 && this.plus === undefined && !this.branches
+  }
+
+  /** Stores one more value under this node's filter (`rest`: under `<this node>/#`). */
+  addValue(rest: boolean, value: V): void {
+    const count = rest ? this.restCount : this.valueCount
+    const stored = rest ? this.restValues : this.values
+    const next = count === 0 ? value : count === 1 ? [stored as V, value] : stored
+    if (count > 1) (stored as V[]).push(value)
+    if (rest) {
+      this.restValues = next
+      this.restCount = count + 1
+    } else {
+      this.values = next
+      this.valueCount = count + 1
+    }
+  }
+
+  /** A copy of the values under this node's filter (`rest`: under `<this node>/#`). */
+  valueList(rest: boolean): V[] {
+    const count = rest ? this.restCount : this.valueCount
+    const stored = rest ? this.restValues : this.values
+    return count === 0 ? [] : count === 1 ? [stored as V] : [...(stored as V[])]
+  }
+
+  /** Replaces the values under this node's filter (`rest`: under `<this node>/#`). */
+  setValues(rest: boolean, list: readonly V[]): void {
+    const stored = list.length === 0 ? undefined : list.length === 1 ? list[0] : [...list]
+    if (rest) {
+      this.restValues = stored
+      this.restCount = list.length
+    } else {
+      this.values = stored
+      this.valueCount = list.length
+    }
   }
 
   /** Whether the node has literal children. */

@@ -38,27 +38,31 @@ function modules(folder: string): string[] {
 }
 
 /**
- * The API sidebar, read from what TypeDoc generated into `api/` (run `npm run prepare` first;
- * `vitepress build` does). Packages not generated (yet) are left out.
+ * The API sidebar, read from what TypeDoc generated into `api/` (`npm run prepare-docs`; the build
+ * runs it): one group per package, one per extra entry point (`@await-mqtt/hono/node-server`).
+ * Packages not generated (yet) are left out.
  */
 export function apiSidebar(docsRoot: string): DefaultTheme.SidebarItem[] {
   const api = join(docsRoot, 'api')
   const items: DefaultTheme.SidebarItem[] = [{ text: 'Overview', link: '/api/' }]
   if (!existsSync(api)) return items
-  const packages = readdirSync(api).filter((name) => statSync(join(api, name)).isDirectory())
+  const packages = readdirSync(api).filter((name) => existsSync(join(api, name, 'index.md')))
   for (const slug of packages.sort()) {
     const folder = join(api, slug)
-    const sub = modules(folder)
-    const children =
-      sub.length === 0
-        ? pages(folder, `/api/${slug}`)
-        : sub.map((name) => ({
-            text: name === 'index' ? `@await-mqtt/${slug}` : `@await-mqtt/${slug}/${name}`,
-            link: `/api/${slug}/${name}/`,
-            collapsed: true,
-            items: pages(join(folder, name), `/api/${slug}/${name}`),
-          }))
-    items.push({ text: `@await-mqtt/${slug}`, link: `/api/${slug}/`, collapsed: false, items: children })
+    items.push({
+      text: `@await-mqtt/${slug}`,
+      link: `/api/${slug}/`,
+      collapsed: false,
+      items: pages(folder, `/api/${slug}`),
+    })
+    for (const name of modules(folder)) {
+      items.push({
+        text: `@await-mqtt/${slug}/${name}`,
+        link: `/api/${slug}/${name}/`,
+        collapsed: false,
+        items: pages(join(folder, name), `/api/${slug}/${name}`),
+      })
+    }
   }
   return items
 }

@@ -53,8 +53,10 @@ export default defineConfig({
   cleanUrls: false,
   lastUpdated: false,
   srcExclude: ['generated/**', 'test/**', 'test-artifacts/**', 'snippets/**', 'scripts/**'],
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/logo.svg' }]],
   markdown: { theme: { light: 'github-light', dark: 'github-dark' } },
   themeConfig: {
+    logo: '/logo.svg',
     nav: [
       { text: 'Guide', link: '/guide/getting-started', activeMatch: '^/guide/' },
       { text: 'Frameworks', link: '/integrations/fastify', activeMatch: '^/integrations/' },

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { Application, LogLevel, type TypeDocOptions } from 'typedoc'
 import type { PluginOptions } from 'typedoc-plugin-markdown'
 
@@ -64,24 +64,50 @@ export interface ReferenceResult {
   skipped?: string
 }
 
-async function document(root: string, docsRoot: string, entry: ReferencedPackage): Promise<ReferenceResult> {
-  const folder = join(root, 'packages', entry.folder)
-  const entryPoints = entry.entryPoints.map((file) => join(folder, file)).filter(hasExports)
-  if (entryPoints.length === 0) return { package: entry, skipped: 'its entry point exports nothing yet' }
+/** One entry file, and the module name the reference shows for it. */
+interface EntryPoint {
+  file: string
+  /** `@await-mqtt/hono` for `src/index.ts`, `@await-mqtt/hono/node-server` for `src/node-server.ts`. */
+  module: string
+}
+
+function entryPointsOf(root: string, entry: ReferencedPackage): EntryPoint[] {
+  return entry.entryPoints.map((file) => ({
+    file: join(root, 'packages', entry.folder, file),
+    module: file === 'src/index.ts' ? entry.name : `${entry.name}/${basename(file, '.ts')}`,
+  }))
+}
+
+/**
+ * TypeDoc names each module by its path below the entry points' common folder (`core/src`,
+ * `hono-middleware/src/node-server`); the reference shows package names instead.
+ */
+function moduleFor(name: string, entries: readonly EntryPoint[]): string | undefined {
+  for (const { file, module } of entries) {
+    const path = file.replace(/\.ts$/, '')
+    const candidates = [path, path.replace(/\/index$/, '')]
+    if (candidates.some((candidate) => candidate === name || candidate.endsWith(`/${name}`))) return module
+  }
+  return undefined
+}
+
+async function document(docsRoot: string, entries: readonly EntryPoint[]): Promise<void> {
   const options: TypeDocOptions & Partial<PluginOptions> = {
-    entryPoints,
+    entryPoints: entries.map((entry) => entry.file),
     tsconfig: join(docsRoot, 'tsconfig.typedoc.json'),
     plugin: ['typedoc-plugin-markdown'],
-    name: entry.name,
-    out: join(docsRoot, 'api', entry.slug),
+    name: 'API reference',
+    out: join(docsRoot, 'api'),
     readme: 'none',
     // Type errors are the type-check's business; a package being written must not break the docs.
     skipErrorChecking: true,
+    alwaysCreateEntryPointModule: true,
     excludePrivate: true,
     excludeInternal: true,
     disableSources: true,
     logLevel: LogLevel.Warn,
     entryFileName: 'index',
+    excludeScopesInPaths: true,
     hideBreadcrumbs: true,
     hidePageHeader: true,
     sanitizeComments: true,
@@ -93,9 +119,11 @@ async function document(root: string, docsRoot: string, entry: ReferencedPackage
   }
   const app = await Application.bootstrapWithPlugins(options)
   const project = await app.convert()
-  if (project === undefined) return { package: entry, skipped: 'TypeDoc could not convert it' }
+  if (project === undefined)
+    throw new Error('TypeDoc could not convert the packages (see its messages above)')
+  for (const module of project.children ?? []) module.name = moduleFor(module.name, entries) ?? module.name
+  project.children?.sort((a, b) => a.name.localeCompare(b.name))
   await app.generateOutputs(project)
-  return { package: entry }
 }
 
 function indexPage(results: readonly ReferenceResult[]): string {
@@ -118,15 +146,25 @@ function indexPage(results: readonly ReferenceResult[]): string {
 }
 
 /**
- * Writes `api/<slug>/**.md` for every package that exports something, and `api/index.md`.
+ * Writes `api/<package>/**.md` (one TypeDoc run over every package that exports something) and
+ * `api/index.md`.
  * @example await generateApiReference('/work/main', '/work/main/apps/docs')
  */
 export async function generateApiReference(root: string, docsRoot: string): Promise<ReferenceResult[]> {
-  const out = join(docsRoot, 'api')
-  await rm(out, { recursive: true, force: true })
-  await mkdir(out, { recursive: true })
+  await rm(join(docsRoot, 'api'), { recursive: true, force: true })
   const results: ReferenceResult[] = []
-  for (const entry of referencedPackages) results.push(await document(root, docsRoot, entry))
-  await writeFile(join(out, 'index.md'), indexPage(results))
+  const entries: EntryPoint[] = []
+  for (const entry of referencedPackages) {
+    const ready = entryPointsOf(root, entry).filter((point) => hasExports(point.file))
+    results.push(
+      ready.length > 0
+        ? { package: entry }
+        : { package: entry, skipped: 'its entry point exports nothing yet' },
+    )
+    entries.push(...ready)
+  }
+  if (entries.length > 0) await document(docsRoot, entries)
+  await mkdir(join(docsRoot, 'api'), { recursive: true })
+  await writeFile(join(docsRoot, 'api', 'index.md'), indexPage(results))
   return results
 }

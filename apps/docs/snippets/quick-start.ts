@@ -3,7 +3,7 @@ import { Client } from '@await-mqtt/core'
 export async function subscriber() {
   // #region subscriber
   await using client = await Client.connect('mqtt://localhost')
-  await using messages = client.messages() // buffering starts now: nothing retained is missed
+  await using messages = client.messages() // starts buffering now
   await client.subscribe('measurements/#')
   for await (const message of messages) {
     console.log(message.topic.value, message.text())

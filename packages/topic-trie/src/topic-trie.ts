@@ -179,9 +179,14 @@ export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
   }
 }
 
-function* entriesOf<V>(node: TrieNode<V>, prefix: string): IterableIterator<[string, V[]]> {
-  if (node.valueCount > 0) yield [prefix.slice(0, -1), node.valueList(false)]
-  if (node.restCount > 0) yield [`${prefix}#`, node.valueList(true)]
-  if (node.plus !== undefined) yield* entriesOf(node.plus, `${prefix}+/`)
-  for (const [label, child] of node.edges()) yield* entriesOf(child, `${prefix}${label}/`)
+/** Every stored filter under `root`, depth first with an explicit stack (filters may be very deep). */
+function* entriesOf<V>(root: TrieNode<V>, rootPrefix: string): IterableIterator<[string, V[]]> {
+  const stack: [node: TrieNode<V>, prefix: string][] = [[root, rootPrefix]]
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [node, prefix] = top
+    if (node.valueCount > 0) yield [prefix.slice(0, -1), node.valueList(false)]
+    if (node.restCount > 0) yield [`${prefix}#`, node.valueList(true)]
+    if (node.plus !== undefined) stack.push([node.plus, `${prefix}+/`])
+    for (const [label, child] of node.edges()) stack.push([child, `${prefix}${label}/`])
+  }
 }

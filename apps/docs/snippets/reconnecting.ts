@@ -1,23 +1,28 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Client, MqttError } from '@await-mqtt/core'
 
-export async function loop() {
-  // #region loop
+// #region loop
+/** One session, as long as the connection lasts: a lost connection throws MqttConnectionLostError. */
+async function listen() {
+  await using client = await Client.connect('mqtt://localhost')
+  await using messages = client.messages('measurements/humidity')
+  await client.subscribe('measurements/#')
+  for await (const message of messages) console.log(message.text())
+}
+
+export async function main() {
   const reconnectInterval = 5_000 // ms
   while (true) {
     try {
-      await using client = await Client.connect('mqtt://localhost')
-      await using messages = client.messages('measurements/humidity')
-      await client.subscribe('measurements/#')
-      for await (const message of messages) console.log(message.text())
+      await listen()
     } catch (error) {
       if (!(error instanceof MqttError)) throw error
       console.log(`Error "${error.message}". Reconnecting in ${reconnectInterval / 1000} seconds.`)
       await sleep(reconnectInterval)
     }
   }
-  // #endregion loop
 }
+// #endregion loop
 
 export async function persistentSession() {
   // #region session

@@ -82,14 +82,14 @@ async function roundTrip(broker: Broker, name: string): Promise<string> {
   const query = new URLSearchParams({ broker: broker.wsUrl as string, inbox, outbox })
   await tab.goto(`${server.url}/?${query}`)
   await tab.waitForSelector('body[data-state="subscribed"], body[data-state="failed"]')
-  expect(await tab.locator('#log').innerText()).toContain(`subscribed to ${inbox}`)
+  expect((await tab.locator('#log').textContent()) ?? '').toContain(`subscribed to ${inbox}`)
 
   await node.publish(inbox, 'hello from Node', { qos: 1 })
   const answer = await reply
   expect(answer.topic.value).toBe(outbox)
   expect(answer.text()).toBe('browser got: hello from Node')
   await tab.waitForSelector('body[data-state="done"], body[data-state="failed"]')
-  const log = await tab.locator('#log').innerText()
+  const log = (await tab.locator('#log').textContent()) ?? ''
   expect(await tab.getAttribute('body', 'data-state'), log).toBe('done')
 
   mkdirSync(join(docsRoot, 'test-artifacts'), { recursive: true })

@@ -24,7 +24,7 @@ function newest(folder: string): number {
   return latest
 }
 
-/** Whether the built site is newer than every source it is made of (pages, snippets, packages' TSDoc, bench results). */
+/** Whether the built site is newer than every source it is made of (pages, snippets, examples, TSDoc, bench results). */
 export function buildIsFresh(): boolean {
   const index = join(distRoot, 'index.html')
   if (!existsSync(index) || !existsSync(join(docsRoot, 'api', 'index.md'))) return false
@@ -35,6 +35,7 @@ export function buildIsFresh(): boolean {
       join(repoRoot, 'packages', name, 'bench-results'),
     ]),
     join(repoRoot, 'bench-results'),
+    join(repoRoot, 'apps', 'examples', 'src'),
   ]
   const built = statSync(index).mtimeMs
   return sources.every((source) => newest(source) < built)

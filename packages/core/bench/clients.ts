@@ -1,4 +1,4 @@
-import { Client } from '@await-mqtt/core'
+import type * as Core from '@await-mqtt/core'
 import asyncMqtt from 'async-mqtt'
 import mqtt, { type MqttClient } from 'mqtt'
 
@@ -15,9 +15,17 @@ export function clientId(name: string): string {
   return `bench-${name}-${process.pid}-${serial}`
 }
 
+let core: typeof Core | undefined
+
+/** Which build of await-mqtt the contenders use (see core-under-test.ts). */
+export function useCore(loaded: typeof Core): void {
+  core = loaded
+}
+
 /** await-mqtt with its defaults (its own TCP transport, `noDelay: true`), except the protocol version. */
-export function connectOurs(url: string): Promise<Client> {
-  return Client.connect(url, { protocolVersion, clientId: clientId('ours'), keepalive: 60 })
+export function connectOurs(url: string): Promise<Core.Client> {
+  if (core === undefined) throw new Error('useCore() first')
+  return core.Client.connect(url, { protocolVersion, clientId: clientId('ours'), keepalive: 60 })
 }
 
 /** Raw MQTT.js 5 with its defaults. */

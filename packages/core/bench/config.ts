@@ -9,6 +9,8 @@ export type BrokerName = 'mosquitto' | 'aedes'
 /** What one run measures and how big it is. */
 export interface BenchConfig {
   quick: boolean
+  /** Measure the tsx-loaded TypeScript source instead of a plain-JavaScript bundle of it. */
+  source: boolean
   /** Timed rounds per contender (the median counts). */
   rounds: number
   brokers: BrokerName[]
@@ -64,6 +66,7 @@ const quick = {
 const help = `Usage: npm run bench -w @await-mqtt/core -- [options]   (or node --conditions=@await-mqtt/source --import tsx bench/run.ts)
 
   --quick                 tiny sizes, 2 rounds (smoke test)              env BENCH_QUICK=1
+  --source                measure core's source as tsx loads it, not a plain-JS bundle  env BENCH_SOURCE=1
   --rounds N              timed rounds per contender (default 5)         env BENCH_ROUNDS
   --messages N            scale: QoS 0 publish count per round (default 100000); the other
                           counts scale with it                           env BENCH_MESSAGES
@@ -93,6 +96,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, repo
     args: [...argv],
     options: {
       quick: { type: 'boolean' },
+      source: { type: 'boolean' },
       rounds: { type: 'string' },
       messages: { type: 'string' },
       brokers: { type: 'string' },
@@ -127,6 +131,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, repo
   const sizes = list(values.sizes ?? env.BENCH_SIZES)?.map((item) => count(item, '--sizes') as number)
   return {
     quick: isQuick,
+    source: values.source ?? env.BENCH_SOURCE === '1',
     rounds: count(values.rounds ?? env.BENCH_ROUNDS, '--rounds') ?? base.rounds,
     brokers,
     scenarios: scenarioNames.filter((name) => scenarios.includes(name)),

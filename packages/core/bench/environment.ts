@@ -27,9 +27,29 @@ function mosquittoVersion(): string {
   }
 }
 
+function git(root: string, args: string[]): string {
+  try {
+    return execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
+  } catch {
+    return ''
+  }
+}
+
+/** The commit measured, and whether the measured sources had uncommitted changes. */
+function revision(root: string): string {
+  const commit = git(root, ['rev-parse', '--short', 'HEAD']) || 'unknown commit'
+  const dirty = git(root, ['status', '--porcelain', '--', 'packages/core/src', 'packages/topic-trie/src'])
+  return dirty === '' ? commit : `${commit} + uncommitted changes in core/topic-trie src`
+}
+
 /** What the figures were measured on. */
 export interface Environment {
   date: string
+  revision: string
   node: string
   platform: string
   cpus: number
@@ -45,6 +65,7 @@ export interface Environment {
 export function describeEnvironment(root: string): Environment {
   return {
     date: new Date().toISOString(),
+    revision: revision(root),
     node: process.version,
     platform: `${process.platform}/${process.arch}`,
     cpus: cpus().length,
@@ -65,6 +86,6 @@ export function environmentLine(environment: Environment, loadAtEnd: number[]): 
     `Node ${environment.node}, ${environment.platform}, ${environment.cpus} CPUs`,
     `mqtt ${environment.mqtt}, async-mqtt ${environment.asyncMqtt} (bundles mqtt ${environment.asyncMqttBundledMqtt})`,
     `aedes ${environment.aedes}, mosquitto ${environment.mosquitto}`,
-    `${environment.date.slice(0, 10)}; load average ${load(environment.loadAverageAtStart)} at start, ${load(loadAtEnd)} at end`,
+    `${environment.revision}, ${environment.date.slice(0, 10)}; load average ${load(environment.loadAverageAtStart)} at start, ${load(loadAtEnd)} at end`,
   ].join('; ')
 }

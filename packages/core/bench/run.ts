@@ -8,8 +8,9 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { mosquittoAvailable, mosquittoSkipReason, startAedes, startMosquitto } from '@await-mqtt/test-utils'
 import { type BenchBroker, startupMeter } from './broker.js'
-import { connectMqttJs, endMqttJs } from './clients.js'
+import { connectMqttJs, endMqttJs, useCore } from './clients.js'
 import { type BrokerName, readConfig } from './config.js'
+import { loadCore } from './core-under-test.js'
 import { describeEnvironment, environmentLine } from './environment.js'
 import { cliAvailable, cliSkipReason, LineFiles } from './limit.js'
 import { type Group, measureGroup, type Row } from './measure.js'
@@ -38,6 +39,10 @@ const brokers: BrokerName[] = config.brokers.filter((name) => {
   }
   return true
 })
+
+const underTest = await loadCore(config.source)
+useCore(underTest.core)
+notes.push(underTest.how)
 
 const dir = await mkdtemp(join(tmpdir(), 'await-mqtt-bench-'))
 const lines = new LineFiles(dir)
@@ -89,6 +94,7 @@ try {
   }
 } finally {
   await rm(dir, { recursive: true, force: true })
+  await underTest.dispose()
 }
 
 const loadAtEnd = loadavg()

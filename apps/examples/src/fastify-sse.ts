@@ -9,6 +9,7 @@
  */
 import fastifyMqtt from '@await-mqtt/fastify'
 import Fastify from 'fastify'
+import { isEntryPoint, runAlone } from './support/run-alone.js'
 
 /** One Server-Sent Event: what a browser's EventSource hands to its listeners. */
 interface ServerSentEvent {
@@ -100,3 +101,5 @@ export async function main({
     await app.close()
   }
 }
+
+if (isEntryPoint(import.meta.url)) await runAlone(main)

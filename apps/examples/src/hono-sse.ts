@@ -9,6 +9,7 @@
 import { createMqttLifespan, type MqttEnv, type MqttLifespan, mqtt, mqttSSE } from '@await-mqtt/hono'
 import { serveWithMqtt } from '@await-mqtt/hono/node-server'
 import { Hono } from 'hono'
+import { isEntryPoint, runAlone } from './support/run-alone.js'
 
 /** One Server-Sent Event: what a browser's EventSource hands to its listeners. */
 interface ServerSentEvent {
@@ -81,3 +82,5 @@ export async function main({
   // Leaving the loop cancels the browser's stream; `await using` stops server and client.
   log('hono: stopping (SSE streams end, server closes, then the MQTT client)')
 }
+
+if (isEntryPoint(import.meta.url)) await runAlone(main)

@@ -51,6 +51,7 @@ export class OutgoingCalls {
     if (signal?.aborted) return Promise.reject(signal.reason)
     return new Promise<T>((resolve, reject) => {
       let settled = false
+      let timer: ReturnType<typeof setTimeout> | undefined
       const finish = (error: unknown, value?: T) => {
         if (settled) return
         settled = true
@@ -63,13 +64,6 @@ export class OutgoingCalls {
         else reject(error)
       }
       const onAbort = () => finish(signal?.reason)
-      const timer =
-        timeout > maxTimer
-          ? undefined
-          : setTimeout(
-              () => finish(new MqttTimeoutError(`${what} timed out after ${timeout} ms`, timeout)),
-              timeout,
-            )
       signal?.addEventListener('abort', onAbort, { once: true })
       const call: PendingCall = { fail: (error) => finish(error), start: undefined }
       this.#pending.add(call)
@@ -94,6 +88,14 @@ export class OutgoingCalls {
       else {
         call.start = start
         this.#waiting.push(call)
+      }
+      // Armed only for a call still unsettled: a QoS 0 publish handed to the socket at once (the
+      // common case) never pays for a timer.
+      if (!settled && timeout <= maxTimer) {
+        timer = setTimeout(
+          () => finish(new MqttTimeoutError(`${what} timed out after ${timeout} ms`, timeout)),
+          timeout,
+        )
       }
     })
   }

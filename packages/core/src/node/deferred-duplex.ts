@@ -62,10 +62,35 @@ function define(): DeferredDuplexClass {
       return !this.#received && this.#explainEarly ? this.#explainEarly(error) : error
     }
 
+    // Writes pass straight into the socket's own buffer; only the socket's backpressure holds the
+    // next one back. (Waiting for each write's callback cost a syscall per chunk: MQTT.js writes
+    // a packet in several chunks, corked, so they must reach the socket as one batch.)
     override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
       const socket = this.#socket
-      if (socket) socket.write(chunk, encoding, (error) => callback(error ? this.#explain(error) : error))
+      if (socket) this.#afterWrite(socket, socket.write(chunk, encoding), callback)
       else this.#pendingWrite = () => this._write(chunk, encoding, callback)
+    }
+
+    override _writev(
+      chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
+      callback: (error?: Error | null) => void,
+    ): void {
+      const socket = this.#socket
+      if (!socket) {
+        this.#pendingWrite = () => this._writev(chunks, callback)
+        return
+      }
+      socket.cork()
+      let accepted = true
+      for (const { chunk, encoding } of chunks) accepted = socket.write(chunk, encoding)
+      socket.uncork()
+      this.#afterWrite(socket, accepted, callback)
+    }
+
+    /** Socket errors destroy this stream (see attach), which fails the write waiting for `drain`. */
+    #afterWrite(socket: Duplex, accepted: boolean, callback: (error?: Error | null) => void): void {
+      if (accepted) callback()
+      else socket.once('drain', () => callback())
     }
 
     override _final(callback: (error?: Error | null) => void): void {

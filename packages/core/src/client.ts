@@ -1,6 +1,7 @@
 import { closeSession } from './close.js'
 import { connectSession } from './connect.js'
-import { MqttClientClosedError } from './errors.js'
+import type { ClientState, ConnectionEvents, ConnectionEventsOptions } from './connection-events.js'
+import { MqttClientClosedError, MqttValidationError } from './errors.js'
 import { BufferedMessageStream, type MessageStream } from './message-stream.js'
 import type { ClientOptions, PayloadInput, QueueOptions } from './options.js'
 import { type PublishOptions, publish } from './publish.js'
@@ -74,6 +75,35 @@ export class Client implements AsyncDisposable {
   }
 
   /**
+   * Where the client is: `connected`, `reconnecting` (with `reconnect` on), `disconnected` (lost
+   * for good) or `closed`. Changes are also observable with {@link Client.events}.
+   * @example if (client.state !== 'connected') console.warn('broker unavailable')
+   */
+  get state(): ClientState {
+    return this.#session.publicState
+  }
+
+  /**
+   * The connection events from now on, as an async iterable: `disconnected` (with its `cause`),
+   * `reconnecting` (attempt N in `delay` ms), `connected` (`sessionPresent`), and `closed`, after
+   * which the iteration ends. No callbacks; at most `maxBuffered` unread events are kept.
+   * @example
+   * for await (const event of client.events()) {
+   *   if (event.type === 'reconnecting') console.log(`attempt ${event.attempt} in ${event.delay} ms`)
+   * }
+   */
+  events(options: ConnectionEventsOptions = {}): ConnectionEvents {
+    const { maxBuffered = 100 } = options
+    if (!Number.isInteger(maxBuffered) || maxBuffered < 1) {
+      throw new MqttValidationError(
+        `maxBuffered must be a positive integer, not ${String(maxBuffered)}`,
+        'maxBuffered',
+      )
+    }
+    return this.#session.events.subscribe(maxBuffered)
+  }
+
+  /**
    * Publishes a message; resolves when the QoS handshake completes (QoS 0: handed to the socket).
    * @throws {@link MqttValidationError} before sending anything, for a bad topic, payload or option.
    * @throws {@link MqttCodeError} when the broker refuses it (MQTT 5 reason code >= 0x80).
@@ -121,7 +151,7 @@ export class Client implements AsyncDisposable {
     }
     if (session.state === 'lost' && session.lostError) throw session.lostError
     let unroute: () => void = () => {}
-    const stream = new BufferedMessageStream(filter, limits, () => unroute())
+    const stream = new BufferedMessageStream(filter, limits, () => unroute(), session.acks)
     unroute = session.router.add(stream, checked ? 'filtered' : 'unfiltered', checked ? [checked.match] : [])
     return stream
   }

@@ -16,7 +16,9 @@ function delay(ms: number): { promise: Promise<void>; cancel(): void } {
  */
 export async function closeSession(session: Session, timeout: number): Promise<void> {
   const started = Date.now()
-  const lost = session.state === 'lost'
+  // Reconnecting: nothing in flight can complete without a connection; do not wait for one.
+  const lost = session.state === 'lost' || session.state === 'reconnecting'
+  session.stopReconnecting()
   session.state = 'closing'
   if (!lost && session.calls.pending > 0) {
     const bound = delay(timeout)
@@ -35,5 +37,6 @@ export async function closeSession(session: Session, timeout: number): Promise<v
   session.router.endAll()
   session.subscriptions.endAll()
   session.state = 'closed'
+  session.events.emit({ type: 'closed' })
   session.logger?.debug({ address: session.options.address }, 'mqtt client closed')
 }

@@ -25,9 +25,10 @@ export interface ConnectionHandlers {
 export type PacketDone = (error: unknown, packet?: Packet) => void
 
 /**
- * One MQTT.js client, for one network connection: CONNECT to close, never reconnecting.
- * The only place (besides resolve-options) that touches MQTT.js. A reconnecting session replaces
- * its Connection instead of reviving one.
+ * One MQTT.js client: CONNECT to close. The only place (besides resolve-options and mqtt-internals)
+ * that touches MQTT.js. A reconnecting session shakes hands again on the same Connection (same
+ * MQTT.js client), so MQTT.js's stores resend unacknowledged QoS 1/2 packets on the new network
+ * connection; MQTT.js itself never reconnects.
  */
 export class Connection {
   readonly mqtt: MqttClient
@@ -42,6 +43,8 @@ export class Connection {
   #closed: Promise<void>
   /** The broker's CONNACK, once connected. */
   connack: IConnackPacket | undefined
+  /** How many handshakes succeeded; what was received on one network connection is acknowledged on it only. */
+  epoch = 0
 
   constructor(resolved: ResolvedOptions, handlers: ConnectionHandlers) {
     this.protocolVersion = resolved.protocolVersion
@@ -72,6 +75,12 @@ export class Connection {
   /** Sends CONNECT and resolves on a successful CONNACK; rejects with an {@link MqttConnectError}. */
   handshake(timeout: number, signal: AbortSignal | undefined): Promise<IConnackPacket> {
     if (signal?.aborted) return Promise.reject(signal.reason)
+    // Again (reconnecting): a failed attempt only closes its socket, keeping MQTT.js's stores.
+    const again = this.epoch > 0
+    if (again) {
+      this.#lastError = undefined
+      this.#closed = new Promise((resolve) => this.mqtt.once('close', resolve))
+    }
     return new Promise((resolve, reject) => {
       const finish = (error: unknown, connack?: IConnackPacket) => {
         clearTimeout(timer)
@@ -81,9 +90,11 @@ export class Connection {
         if (error === undefined && connack) {
           this.#phase = 'open'
           this.connack = connack
+          this.epoch++
           resolve(connack)
         } else {
-          this.destroy()
+          if (again) this.drop()
+          else this.destroy()
           reject(error)
         }
       }
@@ -164,6 +175,16 @@ export class Connection {
     if (this.#phase === 'open' || this.#phase === 'connecting') this.#phase = 'ending'
     if (this.mqtt.disconnecting) this.mqtt.stream.destroy()
     else this.mqtt.end(true)
+  }
+
+  /**
+   * Closes the network connection but keeps the MQTT.js client and its stores for another
+   * handshake (no DISCONNECT; the session is not told it was lost). Idempotent.
+   */
+  drop(): void {
+    if (this.#phase === 'open' || this.#phase === 'connecting') this.#phase = 'ending'
+    const stream = this.mqtt.stream
+    if (stream !== undefined && !stream.destroyed) stream.destroy()
   }
 
   /** Resolves once the socket is closed. */

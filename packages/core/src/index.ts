@@ -4,6 +4,12 @@
  * @module
  */
 export { Client, type CloseOptions } from './client.js'
+export type {
+  ClientState,
+  ConnectionEvent,
+  ConnectionEvents,
+  ConnectionEventsOptions,
+} from './connection-events.js'
 export {
   type ConnectFailure,
   MqttClientClosedError,
@@ -19,6 +25,7 @@ export {
 export { Message, type MessageInit, type PublishProperties } from './message.js'
 export type { MessageStream } from './message-stream.js'
 export type {
+  AckMode,
   CallOptions,
   ClientOptions,
   ConnectProperties,

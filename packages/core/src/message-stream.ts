@@ -1,3 +1,4 @@
+import type { AckHooks } from './ack-after-processing.js'
 import { MqttError } from './errors.js'
 import type { Message } from './message.js'
 import type { QueueOptions } from './options.js'
@@ -35,6 +36,10 @@ export class BufferedMessageStream implements MessageStream {
   readonly #maxQueued: number
   readonly #overflow: Required<QueueOptions>['overflow']
   readonly #onClose: (() => void) | undefined
+  /** `ack: 'after-processing'`: told which messages this stream holds. */
+  readonly #acks: AckHooks | undefined
+  /** The message the reader got last; released when it asks for the next (acks only). */
+  #current: Message | undefined
   #queue: Message[] = []
   #head = 0
   #waiters: Waiter[] = []
@@ -43,11 +48,17 @@ export class BufferedMessageStream implements MessageStream {
   #error: unknown
   #dropped = 0
 
-  constructor(filter: string | undefined, limits: Required<QueueOptions>, onClose?: () => void) {
+  constructor(
+    filter: string | undefined,
+    limits: Required<QueueOptions>,
+    onClose?: () => void,
+    acks?: AckHooks,
+  ) {
     this.filter = filter
     this.#maxQueued = limits.maxQueued
     this.#overflow = limits.overflow
     this.#onClose = onClose
+    this.#acks = acks
   }
 
   get dropped(): number {
@@ -68,6 +79,7 @@ export class BufferedMessageStream implements MessageStream {
     if (this.#state !== 'open') return
     const waiter = this.#waiters.shift()
     if (waiter) {
+      if (this.#acks) this.#hand(message)
       waiter.resolve({ done: false, value: message })
       return
     }
@@ -84,8 +96,10 @@ export class BufferedMessageStream implements MessageStream {
         this.#onClose?.()
         return
       }
+      if (this.#acks) this.#acks.release(this.#queue[this.#head] as Message)
       this.#head++
     }
+    this.#acks?.hold(message)
     this.#queue.push(message)
   }
 
@@ -101,6 +115,7 @@ export class BufferedMessageStream implements MessageStream {
     if (this.#state === 'closed') return
     const wasOpen = this.#state === 'open'
     this.#error = undefined
+    if (this.#acks) this.#releaseAll()
     this.#queue = []
     this.#head = 0
     this.#finish()
@@ -108,8 +123,10 @@ export class BufferedMessageStream implements MessageStream {
   }
 
   next(): Promise<IteratorResult<Message, undefined>> {
+    if (this.#current !== undefined) this.#hand(undefined)
     if (this.queued > 0) {
       const message = this.#queue[this.#head] as Message
+      if (this.#acks) this.#current = message
       this.#queue[this.#head++] = undefined as unknown as Message
       if (this.#head === this.#queue.length) {
         this.#queue = []
@@ -140,6 +157,22 @@ export class BufferedMessageStream implements MessageStream {
 
   async [Symbol.asyncDispose](): Promise<void> {
     this.close()
+  }
+
+  /** The reader got `message` (acks only): the one it had before is released. */
+  #hand(message: Message | undefined): void {
+    const previous = this.#current
+    this.#current = message
+    if (previous !== undefined) this.#acks?.release(previous)
+    if (message !== undefined) this.#acks?.hold(message)
+  }
+
+  /** Releases every message this stream holds (acks only). */
+  #releaseAll(): void {
+    this.#hand(undefined)
+    for (let index = this.#head; index < this.#queue.length; index++) {
+      this.#acks?.release(this.#queue[index] as Message)
+    }
   }
 
   /** Finishes: pending readers get the error (the first one) or the end. */

@@ -171,7 +171,8 @@ function validateReconnect(reconnect: unknown): void {
   if (reconnect === undefined || typeof reconnect === 'boolean') return
   if (!isRecord(reconnect))
     fail('reconnect', `must be a boolean or reconnect options, not ${describe(reconnect)}`)
-  const { minDelay, maxDelay, factor, jitter, maxAttempts } = reconnect
+  const { minDelay, maxDelay, factor, jitter, maxAttempts, maxQueuedPublishes } = reconnect
+  integer(maxQueuedPublishes, 'reconnect.maxQueuedPublishes', 0, Number.MAX_SAFE_INTEGER)
   integer(minDelay, 'reconnect.minDelay', 0, 2 ** 31 - 1)
   integer(maxDelay, 'reconnect.maxDelay', 0, 2 ** 31 - 1)
   if (typeof minDelay === 'number' && typeof maxDelay === 'number' && maxDelay < minDelay) {
@@ -267,6 +268,7 @@ export function validateClientOptions(options: ClientOptions): void {
     fail('timeout', `must be a number of ms above 0 (Infinity for none), not ${describe(timeout)}`)
   }
   validateReconnect(options.reconnect)
+  oneOf(options.ack, 'ack', ['on-receipt', 'after-processing'])
   if (options.maxQueued !== Number.POSITIVE_INFINITY) {
     integer(options.maxQueued, 'maxQueued', 1, Number.MAX_SAFE_INTEGER)
   }

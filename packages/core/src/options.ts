@@ -104,7 +104,22 @@ export interface ReconnectOptions {
   jitter?: number
   /** Give up (and end every stream with MqttConnectionLostError) after this many failed attempts. @default Infinity */
   maxAttempts?: number
+  /**
+   * Most publishes that may wait for the connection to come back; one more rejects at once with an
+   * `MqttError` of code `QUEUE_OVERFLOW`. Each waits at most its own `timeout`. @default 1000
+   */
+  maxQueuedPublishes?: number
 }
+
+/**
+ * When received QoS 1/2 messages are acknowledged (PUBACK / PUBCOMP):
+ * - `on-receipt`: as soon as they arrive (MQTT.js's behaviour);
+ * - `after-processing`: once every stream that got the message has moved past it (its consumer
+ *   asked for the next message, closed the stream, or the stream dropped it). The broker sends at
+ *   most its in-flight window (MQTT 5: `properties.receiveMaximum`) of unacknowledged messages, so
+ *   a slow consumer slows the broker instead of filling memory. Keepalive keeps working meanwhile.
+ */
+export type AckMode = 'on-receipt' | 'after-processing'
 
 /** What a full message stream does with one more message. */
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error'
@@ -167,6 +182,8 @@ export interface ClientOptions extends QueueOptions {
   signal?: AbortSignal
   /** Opt-in reconnection; off by default (a lost connection ends every stream). */
   reconnect?: boolean | ReconnectOptions
+  /** When received QoS 1/2 messages are acknowledged; see {@link AckMode}. @default 'on-receipt' */
+  ack?: AckMode
   /** MQTT.js options passed through as they are, for what this interface does not cover. */
   mqtt?: Partial<IClientOptions>
 }

@@ -4,6 +4,7 @@ import type { PublishProperties } from './message.js'
 import type { CallOptions, PayloadInput, QoS } from './options.js'
 import { asBuffer, encodePayload } from './payload.js'
 import type { Session } from './session.js'
+import { sendCall } from './session-call.js'
 import {
   checkBoolean,
   checkCallOptions,
@@ -64,9 +65,10 @@ export async function publish(
   const retain = checkBoolean(options.retain, 'retain')
   const properties = checkProperties(options.properties, session.protocolVersion)
   const timeout = checkCallOptions(options, session.options.timeout)
-  const connection = session.usable('publish')
   const publishOptions: IClientPublishOptions = properties ? { qos, retain, properties } : { qos, retain }
-  await session.calls.run<void>(`publish to ${topic}`, timeout, options.signal, (done) =>
-    connection.publish(topic, asBuffer(bytes), publishOptions, (error) => done(error)),
+  const buffer = asBuffer(bytes)
+  const plan = { what: `publish to ${topic}`, timeout, signal: options.signal, publish: true, retry: false }
+  await sendCall<void>(session, plan, (connection, done) =>
+    connection.publish(topic, buffer, publishOptions, (error) => done(error)),
   )
 }

@@ -3,6 +3,7 @@ import { MqttValidationError } from './errors.js'
 import { nodeAvailable } from './node/builtins.js'
 import { createNodeStreamBuilder, nodeWebSocketOptions } from './node/stream-builder.js'
 import type {
+  AckMode,
   ClientOptions,
   Logger,
   ProxyOptions,
@@ -51,6 +52,7 @@ export interface ResolvedOptions {
   logger: Logger | undefined
   queue: Required<QueueOptions>
   reconnect: Required<ReconnectOptions> | undefined
+  ack: AckMode
   protocolVersion: 3 | 4 | 5
   /** Whether the user chose `protocolVersion` (then no fallback from 5 to 4 happens). */
   protocolVersionExplicit: boolean
@@ -63,6 +65,7 @@ export const reconnectDefaults: Readonly<Required<ReconnectOptions>> = {
   factor: 2,
   jitter: 0.2,
   maxAttempts: Number.POSITIVE_INFINITY,
+  maxQueuedPublishes: 1000,
 }
 
 function randomClientId(): string {
@@ -185,7 +188,13 @@ export function resolveOptions(
     reconnect:
       reconnect === undefined || reconnect === false
         ? undefined
-        : { ...reconnectDefaults, ...(reconnect === true ? {} : reconnect) },
+        : {
+            ...reconnectDefaults,
+            ...(reconnect === true
+              ? {}
+              : Object.fromEntries(Object.entries(reconnect).filter(([, value]) => value !== undefined))),
+          },
+    ack: options.ack ?? 'on-receipt',
     protocolVersion,
     protocolVersionExplicit: options.protocolVersion !== undefined,
   }

@@ -2,6 +2,7 @@ import type { ISubscriptionMap, Packet } from 'mqtt'
 import { MqttValidationError } from './errors.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
 import type { Session } from './session.js'
+import { sendCall } from './session-call.js'
 import { ActiveSubscription, type SubscribeRequest, type Subscription } from './subscription.js'
 import { toCodeError } from './translate-error.js'
 
@@ -109,7 +110,7 @@ export async function subscribe(
   )
   const timeout = checkCallOptions(options, session.options.timeout)
   const limits = checkQueueOptions(options, session.options.queue)
-  const connection = session.usable('subscribe')
+  if (session.state !== 'reconnecting') session.usable('subscribe')
   const subscription = new ActiveSubscription(session, checked, request, limits, unsubscribeFilters)
   const map = subscriptionMap(
     checked.map((entry) => entry.filter),
@@ -118,7 +119,8 @@ export async function subscribe(
   )
   let suback: ISubackPacket
   try {
-    suback = (await session.calls.run<Packet | undefined>('subscribe', timeout, options.signal, (done) =>
+    const plan = { what: 'subscribe', timeout, signal: options.signal, publish: false, retry: true }
+    suback = (await sendCall<Packet | undefined>(session, plan, (connection, done) =>
       connection.subscribe(map, request.properties ? { properties: request.properties } : {}, done),
     )) as ISubackPacket
   } catch (error) {
@@ -150,12 +152,9 @@ export async function unsubscribeFilters(
   const timeout = checkCallOptions(options, session.options.timeout)
   checkUserProperties(options.properties?.userProperties, 'properties.userProperties')
   requireMqtt5(session.protocolVersion, options.properties !== undefined, 'properties')
-  const connection = session.usable('unsubscribe')
-  const unsuback = (await session.calls.run<Packet | undefined>(
-    'unsubscribe',
-    timeout,
-    options.signal,
-    (done) => connection.unsubscribe(filters, options.properties ?? {}, done),
+  const plan = { what: 'unsubscribe', timeout, signal: options.signal, publish: false, retry: true }
+  const unsuback = (await sendCall<Packet | undefined>(session, plan, (connection, done) =>
+    connection.unsubscribe(filters, options.properties ?? {}, done),
   )) as IUnsubackPacket | undefined
   const codes = unsuback?.granted ?? []
   const refused = codes.findIndex((code: number) => code >= 0x80)

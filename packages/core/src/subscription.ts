@@ -83,7 +83,7 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
     this.#checked = new Map(filters.map((entry) => [entry.filter, entry]))
     this.#held = [...this.filters]
     this.#unsubscriber = unsubscriber
-    this.#stream = new BufferedMessageStream(this.filters.join(', '), limits)
+    this.#stream = new BufferedMessageStream(this.filters.join(', '), limits, undefined, session.acks)
     this.#unroute = this.#route()
     session.subscriptions.add(this, this.filters)
   }
@@ -132,6 +132,14 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
     this.#stream.end(this.#session.lostError)
   }
 
+  /** The broker refused it when it was sent again after a reconnection: it ends with `error`. */
+  refuse(error: unknown): void {
+    this.#unroute()
+    this.#stream.end(error)
+    this.#session.subscriptions.remove(this, this.#held, true)
+    this.#held = []
+  }
+
   unsubscribe(options?: CallOptions): Promise<void> {
     this.#unsubscribing ??= this.#unsubscribe(options)
     return this.#unsubscribing
@@ -147,7 +155,7 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
 
   async [Symbol.asyncDispose](): Promise<void> {
     const state = this.#session.state
-    if (state !== 'connected') {
+    if (state !== 'connected' && state !== 'reconnecting') {
       this.end()
       this.#session.subscriptions.remove(this, this.#held, true)
       return
@@ -160,6 +168,7 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
     this.#stream.end()
     const orphans = this.#session.subscriptions.remove(this, this.#held, true)
     this.#held = []
+    if (this.#session.state === 'reconnecting') this.#session.unsubscribeLater(orphans)
     if (orphans.length === 0 || this.#session.state !== 'connected') return
     await this.#unsubscriber(this.#session, orphans, options)
   }

@@ -1,0 +1,103 @@
+import type { DoneCallback, IPublishPacket } from 'mqtt'
+import type { Connection } from './connection.js'
+import type { Message } from './message.js'
+import { releaseIncomingQoS2, sendAcknowledgement } from './mqtt-internals.js'
+
+/** What a message stream tells about the messages it holds (`ack: 'after-processing'`). */
+export interface AckHooks {
+  /** The stream took `message` (queued it or handed it to its reader). */
+  hold(message: Message): void
+  /** The stream is done with `message`: the reader asked for the next one, or it was dropped or discarded. */
+  release(message: Message): void
+}
+
+interface Ticket {
+  readonly qos: 1 | 2
+  readonly messageId: number
+  /** Streams holding the message, plus one while MQTT.js is still handling the packet. */
+  holds: number
+  /** Set once MQTT.js handed the acknowledgement to us: sends it (if still on the same connection). */
+  deferred: (() => void) | undefined
+}
+
+/** Tells MQTT.js to go on with the next packet without acknowledging this one (we will). */
+const heldBack = Object.freeze(new Error('acknowledgement held back until the message is processed'))
+
+/**
+ * `ack: 'after-processing'`: holds back the PUBACK (QoS 1) / PUBCOMP (QoS 2) of each received
+ * message until every stream that took it has released it. MQTT.js's `handleMessage` hook answers
+ * at once (so MQTT.js goes on reading packets — PINGRESP included, keepalive keeps working: the trap
+ * of MQTT.js issue 1935 is to block that hook); the acknowledgement is sent later, on the same
+ * connection only: after a reconnection the broker sends unacknowledged messages again.
+ */
+export class AckTracker implements AckHooks {
+  readonly #tickets = new WeakMap<Message, Ticket>()
+  /** The ticket of the message being routed, until MQTT.js calls `handleMessage` for its packet. */
+  #current: Ticket | undefined
+  /** Tickets whose acknowledgement waits for the streams, by connection. */
+  readonly #deferred = new Set<Ticket>()
+  #connection: Connection | undefined
+
+  /** Installs the hook on a connection's MQTT.js client (before it connects). */
+  install(connection: Connection): void {
+    connection.mqtt.handleMessage = (packet, callback) => this.#handled(connection, packet, callback)
+  }
+
+  /** A message is about to be routed to the streams. */
+  received(message: Message): void {
+    if (message.qos === 0 || message.messageId === undefined) return
+    const ticket: Ticket = { qos: message.qos, messageId: message.messageId, holds: 1, deferred: undefined }
+    this.#tickets.set(message, ticket)
+    this.#current = ticket
+  }
+
+  hold(message: Message): void {
+    const ticket = this.#tickets.get(message)
+    if (ticket) ticket.holds++
+  }
+
+  release(message: Message): void {
+    const ticket = this.#tickets.get(message)
+    if (ticket === undefined || ticket.holds === 0) return
+    if (--ticket.holds === 0 && ticket.deferred) {
+      this.#deferred.delete(ticket)
+      ticket.deferred()
+    }
+  }
+
+  /** The connection dropped: held-back acknowledgements are void (the broker will send those messages again). */
+  reset(): void {
+    for (const ticket of this.#deferred) {
+      if (ticket.qos === 2 && this.#connection) releaseIncomingQoS2(this.#connection.mqtt, ticket.messageId)
+      ticket.deferred = undefined
+    }
+    this.#deferred.clear()
+    this.#current = undefined
+  }
+
+  #handled(connection: Connection, packet: IPublishPacket, callback: DoneCallback): void {
+    const ticket = this.#current
+    this.#current = undefined
+    if (ticket === undefined || packet.qos === 0 || ticket.messageId !== packet.messageId) {
+      callback()
+      return
+    }
+    ticket.holds--
+    if (ticket.holds === 0) {
+      callback() // no stream holds it: MQTT.js acknowledges it now
+      return
+    }
+    // QoS 2: forget the stored PUBLISH now, so a PUBREL sent again after a reconnection is answered
+    // without delivering the message twice.
+    if (packet.qos === 2) connection.mqtt.incomingStore.del(packet, () => {})
+    const epoch = connection.epoch
+    this.#connection = connection
+    ticket.deferred = () => {
+      if (connection.epoch === epoch && connection.open) {
+        sendAcknowledgement(connection.mqtt, ticket.qos, ticket.messageId)
+      }
+    }
+    this.#deferred.add(ticket)
+    callback(heldBack)
+  }
+}

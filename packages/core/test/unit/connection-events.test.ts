@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { EventChannel } from '../../src/connection-events.js'
+import { MqttConnectionLostError } from '../../src/errors.js'
+
+const lost = { type: 'disconnected', cause: new MqttConnectionLostError(), willReconnect: true } as const
+
+describe('EventChannel', () => {
+  it('hands every event to every iterator, from the moment it was created', async () => {
+    const channel = new EventChannel()
+    const early = channel.subscribe()
+    channel.emit({ type: 'connected', sessionPresent: false })
+    const late = channel.subscribe()
+    channel.emit(lost)
+    expect((await early.next()).value).toEqual({ type: 'connected', sessionPresent: false })
+    expect((await early.next()).value).toBe(lost)
+    expect((await late.next()).value).toBe(lost)
+  })
+
+  it('resolves a waiting reader, and ends every iterator after closed (also ones created later)', async () => {
+    const channel = new EventChannel()
+    const events = channel.subscribe()
+    const waiting = events.next()
+    channel.emit({ type: 'reconnecting', attempt: 1, delay: 10 })
+    expect(await waiting).toEqual({ done: false, value: { type: 'reconnecting', attempt: 1, delay: 10 } })
+    channel.emit({ type: 'closed' })
+    expect((await events.next()).value).toEqual({ type: 'closed' })
+    expect((await events.next()).done).toBe(true)
+    expect((await channel.subscribe().next()).done).toBe(true)
+    channel.emit(lost) // ignored after closed
+  })
+
+  it('keeps at most maxBuffered unread events, dropping the oldest', async () => {
+    const channel = new EventChannel()
+    const events = channel.subscribe(2)
+    for (let attempt = 1; attempt <= 5; attempt++) channel.emit({ type: 'reconnecting', attempt, delay: 0 })
+    const attempts: number[] = []
+    channel.emit({ type: 'closed' })
+    for await (const event of events) if (event.type === 'reconnecting') attempts.push(event.attempt)
+    expect(attempts).toEqual([5])
+  })
+
+  it('close(), return() and dispose stop one iterator and finish its pending read', async () => {
+    const channel = new EventChannel()
+    const events = channel.subscribe()
+    const waiting = events.next()
+    events.close()
+    expect((await waiting).done).toBe(true)
+    const other = channel.subscribe()
+    channel.emit(lost)
+    for await (const _ of other) break
+    channel.emit(lost)
+    expect((await other.next()).done).toBe(true)
+    const disposed = channel.subscribe()
+    await disposed[Symbol.asyncDispose]()
+    expect((await disposed.next()).done).toBe(true)
+  })
+})

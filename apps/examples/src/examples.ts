@@ -11,6 +11,7 @@ import { main as listeningWithoutBlocking } from './listening-without-blocking.j
 import { main as proxying } from './proxying.js'
 import { main as publisher } from './publisher.js'
 import { main as reconnecting } from './reconnecting.js'
+import { main as reconnectingAutomatically } from './reconnecting-automatically.js'
 import { main as scopedLifetimes } from './scoped-lifetimes.js'
 import { main as sharedSubscriptions } from './shared-subscriptions.js'
 import { main as sharingTheConnection } from './sharing-the-connection.js'
@@ -33,6 +34,11 @@ export const examples: readonly Example[] = [
   { name: 'publisher', section: 'Publisher', main: publisher },
   { name: 'configuring-the-client', section: 'Configuring the client', main: configuringTheClient },
   { name: 'reconnecting', section: 'Reconnecting (the user loop)', main: reconnecting },
+  {
+    name: 'reconnecting-automatically',
+    section: 'Reconnecting (the reconnect option)',
+    main: reconnectingAutomatically,
+  },
   { name: 'topic-filters', section: 'Topic filters', main: topicFilters },
   { name: 'sharing-the-connection', section: 'Sharing the connection', main: sharingTheConnection },
   { name: 'fastify-sse', section: 'Side by side with web frameworks (Fastify)', main: fastifySse },

@@ -59,6 +59,23 @@ export const checks: Record<string, (lines: string[], facts: RunFacts) => void> 
     expect(lines.filter((line) => line.startsWith('connected as '))).toHaveLength(3)
     expect(lines.at(-1)).toBe('humidity 0.4')
   },
+  'reconnecting-automatically'(lines) {
+    expect(lines[0]).toMatch(/^connected as \S+: one client and one stream for the whole demo$/)
+    expect(lines.filter((line) => line.startsWith('humidity '))).toEqual([
+      'humidity 0.38 (client.state: connected)',
+      'humidity 0.39 (client.state: connected)',
+      'humidity 0.4 (client.state: connected)',
+    ])
+    const events = lines.filter((line) => line.startsWith('event: '))
+    expect(events.filter((line) => line.startsWith('event: disconnected: '))).toHaveLength(2)
+    const attempts = events.filter((line) => /^event: reconnecting: attempt \d+ in \d+ ms$/.test(line))
+    expect(attempts.length).toBeGreaterThanOrEqual(2)
+    expect(events.filter((line) => line === 'event: connected again, subscriptions renewed')).toHaveLength(2)
+    expect(
+      lines.filter((line) => line.startsWith('a QoS 1 publish made during the outage completed')),
+    ).toHaveLength(2)
+    expect(lines.at(-1)).toBe('humidity 0.4 (client.state: connected)')
+  },
   'topic-filters'(lines, { prefix }) {
     expect(sorted(lines)).toEqual(
       sorted([

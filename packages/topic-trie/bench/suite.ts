@@ -1,5 +1,5 @@
 import { contenders } from './contenders.js'
-import { type Loaded, load, medianRate, timeRound } from './measure.js'
+import { type Loaded, load, median, medianRate, timeRound } from './measure.js'
 import { workload } from './workload.js'
 
 export interface SuiteOptions {
@@ -7,9 +7,13 @@ export interface SuiteOptions {
   sizes?: readonly number[]
   /** Distinct topics matched in a loop. @default 10_000 */
   topics?: number
-  /** Length of one timed round. @default 300 */
+  /** Length of one timed round. @default 150 */
   milliseconds?: number
-  /** Timed rounds per contender, interleaved so that a noisy neighbour hits all alike; the median counts. @default 7 */
+  /**
+   * Timed rounds per contender, interleaved so that a noisy neighbour hits all alike; the median
+   * counts, and a ratio is the median of the per-round ratios of a contender and its baseline.
+   * @default 15
+   */
   rounds?: number
 }
 
@@ -56,7 +60,10 @@ function runSize(size: number, topicCount: number, milliseconds: number, rounds:
       contender:
         entry.contender.name + (entry.contender.sample ? ` (first ${entry.contender.sample} topics)` : ''),
       topicsPerSecond: medianRate(entry),
-      ratio: baseline === undefined ? 1 : medianRate(entry) / medianRate(baseline),
+      ratio:
+        baseline === undefined
+          ? 1
+          : median(entry.rates.map((rate, round) => rate / (baseline.rates[round] as number))),
       heapBytes: entry.heapBytes,
       loadMs: entry.loadMs,
       matched: entry.matched,
@@ -71,8 +78,8 @@ function runSize(size: number, topicCount: number, milliseconds: number, rounds:
 export function runSuite({
   sizes = [10_000, 100_000],
   topics = 10_000,
-  milliseconds = 300,
-  rounds = 7,
+  milliseconds = 150,
+  rounds = 15,
 }: SuiteOptions = {}): SuiteResult {
   const rows = sizes.flatMap((size) => runSize(size, topics, milliseconds, rounds))
   const lines = [
@@ -80,7 +87,7 @@ export function runSuite({
     '| ---: | --- | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (row) =>
-        `| ${format.format(row.filters)} | ${row.contender} | ${format.format(row.topicsPerSecond)} | ${row.ratio.toFixed(2)}× | ${(row.heapBytes / 2 ** 20).toFixed(1)} | ${format.format(row.loadMs)} |`,
+        `| ${format.format(row.filters)} | ${row.contender} | ${format.format(row.topicsPerSecond)} | ${row.ratio < 0.1 ? row.ratio.toPrecision(2) : row.ratio.toFixed(2)}× | ${(row.heapBytes / 2 ** 20).toFixed(1)} | ${format.format(row.loadMs)} |`,
     ),
   ]
   return { rows, table: lines.join('\n') }

@@ -15,6 +15,22 @@ export function finishHash(hash: number): number {
   return hash & 0x3fffffff || 1
 }
 
+/**
+ * The bit a level sets in a node's guard, a 30-bit Bloom filter of its table's levels: a lookup whose
+ * bit is clear misses without touching the table. Uses the high bits of the hash (the table uses the low).
+ */
+export function guardBit(hash: number): number {
+  return 1 << ((hash >>> 20) % 30)
+}
+
+/** The guard of a table: the {@link guardBit} of every level in it. */
+export function tableGuard<N>(table: ChildTable<N>): number {
+  let guard = 0
+  for (let base = 2; base < table.length; base += 3)
+    if (table[base] !== 0) guard |= guardBit(table[base] as number)
+  return guard
+}
+
 /** The hash of `text` from `start` to `end` (FNV-1a over UTF-16 code units). */
 export function levelHash(text: string, start: number, end: number): number {
   let hash = hashOffset

@@ -1,4 +1,3 @@
-import { tableAdd, tableDelete, tableEntries, tableOf, tableSize } from './child-table.js'
 import { TrieNode } from './trie-node.js'
 
 /**
@@ -48,7 +47,7 @@ export function findOrCreate<V>(node: TrieNode<V>, filter: string, from: number,
       let child = node.tableChild(level)
       if (child === undefined) {
         child = new TrieNode<V>()
-        node.table = tableAdd(node.table, level, child)
+        node.addToTable(level, child)
       }
       node = child
       from = stop + 1
@@ -94,8 +93,7 @@ function followOrSplit<V>(
     first = new TrieNode<V>()
     first.setEdge(key.slice(slash + 1), child)
   }
-  node.setEdge(undefined, undefined)
-  node.table = tableOf([[slash === -1 ? key : key.slice(0, slash), first]])
+  node.setTable([[slash === -1 ? key : key.slice(0, slash), first]])
   return [node, from]
 }
 
@@ -148,12 +146,7 @@ export function prune<V>(path: readonly Step<V>[]): void {
     const parent = (path[depth - 1] as Step<V>).node
     if (parent.plus === node && label === '+') parent.plus = undefined
     else if (parent.table !== undefined) {
-      tableDelete(parent.table, label)
-      if (tableSize(parent.table) === 1) {
-        const [only] = tableEntries(parent.table)
-        parent.table = undefined
-        if (only !== undefined) parent.setEdge(only[0], only[1])
-      }
+      parent.deleteFromTable(label)
     } else parent.setEdge(undefined, undefined)
   }
   // The deepest remaining node and its inline child may now form one edge.

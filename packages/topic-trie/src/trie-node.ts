@@ -1,4 +1,15 @@
-import { type ChildTable, levelHash, tableEntries, tableGet } from './child-table.js'
+import {
+  type ChildTable,
+  guardBit,
+  levelHash,
+  tableAdd,
+  tableDelete,
+  tableEntries,
+  tableGet,
+  tableGuard,
+  tableOf,
+  tableSize,
+} from './child-table.js'
 
 /**
  * One node of a {@link TopicTrie}. Literal children hang either from one inline edge (`key`/`child`),
@@ -8,6 +19,14 @@ import { type ChildTable, levelHash, tableEntries, tableGet } from './child-tabl
  * array that is never handed out from the second on.
  */
 export class TrieNode<V> {
+  // Fields in the order the walk reads them (V8 lays them out in initialisation order).
+  /** How many values `restValues` holds. */
+  restCount = 0
+  /**
+   * A cheap first check before touching `key` or `table`: the hash of the inline edge's first level,
+   * or the {@link tableGuard} of the table.
+   */
+  guard = 0
   /** The label of the inline edge: one or more literal levels joined by `/` (`''` is one empty level). */
   key: string | undefined = undefined
   /** How many levels `key` spans. */
@@ -18,25 +37,53 @@ export class TrieNode<V> {
   table: ChildTable<TrieNode<V>> | undefined = undefined
   /** The `+` child. */
   plus: TrieNode<V> | undefined = undefined
-  /** The values stored under the filter ending at this node: the value itself while `valueCount` is 1. */
-  values: V | V[] | undefined = undefined
   /** How many values `values` holds. */
   valueCount = 0
+  /** The values stored under the filter ending at this node: the value itself while `valueCount` is 1. */
+  values: V | V[] | undefined = undefined
   /** The values stored under the filter `<this node>/#` (`#` at the root), like `values`. */
   restValues: V | V[] | undefined = undefined
-  /** How many values `restValues` holds. */
-  restCount = 0
 
   /** Sets (or, with `undefined`, drops) the inline edge. */
   setEdge(key: string | undefined, child: TrieNode<V> | undefined): void {
     this.key = key
     this.child = child
     let levels = 0
+    this.guard = 0
     if (key !== undefined) {
       levels = 1
       for (let slash = key.indexOf('/'); slash !== -1; slash = key.indexOf('/', slash + 1)) levels++
+      const first = key.indexOf('/')
+      this.guard = levelHash(key, 0, first === -1 ? key.length : first)
     }
     this.keyLevels = levels
+  }
+
+  /** Replaces the inline edge by a table holding `entries`. */
+  setTable(entries: readonly [level: string, child: TrieNode<V>][]): void {
+    this.setEdge(undefined, undefined)
+    this.table = tableOf(entries)
+    this.guard = tableGuard(this.table)
+  }
+
+  /** Adds a child for a new single level to the table. */
+  addToTable(level: string, child: TrieNode<V>): void {
+    this.table = tableAdd(this.table as ChildTable<TrieNode<V>>, level, child)
+    this.guard |= guardBit(levelHash(level, 0, level.length))
+  }
+
+  /**
+   * Removes the child of `level` from the table, back to an inline edge when one child is left. The
+   * guard of a large table keeps the bits of removed levels (still correct, only a weaker filter).
+   */
+  deleteFromTable(level: string): void {
+    const table = this.table as ChildTable<TrieNode<V>>
+    tableDelete(table, level)
+    if (tableSize(table) === 1) {
+      const [only] = tableEntries(table)
+      this.table = undefined
+      if (only !== undefined) this.setEdge(only[0], only[1])
+    } else if (table.length <= 2 + 3 * 64) this.guard = tableGuard(table)
   }
 
   /** Whether the node holds nothing and can be dropped. */

@@ -1,4 +1,4 @@
-import { tableGet } from './child-table.js'
+import { guardBit, tableGet } from './child-table.js'
 import { levelHashAt, levelStart, levelStop, resetScan, scanTo } from './topic-scan.js'
 import type { TrieNode } from './trie-node.js'
 
@@ -53,16 +53,22 @@ export function walk<V>(root: TrieNode<V>, topic: string, result: V[] | undefine
     } else {
       const key = node.key
       if (key !== undefined) {
-        const last = level + node.keyLevels - 1
-        if (scanTo(topic, last)) {
-          const start = levelStart(level)
-          if (levelStop(last) - start === key.length && topic.startsWith(key, start)) {
-            next = node.child
-            nextLevel = last + 1
+        // The guard holds the hash of the edge's first level: most misses never read the key.
+        if (node.guard === levelHashAt(level)) {
+          const last = level + node.keyLevels - 1
+          if (scanTo(topic, last)) {
+            const start = levelStart(level)
+            if (levelStop(last) - start === key.length && topic.startsWith(key, start)) {
+              next = node.child
+              nextLevel = last + 1
+            }
           }
         }
       } else if (node.table !== undefined) {
-        next = tableGet(node.table, topic, levelStart(level), levelStop(level), levelHashAt(level))
+        const hash = levelHashAt(level)
+        if ((node.guard & guardBit(hash)) !== 0) {
+          next = tableGet(node.table, topic, levelStart(level), levelStop(level), hash)
+        }
       }
       if (node.plus !== undefined && wildcards) {
         if (next === undefined) {

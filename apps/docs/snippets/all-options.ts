@@ -27,7 +27,8 @@ export async function everyOption() {
     websocketHeaders: undefined,
     timeout: 10_000, // ms, default of every call: connect, publish, subscribe, unsubscribe, close
     signal: undefined, // an AbortSignal that cancels connecting
-    reconnect: false, // true or { minDelay, maxDelay, factor, jitter, maxAttempts }
+    reconnect: false, // true or { minDelay, maxDelay, factor, jitter, maxAttempts, maxQueuedPublishes }
+    ack: 'on-receipt', // or 'after-processing': PUBACK/PUBCOMP once the consumer moved past the message
     maxQueued: 10_000, // default bound of every message stream...
     overflow: 'drop-oldest', // ...and what a full one does: 'drop-oldest' | 'drop-newest' | 'error'
     mqtt: undefined, // MQTT.js options passed through as they are

@@ -40,8 +40,11 @@ export async function close(client: Client) {
 
 export async function reconnect() {
   // #region reconnect
-  await using client = await Client.connect('mqtt://localhost', { reconnect: true })
-  await using messages = await client.subscribe('measurements/#') // kept across reconnections
+  await using client = await Client.connect('mqtt://localhost', { reconnect: { minDelay: 1_000 } })
+  void (async () => {
+    for await (const event of client.events()) console.log(event.type) // 'disconnected', 'reconnecting'...
+  })()
+  await using messages = await client.subscribe('measurements/#') // resubscribed for you
   for await (const message of messages) console.log(message.text())
   // #endregion reconnect
 }

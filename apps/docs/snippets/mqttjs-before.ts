@@ -51,7 +51,9 @@ export function reconnect() {
   const client = mqtt.connect('mqtt://localhost', { reconnectPeriod: 1_000 })
   client.on('reconnect', () => console.log('reconnecting'))
   client.on('offline', () => console.log('offline'))
-  client.on('connect', () => client.subscribe('measurements/#')) // resubscribe yourself
+  client.on('connect', () => console.log('connected (again)'))
+  client.subscribe('measurements/#') // resubscribed after each reconnection (resubscribe: true)
+  client.on('message', (topic, payload) => console.log(topic, payload.toString()))
   // #endregion reconnect
   return client
 }

@@ -43,6 +43,43 @@ export async function automatic() {
   await using client = await Client.connect('mqtt://localhost', {
     reconnect: { minDelay: 100, maxDelay: 30_000, factor: 2, jitter: 0.2, maxAttempts: Infinity },
   })
+  await using readings = await client.subscribe('measurements/#', { qos: 1 })
+  for await (const reading of readings) console.log(reading.text()) // goes on across broker restarts
   // #endregion option
-  return client
 }
+
+export async function watch(client: Client) {
+  // #region events
+  console.log(client.state) // 'connected' | 'reconnecting' | 'disconnected' | 'closed'
+  for await (const event of client.events()) {
+    switch (event.type) {
+      case 'disconnected':
+        console.warn(`lost the broker (${event.cause.message}); reconnecting: ${event.willReconnect}`)
+        break
+      case 'reconnecting':
+        console.info(`attempt ${event.attempt} in ${event.delay} ms`)
+        break
+      case 'connected':
+        console.info(event.sessionPresent ? 'back, session kept' : 'back, resubscribed')
+        break
+      case 'closed':
+        console.info('closed') // the loop ends after this event
+    }
+  }
+  // #endregion events
+}
+
+export async function slowConsumer() {
+  // #region ack
+  await using client = await Client.connect('mqtt://localhost', {
+    ack: 'after-processing', // PUBACK/PUBCOMP once the loop asks for the next message
+    properties: { receiveMaximum: 10 }, // MQTT 5: at most 10 unacknowledged messages in flight
+  })
+  await using jobs = await client.subscribe('jobs/#', { qos: 1 })
+  for await (const job of jobs) {
+    await handle(job.json()) // while this runs, the broker holds the rest of the queue
+  }
+  // #endregion ack
+}
+
+declare function handle(job: unknown): Promise<void>

@@ -20,6 +20,17 @@ function deliver(streams: BufferedMessageStream[], message: Message): void {
 }
 
 /**
+ * Which streams one received copy of a PUBLISH is for, when MQTT 5 Subscription Identifiers tell
+ * (see subscription-identifiers.ts): the broker may send one copy per matching subscription.
+ */
+export interface CopyTargets {
+  /** Whether the `messages(filter)` and `messages()` streams take this copy. */
+  readonly streams: boolean
+  /** The subscription streams that take it (instead of every subscription stream that matches). */
+  readonly subscriptions: Iterable<BufferedMessageStream>
+}
+
+/**
  * Routes incoming messages to message streams through topic tries, so the cost per message grows
  * with the topic's depth and the number of matches, not the number of streams. Every matching
  * stream gets each received message exactly once, however many of its filters match.
@@ -30,6 +41,12 @@ export class Router {
   readonly #subscriptions = new TopicTrie<BufferedMessageStream>()
   readonly #unfiltered = new Set<BufferedMessageStream>()
   readonly #all = new Set<BufferedMessageStream>()
+  readonly #onAdd: (() => void) | undefined
+
+  /** @param onAdd called whenever a stream is registered. */
+  constructor(onAdd?: () => void) {
+    this.#onAdd = onAdd
+  }
 
   /** How many streams are registered. */
   get size(): number {
@@ -48,7 +65,7 @@ export class Router {
       for (const filter of filters) trie.add(filter, stream)
     }
     let removed = false
-    return () => {
+    const unroute = () => {
       if (removed) return
       removed = true
       this.#all.delete(stream)
@@ -58,18 +75,32 @@ export class Router {
         for (const filter of filters) trie.remove(filter, stream)
       }
     }
+    this.#onAdd?.()
+    return unroute
   }
 
-  /** Hands `message` to every stream it belongs to. */
-  route(message: Message): void {
+  /**
+   * Hands `message` to every stream it belongs to; with `copy`, only to the streams that take this
+   * copy of it (each still by its filters).
+   */
+  route(message: Message, copy?: CopyTargets): void {
+    if (copy !== undefined) {
+      if (copy.streams) this.#routeStreams(message)
+      for (const stream of copy.subscriptions) if (this.#all.has(stream)) stream.push(message)
+      return
+    }
+    this.#routeStreams(message)
+    if (this.#subscriptions.size > 0) {
+      const own = this.#subscriptions.match(message.topic.value)
+      if (own.length > 0) deliver(own, message)
+    }
+  }
+
+  #routeStreams(message: Message): void {
     const topic = message.topic.value
     const filtered = this.#filtered.size === 0 ? [] : this.#filtered.match(topic)
     if (filtered.length > 0) deliver(filtered, message)
     else for (const stream of this.#unfiltered) stream.push(message)
-    if (this.#subscriptions.size > 0) {
-      const own = this.#subscriptions.match(topic)
-      if (own.length > 0) deliver(own, message)
-    }
   }
 
   /** Ends every stream (readers get what is buffered, then the end or `error`) and forgets them. */

@@ -1,3 +1,6 @@
+import type { Message } from './message.js'
+import { type CopyRouting, FilterIdentifiers } from './subscription-identifiers.js'
+
 /** What the registry needs from a subscription. */
 export interface RegisteredSubscription {
   /** The subscription lost `filters` (an UNSUBSCRIBE for them succeeded). */
@@ -14,6 +17,8 @@ export interface RegisteredSubscription {
 export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredSubscription> {
   readonly #byFilter = new Map<string, Set<S>>()
   readonly #all = new Set<S>()
+  /** The MQTT 5 Subscription Identifier of each held filter (kept while it is held, reused to resubscribe). */
+  readonly identifiers = new FilterIdentifiers()
 
   /** Every live subscription. */
   get subscriptions(): ReadonlySet<S> {
@@ -53,6 +58,7 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
       if (!holders?.delete(subscription)) continue
       if (holders.size === 0) {
         this.#byFilter.delete(filter)
+        this.identifiers.forget(filter)
         orphans.push(filter)
       }
     }
@@ -66,6 +72,7 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
     for (const filter of filters) {
       for (const holder of this.#byFilter.get(filter) ?? []) affected.add(holder)
       this.#byFilter.delete(filter)
+      this.identifiers.forget(filter)
     }
     for (const holder of affected) holder.forget(filters)
   }
@@ -75,6 +82,15 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
     const all = [...this.#all]
     this.#all.clear()
     this.#byFilter.clear()
+    this.identifiers.clear()
     for (const subscription of all) subscription.end()
+  }
+
+  /**
+   * Which subscriptions (and whether the other streams) take this copy of a PUBLISH, by the
+   * Subscription Identifiers it carries; `undefined` when they cannot tell (route by topic).
+   */
+  routing(message: Message): CopyRouting<S> | undefined {
+    return this.identifiers.route(message, (filter) => this.#byFilter.get(filter) ?? [])
   }
 }

@@ -108,4 +108,29 @@ describe('Router', () => {
     expect(streams.map((target) => target.queued).reduce((sum, count) => sum + count, 0)).toBe(1)
     expect(streams[4242]?.queued).toBe(1)
   })
+
+  it('with copy targets: the other streams only when told, subscription streams only those named', async () => {
+    const router = new Router()
+    const [room, lobby, filtered, rest] = [stream(), stream(), stream(), stream()]
+    router.add(room, 'subscription', ['chat/+'])
+    router.add(lobby, 'subscription', ['chat/lobby'])
+    router.add(filtered, 'filtered', ['chat/lobby'])
+    router.add(rest, 'unfiltered')
+    router.route(message('chat/lobby'), { streams: true, subscriptions: [room] })
+    router.route(message('chat/lobby'), { streams: false, subscriptions: [lobby] })
+    router.route(message('chat/kitchen'), { streams: true, subscriptions: [room] })
+    router.route(message('chat/gone'), { streams: false, subscriptions: [stream()] })
+    expect(await drain(room)).toEqual(['chat/lobby', 'chat/kitchen'])
+    expect(await drain(lobby)).toEqual(['chat/lobby'])
+    expect(await drain(filtered)).toEqual(['chat/lobby'])
+    expect(await drain(rest)).toEqual(['chat/kitchen'])
+  })
+
+  it('tells its owner each time a stream is added', () => {
+    let added = 0
+    const router = new Router(() => added++)
+    router.add(stream(), 'unfiltered')
+    router.add(stream(), 'filtered', ['a'])
+    expect(added).toBe(2)
+  })
 })

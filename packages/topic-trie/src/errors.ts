@@ -1,6 +1,7 @@
 /**
  * The rule of MQTT 3.1.1 / 5.0 (sections 1.5.4, 4.7, 4.8.2) that a topic name or filter broke, or the
  * naming rule of a `pattern()` (`duplicate-pattern-name`).
+ * @example if (error instanceof TopicValidationError && error.rule === 'too-long') shorten()
  */
 export type TopicRule =
   | 'empty'

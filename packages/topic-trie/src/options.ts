@@ -1,10 +1,14 @@
 /**
  * The MQTT protocol level: 3 (MQTT 3.1), 4 (MQTT 3.1.1) or 5 (MQTT 5.0). It only changes how
  * `$share/{group}/{filter}` is read: a shared subscription under MQTT 5, an ordinary filter before.
+ * @example const version: ProtocolVersion = 4 // MQTT 3.1.1
  */
 export type ProtocolVersion = 3 | 4 | 5
 
-/** Options of the functions and classes that read topic filters. */
+/**
+ * Options of the functions and classes that read topic filters.
+ * @example matches('$share/g/jobs', 'jobs', { protocolVersion: 4 }) // false: an ordinary filter in 3.1.1
+ */
 export interface TopicOptions {
   /**
    * Under MQTT 5, `$share/{group}/{filter}` is a shared subscription (section 4.8.2): it matches what

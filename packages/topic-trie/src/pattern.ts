@@ -3,7 +3,10 @@ import { matches } from './matches.js'
 import type { PatternParams } from './pattern-types.js'
 import { validateFilter } from './validate.js'
 
-/** A topic filter whose wildcards carry names; made by {@link pattern}. */
+/**
+ * A topic filter whose wildcards carry names; made by {@link pattern}.
+ * @example const reading: TopicPattern<'sensors/+id'> = pattern('sensors/+id')
+ */
 export interface TopicPattern<Pattern extends string = string> {
   /** The pattern as given, e.g. `sensors/+id/#rest`. */
   readonly pattern: Pattern

@@ -1,7 +1,10 @@
 import { sharePrefix, type TopicOptions } from './options.js'
 import { checkGroupCharacters, checkSharedParts, validateFilter } from './validate.js'
 
-/** A shared subscription filter split into its parts. */
+/**
+ * A shared subscription filter split into its parts.
+ * @example const { group, filter }: SharedFilter = parseShared('$share/workers/jobs/#') ?? { group: '', filter: '' }
+ */
 export interface SharedFilter {
   /** The share name (`{group}` in `$share/{group}/{filter}`). */
   group: string

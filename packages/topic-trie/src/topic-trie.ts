@@ -4,7 +4,10 @@ import { TrieNode } from './trie-node.js'
 import { walk } from './trie-walk.js'
 import { validateFilter } from './validate.js'
 
-/** Options of a {@link TopicTrie}. */
+/**
+ * Options of a {@link TopicTrie}.
+ * @example const trie = new TopicTrie<string>({ protocolVersion: 4 })
+ */
 export interface TopicTrieOptions extends TopicOptions {}
 
 /**

@@ -1,7 +1,10 @@
 import { type TopicRule, TopicValidationError } from './errors.js'
 import { type ProtocolVersion, sharePrefix, type TopicOptions } from './options.js'
 
-/** The most UTF-8 bytes an MQTT string may hold (section 1.5.4). */
+/**
+ * The most UTF-8 bytes an MQTT string may hold (section 1.5.4).
+ * @example new TextEncoder().encode(topic).length <= maxTopicBytes
+ */
 export const maxTopicBytes = 65_535
 
 type Kind = 'topic name' | 'topic filter'

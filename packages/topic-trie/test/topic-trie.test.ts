@@ -41,6 +41,19 @@ describe('TopicTrie', () => {
     expect(trie.has('a')).toBe(false)
   })
 
+  it('stores array values as values, one or several', () => {
+    const first = [1, 2]
+    const second = [3]
+    const trie = new TopicTrie<number[]>().add('a/#', first)
+    expect(trie.match('a/b')).toEqual([first])
+    expect(trie.match('a/b')[0]).toBe(first)
+    trie.add('a/#', second)
+    expect(trie.match('a')).toEqual([first, second])
+    expect(trie.remove('a/#', first)).toBe(true)
+    expect(trie.match('a')).toEqual([second])
+    expect([...trie]).toEqual([['a/#', [second]]])
+  })
+
   it('has() looks up the very filter, not the filters that would match it', () => {
     const trie = new TopicTrie<number>().add('a/+', 1).add('a/b/c', 2)
     expect(trie.has('a/+')).toBe(true)

@@ -4,7 +4,10 @@ import { connect, createServer, type Server, type Socket } from 'node:net'
 export type FaultMode =
   /** Forwards both ways to the target (a healthy network). */
   | 'forward'
-  /** Keeps every connection open but passes nothing either way, as a dead link or a hung broker would. */
+  /**
+   * Passes nothing either way, not even a close: the client's side stays open whatever the broker
+   * does (it may hang up on a client whose pings it no longer gets), as over a dead link.
+   */
   | 'blackhole'
 
 /** A TCP proxy in front of a broker that can fail the ways networks do. */
@@ -59,14 +62,15 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
     const outbound = connect(targetPort, targetHost)
     const pair = { inbound, outbound }
     pairs.add(pair)
-    for (const socket of [inbound, outbound]) {
-      socket.on('error', () => {})
-      socket.once('close', () => {
-        pairs.delete(pair)
-        inbound.destroy()
-        outbound.destroy()
-      })
-    }
+    inbound.on('error', () => {})
+    outbound.on('error', () => {})
+    inbound.once('close', () => {
+      pairs.delete(pair)
+      outbound.destroy()
+    })
+    outbound.once('close', () => {
+      if (mode === 'forward') inbound.destroy()
+    })
     inbound.on('data', (chunk) => {
       if (mode === 'forward') outbound.write(chunk)
     })

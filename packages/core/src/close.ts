@@ -34,6 +34,7 @@ export async function closeSession(session: Session, timeout: number): Promise<v
     await Promise.race([connection.closed, bound.promise])
     bound.cancel()
   }
+  session.early.discard()
   session.router.endAll()
   session.subscriptions.endAll()
   session.state = 'closed'

@@ -3,8 +3,8 @@ import type { QueueOptions } from './options.js'
 
 /** Told which messages are held (`ack: 'after-processing'` keeps their acknowledgement back meanwhile). */
 export interface HoldHooks {
-  hold(message: Message): void
-  release(message: Message): void
+  hold(message: Message, holder: object): void
+  release(message: Message, holder: object): void
 }
 
 /**
@@ -52,7 +52,7 @@ export class EarlyMessages {
     if (this.held >= (overflow === 'error' ? maxQueued + 1 : maxQueued)) {
       this.#dropped++
       if (overflow !== 'drop-oldest') return true
-      this.#hooks?.release(held[this.#head] as Message)
+      this.#hooks?.release(held[this.#head] as Message, this)
       held[this.#head++] = undefined
       if (this.#head > 1024 && this.#head * 2 > held.length) {
         this.#held = held.slice(this.#head)
@@ -60,7 +60,7 @@ export class EarlyMessages {
       }
     }
     this.#held?.push(message)
-    this.#hooks?.hold(message)
+    this.#hooks?.hold(message, this)
     return true
   }
 
@@ -75,7 +75,7 @@ export class EarlyMessages {
       for (let index = head; index < held.length; index++) {
         const message = held[index] as Message
         this.#deliver(message)
-        this.#hooks?.release(message)
+        this.#hooks?.release(message, this)
       }
     })
   }
@@ -85,6 +85,6 @@ export class EarlyMessages {
     const held = this.#held ?? []
     const head = this.#head
     this.#held = undefined
-    for (let index = head; index < held.length; index++) this.#hooks?.release(held[index] as Message)
+    for (let index = head; index < held.length; index++) this.#hooks?.release(held[index] as Message, this)
   }
 }

@@ -26,6 +26,8 @@ export interface MessageStream extends AsyncIterableIterator<Message>, AsyncDisp
 interface Waiter {
   resolve(result: IteratorResult<Message, undefined>): void
   reject(error: unknown): void
+  /** The iterator that is waiting (see {@link BufferedMessageStream.release}). */
+  reader: object | undefined
 }
 
 const done: IteratorResult<Message, undefined> = Object.freeze({ done: true, value: undefined })
@@ -122,7 +124,8 @@ export class BufferedMessageStream implements MessageStream {
     if (wasOpen) this.#onClose?.()
   }
 
-  next(): Promise<IteratorResult<Message, undefined>> {
+  /** @param reader who reads, so that {@link release} can end its pending read alone. */
+  next(reader?: object): Promise<IteratorResult<Message, undefined>> {
     if (this.#current !== undefined) this.#hand(undefined)
     if (this.queued > 0) {
       const message = this.#queue[this.#head] as Message
@@ -143,7 +146,15 @@ export class BufferedMessageStream implements MessageStream {
       this.#error = undefined
       return error === undefined ? Promise.resolve(done) : Promise.reject(error)
     }
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }))
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject, reader }))
+  }
+
+  /** `reader` stops reading: its pending reads finish (`done`); the stream stays open for others. */
+  release(reader: object): void {
+    const mine = this.#waiters.filter((waiter) => waiter.reader === reader)
+    if (mine.length === 0) return
+    this.#waiters = this.#waiters.filter((waiter) => waiter.reader !== reader)
+    for (const waiter of mine) waiter.resolve(done)
   }
 
   return(): Promise<IteratorResult<Message, undefined>> {

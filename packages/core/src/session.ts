@@ -2,6 +2,7 @@ import { AckTracker } from './ack-after-processing.js'
 import { Connection } from './connection.js'
 import { type ClientState, EventChannel } from './connection-events.js'
 import { ConnectionGate } from './connection-gate.js'
+import { EarlyMessages } from './early-messages.js'
 import { MqttClientClosedError, MqttConnectionLostError } from './errors.js'
 import type { Message } from './message.js'
 import { keepPublishesOnForcedClose, ResendStore } from './mqtt-internals.js'
@@ -22,7 +23,7 @@ export type SessionState = 'connecting' | 'connected' | 'reconnecting' | 'lost' 
  */
 export class Session {
   readonly options: ResolvedOptions
-  readonly router = new Router()
+  readonly router = new Router(() => this.early.created())
   readonly calls: OutgoingCalls
   readonly subscriptions = new SubscriptionRegistry<ActiveSubscription>()
   /** Connection events for `client.events()`. */
@@ -31,6 +32,8 @@ export class Session {
   readonly gate: ConnectionGate
   /** `ack: 'after-processing'` only. */
   readonly acks: AckTracker | undefined
+  /** Messages that arrived before any stream or subscription existed (persistent sessions). */
+  readonly early: EarlyMessages
   state: SessionState = 'connecting'
   connection: Connection | undefined
   /** Why the connection was lost for good (state `lost`). */
@@ -46,6 +49,7 @@ export class Session {
     this.calls = new OutgoingCalls(options.maxConcurrentOutgoingCalls)
     this.gate = new ConnectionGate(options.reconnect?.maxQueuedPublishes ?? 0)
     this.acks = options.ack === 'after-processing' ? new AckTracker() : undefined
+    this.early = new EarlyMessages(options.queue, (message) => this.#route(message), this.acks)
     this.clientId = options.mqtt.clientId ?? ''
   }
 
@@ -94,10 +98,20 @@ export class Session {
     this.state = 'connected'
   }
 
-  /** Routes an incoming message to the streams. */
+  /** Routes an incoming message to the streams (held until the first one exists: see {@link EarlyMessages}). */
   receive(message: Message): void {
     this.acks?.received(message)
-    this.router.route(message)
+    if (!this.early.hold(message)) this.#route(message)
+  }
+
+  /** Routes one received copy: by the Subscription Identifiers it carries (MQTT 5), else by topic. */
+  #route(message: Message): void {
+    const copy = this.subscriptions.routing(message)
+    if (copy === undefined) this.router.route(message)
+    else {
+      const subscriptions = [...copy.subscriptions].map((subscription) => subscription.stream)
+      this.router.route(message, { streams: copy.streams, subscriptions })
+    }
   }
 
   /**
@@ -177,6 +191,7 @@ export class Session {
     this.events.emit({ type: 'disconnected', cause: error, willReconnect: false })
     this.calls.failAll(error)
     this.gate.fail(error)
+    this.early.discard()
     this.router.endAll(error)
     this.subscriptions.endAll()
   }

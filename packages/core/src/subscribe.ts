@@ -1,13 +1,15 @@
-import type { ISubscriptionMap, Packet } from 'mqtt'
+import type { Packet } from 'mqtt'
 import { MqttValidationError } from './errors.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
 import type { Session } from './session.js'
 import { sendCall } from './session-call.js'
+import { grantedCodes, subscribePackets } from './subscribe-packets.js'
 import { ActiveSubscription, type SubscribeRequest, type Subscription } from './subscription.js'
 import { toCodeError } from './translate-error.js'
 
-type ISubackPacket = Extract<Packet, { cmd: 'suback' }>
 type IUnsubackPacket = Extract<Packet, { cmd: 'unsuback' }>
+
+export { subscriptionMap } from './subscribe-packets.js'
 
 import {
   checkBoolean,
@@ -80,22 +82,6 @@ function checkSubscribeOptions(
   return { qos, nl: noLocal, rap: retainAsPublished, rh: retainHandling, properties }
 }
 
-/** The MQTT.js subscription map for `filters` (also what a reconnecting session resubscribes with). */
-export function subscriptionMap(
-  filters: readonly string[],
-  request: SubscribeRequest,
-  protocolVersion: number,
-): ISubscriptionMap {
-  const map: ISubscriptionMap = {}
-  for (const filter of filters) {
-    map[filter] =
-      protocolVersion === 5
-        ? { qos: request.qos, nl: request.nl, rap: request.rap, rh: request.rh }
-        : { qos: request.qos }
-  }
-  return map
-}
-
 /** `client.subscribe()`: validates, registers the subscription's stream, sends SUBSCRIBE, checks the SUBACK. */
 export async function subscribe(
   session: Session,
@@ -112,22 +98,23 @@ export async function subscribe(
   const limits = checkQueueOptions(options, session.options.queue)
   if (session.state !== 'reconnecting') session.usable('subscribe')
   const subscription = new ActiveSubscription(session, checked, request, limits, unsubscribeFilters)
-  const map = subscriptionMap(
-    checked.map((entry) => entry.filter),
-    request,
-    session.protocolVersion,
-  )
-  let suback: ISubackPacket
+  const packets = subscribePackets(session, subscription.filters, request, true)
+  const granted = new Map<string, number>()
   try {
     const plan = { what: 'subscribe', timeout, signal: options.signal, publish: false, retry: true }
-    suback = (await sendCall<Packet | undefined>(session, plan, (connection, done) =>
-      connection.subscribe(map, request.properties ? { properties: request.properties } : {}, done),
-    )) as ISubackPacket
+    await Promise.all(
+      packets.map(async (packet) => {
+        const suback = await sendCall<Packet | undefined>(session, plan, (connection, done) =>
+          connection.subscribe(packet.map, packet.options, done),
+        )
+        for (const [filter, code] of grantedCodes(packet, suback)) granted.set(filter, code)
+      }),
+    )
   } catch (error) {
     subscription.discard()
     throw error
   }
-  const codes = suback.granted.map((entry: number | object) => (typeof entry === 'number' ? entry : 0x80))
+  const codes = subscription.filters.map((filter) => granted.get(filter) ?? 0x80)
   subscription.grant(codes)
   const refused = codes.findIndex((code) => code >= 0x80)
   if (refused !== -1) {
@@ -170,6 +157,13 @@ export async function unsubscribe(
   options: UnsubscribeOptions = {},
 ): Promise<void> {
   const checked = checkFilters(filters).map((entry) => entry.filter)
-  await unsubscribeFilters(session, checked, options)
+  const identifiers = session.subscriptions.identifiers
+  identifiers.leave(checked, true)
+  try {
+    await unsubscribeFilters(session, checked, options)
+  } catch (error) {
+    identifiers.leave(checked, false)
+    throw error
+  }
   session.subscriptions.unsubscribed(checked)
 }

@@ -101,6 +101,11 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
     return this.#stream.dropped
   }
 
+  /** Its own message stream (the router delivers to it). */
+  get stream(): BufferedMessageStream {
+    return this.#stream
+  }
+
   /** Records the SUBACK. */
   grant(reasonCodes: readonly number[]): void {
     this.#granted = Object.freeze(
@@ -145,11 +150,22 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
     return this.#unsubscribing
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<Message> {
+  /**
+   * A reader of its messages. `return()` (what `break` calls) ends this reader — a pending `next()`
+   * finishes with `done` — but not the subscription: iterate again to go on reading.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<Message, undefined> {
     const stream = this.#stream
+    const reader = {}
+    let finished = false
+    const done: IteratorResult<Message, undefined> = { done: true, value: undefined }
     return {
-      next: () => stream.next(),
-      return: async () => ({ done: true, value: undefined }),
+      next: () => (finished ? Promise.resolve(done) : stream.next(reader)),
+      return: async () => {
+        finished = true
+        stream.release(reader)
+        return done
+      },
     }
   }
 

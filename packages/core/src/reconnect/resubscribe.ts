@@ -1,10 +1,9 @@
 import type { Packet } from 'mqtt'
 import type { Connection } from '../connection.js'
 import type { Session } from '../session.js'
-import { subscriptionMap } from '../subscribe.js'
+import { grantedCodes, subscribePackets } from '../subscribe-packets.js'
 import { toCodeError } from '../translate-error.js'
 
-type ISubackPacket = Extract<Packet, { cmd: 'suback' }>
 type IUnsubackPacket = Extract<Packet, { cmd: 'unsuback' }>
 
 /**
@@ -19,31 +18,22 @@ export async function resubscribe(session: Session, connection: Connection, time
   const sent: Array<Promise<void>> = []
   for (const subscription of session.subscriptions.subscriptions) {
     if (subscription.granted.length === 0 || subscription.held.length === 0) continue
-    const filters = [...subscription.held]
-    const map = subscriptionMap(filters, subscription.request, connection.protocolVersion)
-    const { properties } = subscription.request
-    const options = properties && connection.protocolVersion === 5 ? { properties } : {}
-    const subscribing = session.calls.run<Packet | undefined>('resubscribe', timeout, undefined, (done) =>
-      connection.subscribe(map, options, done),
-    )
-    sent.push(
-      subscribing.then((packet) => {
-        const codes = (packet as ISubackPacket).granted.map((code) =>
-          typeof code === 'number' ? code : 0x80,
-        )
-        const refused = codes.findIndex((code) => code >= 0x80)
-        if (refused === -1) return
-        const error = toCodeError(
-          `subscribe to ${filters[refused]} (again, after reconnecting)`,
-          codes[refused] ?? 0x80,
-        )
-        session.logger?.warn(
-          { filter: filters[refused], error: error.message },
-          'mqtt resubscription refused',
-        )
-        subscription.refuse(error)
-      }),
-    )
+    // each filter keeps its MQTT 5 Subscription Identifier: one packet per identifier
+    for (const packet of subscribePackets(session, subscription.held, subscription.request, false)) {
+      const subscribing = session.calls.run<Packet | undefined>('resubscribe', timeout, undefined, (done) =>
+        connection.subscribe(packet.map, packet.options, done),
+      )
+      sent.push(
+        subscribing.then((suback) => {
+          const refused = [...grantedCodes(packet, suback)].find(([, code]) => code >= 0x80)
+          if (refused === undefined) return
+          const [filter, code] = refused
+          const error = toCodeError(`subscribe to ${filter} (again, after reconnecting)`, code)
+          session.logger?.warn({ filter, error: error.message }, 'mqtt resubscription refused')
+          subscription.refuse(error)
+        }),
+      )
+    }
   }
   await Promise.all(sent)
 }

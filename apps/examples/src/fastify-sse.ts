@@ -10,29 +10,7 @@
 import fastifyMqtt from '@await-mqtt/fastify'
 import Fastify from 'fastify'
 import { isEntryPoint, runAlone } from './support/run-alone.js'
-
-/** One Server-Sent Event: what a browser's EventSource hands to its listeners. */
-interface ServerSentEvent {
-  event: string
-  data: string
-}
-
-/** Parses an SSE body as EventSource does (enough of it for this demo: `event:` and `data:` lines). */
-async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
-  const reader = body.getReader()
-  const decoder = new TextDecoder()
-  let buffer = ''
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    buffer += decoder.decode(chunk.value, { stream: true })
-    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-      const lines = buffer.slice(0, end).split('\n')
-      buffer = buffer.slice(end + 2)
-      const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message'
-      const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6))
-      if (data.length > 0) yield { event, data: data.join('\n') }
-    }
-  }
-}
+import { serverSentEvents } from './support/sse.js'
 
 /**
  * Builds the app: POSTs go to `inbox/<room>`; a subscription handler (named wildcard `+room`) stamps

@@ -68,6 +68,7 @@ export async function measureGroup(
   rounds: number,
   log: (line: string) => void,
 ): Promise<Row[]> {
+  const began = performance.now()
   const runnable = group.contenders.filter((contender) => contender.skip === undefined)
   const samples = new Map<string, Sample[]>(runnable.map((contender) => [contender.name, []]))
   const errors = new Map<string, string>()
@@ -120,10 +121,11 @@ export async function measureGroup(
   })
   const base = rows.find((row) => row.baseline)?.summary?.median
   for (const row of rows) {
-    if (base !== undefined && row.summary) row.ratio = row.summary.median / base
+    // A base of (about) nothing, e.g. memory a library does not keep, makes no ratio.
+    if (base !== undefined && base > 0 && row.summary) row.ratio = row.summary.median / base
   }
   log(
-    `  ${group.broker} · ${group.scenario}: ${rows.map((row) => `${row.contender} ${row.summary ? Math.round(row.summary.median) : (row.error ?? 'skipped')}`).join(' | ')}`,
+    `  ${group.broker} · ${group.scenario} (${((performance.now() - began) / 1000).toFixed(0)} s): ${rows.map((row) => `${row.contender} ${row.summary ? Math.round(row.summary.median) : (row.error ?? 'skipped')}`).join(' | ')}`,
   )
   return rows
 }

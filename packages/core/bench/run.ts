@@ -3,13 +3,14 @@
  * clients, in one process and one run, on a local mosquitto and an in-process aedes.
  * `node --conditions=@await-mqtt/source --import tsx bench/run.ts --help` lists the options.
  */
+import { rmSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { mosquittoAvailable, mosquittoSkipReason, startAedes, startMosquitto } from '@await-mqtt/test-utils'
 import { type BenchBroker, startupMeter } from './broker.js'
 import { connectMqttJs, endMqttJs, useCore } from './clients.js'
-import { type BrokerName, readConfig } from './config.js'
+import { type BrokerName, issuePublishMessages, readConfig } from './config.js'
 import { loadCore } from './core-under-test.js'
 import { describeEnvironment, environmentLine } from './environment.js'
 import { cliAvailable, cliSkipReason, LineFiles } from './limit.js'
@@ -26,6 +27,11 @@ const environment = describeEnvironment(root)
 const notes: string[] = []
 const started = performance.now()
 
+if (!config.quick && config.publishMessages < issuePublishMessages) {
+  notes.push(
+    `Message counts cut to fit ~5 minutes on 2 cores: ${config.publishMessages.toLocaleString('en-US')} QoS 0 publishes per round instead of the issue's ${issuePublishMessages.toLocaleString('en-US')} (--messages ${issuePublishMessages} runs that size).`,
+  )
+}
 if (config.quick) notes.push('--quick: tiny sizes, a smoke run; do not read anything into these figures.')
 if (!cliAvailable)
   notes.push(
@@ -45,6 +51,13 @@ useCore(underTest.core)
 notes.push(underTest.how)
 
 const dir = await mkdtemp(join(tmpdir(), 'await-mqtt-bench-'))
+// Interrupted: remove the message files; exiting makes test-utils kill the mosquitto it started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    rmSync(dir, { recursive: true, force: true })
+    process.exit(130)
+  })
+}
 const lines = new LineFiles(dir)
 const rows: Row[] = []
 let memoryDone = false

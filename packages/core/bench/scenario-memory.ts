@@ -4,7 +4,7 @@ import type { BenchBroker } from './broker.js'
 import { benchTopic, sendMessages } from './broker.js'
 import { connectAsyncMqtt, connectMqttJs, connectOurs, endAsyncMqtt, endMqttJs } from './clients.js'
 import type { BenchConfig } from './config.js'
-import { type Contender, collectGarbage, type Group, type Sample } from './measure.js'
+import { type Contender, collectGarbage, type Group } from './measure.js'
 import { pumpCallbacks, pumpPromises } from './pump.js'
 
 const per = 10_000
@@ -12,23 +12,54 @@ const per = 10_000
 const window = 500
 
 /** JS heap plus memory outside it (Buffers: received payloads live there), after full collections. */
-function settledMemory(): { heap: number; rss: number } {
+function memoryNow(): { heap: number; rss: number } {
   collectGarbage()
   collectGarbage()
   const { heapUsed, external, rss } = process.memoryUsage()
   return { heap: heapUsed + external, rss }
 }
 
-/** Weighs what `hold` keeps alive, per 10,000 subscriptions. */
-async function weigh(count: number, hold: () => Promise<unknown>): Promise<Sample> {
-  const before = settledMemory()
-  const held = await hold()
-  const after = settledMemory()
-  if (held === undefined) throw new Error('nothing held')
-  const scale = per / count
+/** {@link memoryNow} once what earlier runs left (closing sockets, timers, finalizers) is gone. */
+async function settledMemory(): Promise<{ heap: number; rss: number }> {
+  for (let pass = 0; pass < 3; pass++) {
+    collectGarbage()
+    await sleep(20)
+  }
+  return memoryNow()
+}
+
+/** A client that can take on subscriptions (or streams), for the weighing. */
+interface Holder {
+  /** Subscribes to (or opens streams for) `filters`; returns what keeps them alive. */
+  hold(filters: readonly string[]): Promise<unknown>
+  close(): Promise<void>
+}
+
+/**
+ * Weighs what `holder` keeps alive for `count` filters, per 10,000. It first does the same on 20
+ * other filters, so what a library allocates once (lazily) is not counted.
+ */
+function weighing(name: string, open: () => Promise<Holder>, baseline = false): Contender {
   return {
-    value: (after.heap - before.heap) * scale,
-    extra: { rssBytes: (after.rss - before.rss) * scale },
+    name,
+    baseline,
+    async run(count) {
+      const holder = await open()
+      try {
+        const warm = await holder.hold(filters(20))
+        const before = await settledMemory()
+        const held = await holder.hold(filters(count))
+        const after = await settledMemory()
+        if (held === undefined || warm === undefined) throw new Error('nothing held')
+        const scale = per / count
+        return {
+          value: (after.heap - before.heap) * scale,
+          extra: { rssBytes: (after.rss - before.rss) * scale },
+        }
+      } finally {
+        await holder.close()
+      }
+    },
   }
 }
 
@@ -40,84 +71,59 @@ function filters(count: number): string[] {
 /** (e) heap per 10,000 subscriptions, and heap under a slow consumer. */
 export function memoryGroups(broker: BenchBroker, config: BenchConfig): Group[] {
   const subscriptions: Contender[] = [
-    {
-      name: 'MQTT.js subscribe() ×N',
-      baseline: true,
-      async run(count) {
+    weighing(
+      'MQTT.js subscribe() ×N',
+      async () => {
         const client = await connectMqttJs(broker.url)
-        try {
-          const list = filters(count)
-          let index = 0
-          return await weigh(count, async () => {
-            await pumpCallbacks(count, window, (done) =>
+        return {
+          async hold(list) {
+            let index = 0
+            await pumpCallbacks(list.length, window, (done) =>
               client.subscribe(list[index++] as string, { qos: 0 }, done),
             )
             return client
-          })
-        } finally {
-          await endMqttJs(client)
+          },
+          close: () => endMqttJs(client),
         }
       },
-    },
-    {
-      name: 'await-mqtt subscribe() ×N (Subscription objects)',
-      async run(count) {
-        const client = await connectOurs(broker.url)
-        try {
-          const list = filters(count)
+      true,
+    ),
+    weighing('await-mqtt subscribe() ×N (Subscription objects)', async () => {
+      const client = await connectOurs(broker.url)
+      return {
+        async hold(list) {
+          const held: Subscription[] = []
           let index = 0
-          return await weigh(count, async () => {
-            const held: Subscription[] = []
-            await pumpPromises(count, window, async () => {
-              held.push(await client.subscribe(list[index++] as string))
-            })
-            return held
+          await pumpPromises(list.length, window, async () => {
+            held.push(await client.subscribe(list[index++] as string))
           })
-        } finally {
-          await client.close()
-        }
-      },
-    },
-    {
-      name: 'await-mqtt subscribe([N filters])',
-      async run(count) {
-        const client = await connectOurs(broker.url)
-        try {
-          const list = filters(count)
-          return await weigh(count, () => client.subscribe(list))
-        } finally {
-          await client.close()
-        }
-      },
-    },
-    {
-      name: 'await-mqtt messages(filter) ×N (no broker traffic)',
-      async run(count) {
-        const client = await connectOurs(broker.url)
-        try {
-          const list = filters(count)
-          return await weigh(count, async () => list.map((filter) => client.messages(filter)))
-        } finally {
-          await client.close()
-        }
-      },
-    },
-    {
-      name: 'async-mqtt subscribe() ×N',
-      async run(count) {
-        const client = await connectAsyncMqtt(broker.url)
-        try {
-          const list = filters(count)
+          return held
+        },
+        close: () => client.close(),
+      }
+    }),
+    weighing('await-mqtt subscribe([N filters])', async () => {
+      const client = await connectOurs(broker.url)
+      return { hold: (list) => client.subscribe(list), close: () => client.close() }
+    }),
+    weighing('await-mqtt messages(filter) ×N (no broker traffic)', async () => {
+      const client = await connectOurs(broker.url)
+      return {
+        hold: async (list) => list.map((filter) => client.messages(filter)),
+        close: () => client.close(),
+      }
+    }),
+    weighing('async-mqtt subscribe() ×N', async () => {
+      const client = await connectAsyncMqtt(broker.url)
+      return {
+        async hold(list) {
           let index = 0
-          return await weigh(count, async () => {
-            await pumpPromises(count, window, () => client.subscribe(list[index++] as string, { qos: 0 }))
-            return client
-          })
-        } finally {
-          await endAsyncMqtt(client)
-        }
-      },
-    },
+          await pumpPromises(list.length, window, () => client.subscribe(list[index++] as string, { qos: 0 }))
+          return client
+        },
+        close: () => endAsyncMqtt(client),
+      }
+    }),
   ]
   return [
     {
@@ -166,7 +172,7 @@ function slowConsumer(
       const client = await connectOurs(broker.url)
       const topic = benchTopic('slow')
       try {
-        const before = settledMemory()
+        const before = await settledMemory()
         const maxQueued = setup === 'unbounded' ? Number.POSITIVE_INFINITY : config.slowMaxQueued
         let stream: MessageStream | undefined
         if (setup === 'stream') stream = client.messages(topic, { maxQueued })
@@ -183,7 +189,7 @@ function slowConsumer(
         })()
         let peak = before
         const sample = () => {
-          const now = settledMemory()
+          const now = memoryNow()
           peak = { heap: Math.max(peak.heap, now.heap), rss: Math.max(peak.rss, now.rss) }
         }
         const sampler = setInterval(sample, 100)

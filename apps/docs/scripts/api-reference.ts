@@ -107,8 +107,12 @@ async function document(docsRoot: string, entries: readonly EntryPoint[]): Promi
     disableSources: true,
     logLevel: LogLevel.Warn,
     entryFileName: 'index',
+    // One page per package (and per extra entry point): members are its sections, in the outline.
+    outputFileStrategy: 'modules',
     excludeScopesInPaths: true,
     hideBreadcrumbs: true,
+    // The plugin's own anchors next to headings, so its links never depend on VitePress's slugs.
+    useHTMLAnchors: true,
     hidePageHeader: true,
     sanitizeComments: true,
     useCodeBlocks: true,
@@ -130,7 +134,7 @@ function indexPage(results: readonly ReferenceResult[]): string {
   const rows = results.map(({ package: entry, skipped }) =>
     skipped
       ? `| \`${entry.name}\` | not documented yet: ${skipped} |`
-      : `| [\`${entry.name}\`](./${entry.slug}/) | ${entry.summary} |`,
+      : `| [\`${entry.name}\`](./${entry.slug}) | ${entry.summary} |`,
   )
   return [
     '# API reference',
@@ -146,8 +150,8 @@ function indexPage(results: readonly ReferenceResult[]): string {
 }
 
 /**
- * Writes `api/<package>/**.md` (one TypeDoc run over every package that exports something) and
- * `api/index.md`.
+ * Writes `api/<package>.md` (one TypeDoc run over every package that exports something; extra
+ * entry points in `api/<package>/<entry>.md`) and `api/index.md`.
  * @example await generateApiReference('/work/main', '/work/main/apps/docs')
  */
 export async function generateApiReference(root: string, docsRoot: string): Promise<ReferenceResult[]> {

@@ -27,7 +27,8 @@ const mainPages = [
   '/migrating/asyncio-mqtt.html',
   '/benchmarks.html',
   '/api/',
-  '/api/core/classes/Client.html',
+  '/api/core.html',
+  '/api/hono/node-server.html',
 ]
 
 const artifacts = join(docsRoot, 'test-artifacts')

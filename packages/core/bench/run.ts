@@ -50,6 +50,13 @@ const underTest = await loadCore(config.source)
 useCore(underTest.core)
 notes.push(underTest.how)
 
+if (brokers.includes('aedes')) {
+  notes.push("aedes runs inside this process: on aedes rows the CPU column includes the broker's work.")
+}
+notes.push(
+  'CPU µs/msg: user + system CPU time of this process per message, from the first call to the last (for receive: from the publisher start). mosquitto_pub/sub are other processes: no figure.',
+)
+
 const dir = await mkdtemp(join(tmpdir(), 'await-mqtt-bench-'))
 // Interrupted: remove the message files; exiting makes test-utils kill the mosquitto it started.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

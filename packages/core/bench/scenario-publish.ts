@@ -106,7 +106,7 @@ export function publishContenders(broker: BenchBroker, shape: PublishShape): Con
           inflight,
         })
         const sample = rate(size, Math.max(seconds - startup, 1e-6))
-        sample.note = `mosquitto_pub: wall time minus its start-up (${(startup * 1000).toFixed(1)} ms)`
+        sample.note = `wall time − its start-up (${(startup * 1000).toFixed(0)} ms)`
         return sample
       },
     }

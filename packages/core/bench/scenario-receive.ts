@@ -118,7 +118,7 @@ export function receiveGroups(broker: BenchBroker, config: BenchConfig): Group[]
             firstAt: subscriber.firstAt,
             lastAt: exitedAt,
           }
-          return sampleOf(counter as Counter, undefined, 'mosquitto_sub: to its exit after the last message')
+          return sampleOf(counter as Counter, undefined, 'until it exits after the last message')
         } finally {
           subscriber.kill()
           await broker.helper.publishAsync(ready, '', { qos: 1, retain: true })

@@ -99,6 +99,32 @@ describe('overlapping subscriptions: each stream gets each publication once', ()
         await overlapping(broker.url, 4)
       })
 
+      it('MQTT 5 after a reconnection: resubscribed with the same identifiers, still one copy each', async () => {
+        await using broker = await startMosquitto({ websocket: false })
+        await using client = await Client.connect(broker.url, {
+          reconnect: { minDelay: 50, maxDelay: 200, jitter: 0 },
+        })
+        const base = uniqueTopic('overlap-reconnect')
+        await using lobbyStream = client.messages(`${base}/lobby`)
+        await using room = await client.subscribe(`${base}/+`, { qos: 1 })
+        await using lobby = await client.subscribe(`${base}/lobby`, { qos: 1 })
+        await using news = await client.subscribe([`${base}/news/#`, `${base}/news/+`], { qos: 1 })
+        await using events = client.events()
+        await broker.stop()
+        await broker.start()
+        for await (const event of events) if (event.type === 'connected') break
+        await client.publish(`${base}/lobby`, 'l1', { qos: 1 })
+        await client.publish(`${base}/news/x`, 'n1', { qos: 1 })
+        await client.publish(`${base}/lobby`, 'fin', { qos: 1 })
+        await client.publish(`${base}/news/x`, 'fin', { qos: 1 })
+        expect(await until(room, 'fin')).toEqual(['l1', 'fin'])
+        expect(await until(lobby, 'fin')).toEqual(['l1', 'fin'])
+        expect(await until(news, 'fin')).toEqual(['n1', 'fin'])
+        const fromStream = await streamUntil(lobbyStream, 'fin')
+        expect(texts(fromStream)).toEqual(['l1', 'fin'])
+        expect(fromStream[0]?.properties.subscriptionIdentifier).toBeDefined()
+      })
+
       it('a subscription identifier the user sets is sent as it is', async () => {
         await using broker = await startMosquitto({ websocket: false })
         await using client = await Client.connect(broker.url)

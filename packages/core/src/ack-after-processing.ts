@@ -5,18 +5,20 @@ import { releaseIncomingQoS2, sendAcknowledgement } from './mqtt-internals.js'
 
 /** What a message stream tells about the messages it holds (`ack: 'after-processing'`). */
 export interface AckHooks {
-  /** The stream took `message` (queued it or handed it to its reader). */
-  hold(message: Message): void
-  /** The stream is done with `message`: the reader asked for the next one, or it was dropped or discarded. */
-  release(message: Message): void
+  /** `holder` (a stream) took `message`: queued it or handed it to its reader. */
+  hold(message: Message, holder: object): void
+  /** `holder` is done with `message`: its reader asked for the next one, or it dropped or discarded it. */
+  release(message: Message, holder: object): void
 }
 
 interface Ticket {
   readonly qos: 1 | 2
   readonly messageId: number
-  /** Streams holding the message, plus one while MQTT.js is still handling the packet. */
-  holds: number
-  /** Set once MQTT.js handed the acknowledgement to us: sends it (if still on the same connection). */
+  /** The streams holding the message. */
+  readonly holders: Set<object>
+  /** `routing` until MQTT.js hands the acknowledgement over; `held` while streams hold it; then `done`. */
+  state: 'routing' | 'held' | 'done'
+  /** Sends the acknowledgement (if still on the same connection); set in state `held`. */
   deferred: (() => void) | undefined
 }
 
@@ -46,29 +48,33 @@ export class AckTracker implements AckHooks {
   /** A message is about to be routed to the streams. */
   received(message: Message): void {
     if (message.qos === 0 || message.messageId === undefined) return
-    const ticket: Ticket = { qos: message.qos, messageId: message.messageId, holds: 1, deferred: undefined }
+    const ticket: Ticket = {
+      qos: message.qos,
+      messageId: message.messageId,
+      holders: new Set(),
+      state: 'routing',
+      deferred: undefined,
+    }
     this.#tickets.set(message, ticket)
     this.#current = ticket
   }
 
-  hold(message: Message): void {
+  hold(message: Message, holder: object): void {
     const ticket = this.#tickets.get(message)
-    if (ticket) ticket.holds++
+    if (ticket !== undefined && ticket.state !== 'done') ticket.holders.add(holder)
   }
 
-  release(message: Message): void {
+  release(message: Message, holder: object): void {
     const ticket = this.#tickets.get(message)
-    if (ticket === undefined || ticket.holds === 0) return
-    if (--ticket.holds === 0 && ticket.deferred) {
-      this.#deferred.delete(ticket)
-      ticket.deferred()
-    }
+    if (ticket === undefined || !ticket.holders.delete(holder)) return
+    if (ticket.holders.size === 0 && ticket.state === 'held') this.#settle(ticket)
   }
 
   /** The connection dropped: held-back acknowledgements are void (the broker will send those messages again). */
   reset(): void {
     for (const ticket of this.#deferred) {
       if (ticket.qos === 2 && this.#connection) releaseIncomingQoS2(this.#connection.mqtt, ticket.messageId)
+      ticket.state = 'done'
       ticket.deferred = undefined
     }
     this.#deferred.clear()
@@ -82,8 +88,8 @@ export class AckTracker implements AckHooks {
       callback()
       return
     }
-    ticket.holds--
-    if (ticket.holds === 0) {
+    if (ticket.holders.size === 0) {
+      ticket.state = 'done'
       callback() // no stream holds it: MQTT.js acknowledges it now
       return
     }
@@ -97,7 +103,16 @@ export class AckTracker implements AckHooks {
         sendAcknowledgement(connection.mqtt, ticket.qos, ticket.messageId)
       }
     }
+    ticket.state = 'held'
     this.#deferred.add(ticket)
     callback(heldBack)
+  }
+
+  #settle(ticket: Ticket): void {
+    const send = ticket.deferred
+    ticket.state = 'done'
+    ticket.deferred = undefined
+    this.#deferred.delete(ticket)
+    send?.()
   }
 }

@@ -39,7 +39,7 @@ export class BufferedMessageStream implements MessageStream {
   readonly #overflow: Required<QueueOptions>['overflow']
   readonly #onClose: (() => void) | undefined
   /** `ack: 'after-processing'`: told which messages this stream holds. */
-  readonly #acks: AckHooks | undefined
+  #acks: AckHooks | undefined
   /** The message the reader got last; released when it asks for the next (acks only). */
   #current: Message | undefined
   #queue: Message[] = []
@@ -71,6 +71,14 @@ export class BufferedMessageStream implements MessageStream {
     return this.#queue.length - this.#head
   }
 
+  /**
+   * From now on, tells `acks` which messages this stream holds (for a Subscription, once it is
+   * iterated: one nobody reads must not hold acknowledgements back). Idempotent.
+   */
+  holdAcknowledgements(acks: AckHooks): void {
+    this.#acks = acks
+  }
+
   /** Whether the stream still takes messages. */
   get open(): boolean {
     return this.#state === 'open'
@@ -98,10 +106,10 @@ export class BufferedMessageStream implements MessageStream {
         this.#onClose?.()
         return
       }
-      if (this.#acks) this.#acks.release(this.#queue[this.#head] as Message)
+      if (this.#acks) this.#acks.release(this.#queue[this.#head] as Message, this)
       this.#head++
     }
-    this.#acks?.hold(message)
+    this.#acks?.hold(message, this)
     this.#queue.push(message)
   }
 
@@ -174,15 +182,15 @@ export class BufferedMessageStream implements MessageStream {
   #hand(message: Message | undefined): void {
     const previous = this.#current
     this.#current = message
-    if (previous !== undefined) this.#acks?.release(previous)
-    if (message !== undefined) this.#acks?.hold(message)
+    if (previous !== undefined) this.#acks?.release(previous, this)
+    if (message !== undefined) this.#acks?.hold(message, this)
   }
 
   /** Releases every message this stream holds (acks only). */
   #releaseAll(): void {
     this.#hand(undefined)
     for (let index = this.#head; index < this.#queue.length; index++) {
-      this.#acks?.release(this.#queue[index] as Message)
+      this.#acks?.release(this.#queue[index] as Message, this)
     }
   }
 

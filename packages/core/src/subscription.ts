@@ -34,6 +34,8 @@ export interface Subscription extends AsyncIterable<Message>, AsyncDisposable {
   readonly granted: readonly GrantedFilter[]
   /** How many messages were dropped because its queue was full. */
   readonly dropped: number
+  /** How many messages are waiting to be read. */
+  readonly queued: number
   /** Unsubscribes and ends the iteration (after the buffered messages). Idempotent. */
   unsubscribe(options?: CallOptions): Promise<void>
 }
@@ -83,7 +85,7 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
     this.#checked = new Map(filters.map((entry) => [entry.filter, entry]))
     this.#held = [...this.filters]
     this.#unsubscriber = unsubscriber
-    this.#stream = new BufferedMessageStream(this.filters.join(', '), limits, undefined, session.acks)
+    this.#stream = new BufferedMessageStream(this.filters.join(', '), limits)
     this.#unroute = this.#route()
     session.subscriptions.add(this, this.filters)
   }
@@ -99,6 +101,10 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
 
   get dropped(): number {
     return this.#stream.dropped
+  }
+
+  get queued(): number {
+    return this.#stream.queued
   }
 
   /** Its own message stream (the router delivers to it). */
@@ -156,6 +162,8 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
    */
   [Symbol.asyncIterator](): AsyncIterator<Message, undefined> {
     const stream = this.#stream
+    // ack: 'after-processing' — a subscription holds acknowledgements back once someone reads it
+    if (this.#session.acks) stream.holdAcknowledgements(this.#session.acks)
     const reader = {}
     let finished = false
     const done: IteratorResult<Message, undefined> = { done: true, value: undefined }

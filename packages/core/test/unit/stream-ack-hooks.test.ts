@@ -14,9 +14,9 @@ function recorder() {
   const released: string[] = []
   const hooks: AckHooks = {
     hold: (m) => held.add(m.text()),
+    // as the AckTracker does: a release by a stream that did not hold the message is ignored
     release: (m) => {
-      held.delete(m.text())
-      released.push(m.text())
+      if (held.delete(m.text())) released.push(m.text())
     },
   }
   return { hooks, held, released }
@@ -80,5 +80,21 @@ describe('message streams with ack hooks (ack: after-processing)', () => {
     expect([...held]).toEqual(['1'])
     expect((await s.next()).done).toBe(true)
     expect(held.size).toBe(0)
+  })
+})
+
+describe('holdAcknowledgements (a Subscription once it is iterated)', () => {
+  it('holds only what arrives afterwards, and never releases what it did not hold', async () => {
+    const { hooks, held, released } = recorder()
+    const s = new BufferedMessageStream(undefined, { maxQueued: 10, overflow: 'drop-oldest' })
+    s.push(message(1))
+    s.holdAcknowledgements(hooks)
+    s.push(message(2))
+    expect([...held]).toEqual(['2'])
+    expect((await s.next()).value?.text()).toBe('1') // never held
+    expect((await s.next()).value?.text()).toBe('2') // done with 1: nothing to release
+    expect(released).toEqual([])
+    s.close()
+    expect(released).toEqual(['2'])
   })
 })

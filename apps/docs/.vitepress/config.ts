@@ -52,7 +52,7 @@ export default defineConfig({
   lang: 'en-US',
   cleanUrls: false,
   lastUpdated: false,
-  srcExclude: ['generated/**', 'test/**', 'test-artifacts/**', 'snippets/**', 'scripts/**'],
+  srcExclude: ['README.md', 'generated/**', 'test/**', 'test-artifacts/**', 'snippets/**', 'scripts/**'],
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/logo.svg' }]],
   markdown: { theme: { light: 'github-light', dark: 'github-dark' } },
   themeConfig: {

@@ -1,46 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { builtinModules, createRequire } from 'node:module'
+import { builtinModules } from 'node:module'
 import { build, type Metafile, type Plugin } from 'esbuild'
-
-/**
- * npm packages the core loads lazily, and only for TCP connections (never made in a browser), that
- * cannot be bundled for the browser: `socks` (SOCKS proxies) requires `net` and `stream`. A bundler
- * maps them to an empty module when the core's package.json says so in its `browser` field
- * (`"browser": { "socks": false }`); until it does, this plugin does the same.
- */
-export const lazyNodeOnlyPackages = ['socks'] as const
-
-const require = createRequire(import.meta.url)
-
-/** The `browser` field of the core's package.json, which bundlers apply to its imports. */
-function coreBrowserField(): Record<string, string | false> {
-  const manifest = JSON.parse(readFileSync(require.resolve('@await-mqtt/core/package.json'), 'utf8')) as {
-    browser?: Record<string, string | false> | string
-  }
-  return typeof manifest.browser === 'object' ? manifest.browser : {}
-}
-
-/** Packages the core's package.json does not yet map away for browsers. */
-export function unmappedNodeOnlyPackages(): string[] {
-  const field = coreBrowserField()
-  return lazyNodeOnlyPackages.filter((name) => field[name] !== false)
-}
-
-function emptyModules(names: readonly string[]): Plugin {
-  const filter = new RegExp(
-    `^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`,
-  )
-  return {
-    name: 'empty-node-only-packages',
-    setup(builder) {
-      builder.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'empty-node-only' }))
-      builder.onLoad({ filter: /.*/, namespace: 'empty-node-only' }, () => ({
-        contents: 'export {}',
-        loader: 'js',
-      }))
-    },
-  }
-}
 
 /** A page script bundled for the browser, and what went into it. */
 export interface BrowserBundle {
@@ -56,6 +15,7 @@ const builtins = new Set(builtinModules)
 /**
  * Bundles `entry` for the browser as a user's bundler would: ESM, `browser` condition (so `mqtt`
  * resolves to its browser build), the monorepo's `@await-mqtt/source` condition for TypeScript sources.
+ * No plugin or alias is needed: the core's `browser` field maps its Node-only `socks` away.
  * @example const { code } = await bundleForBrowser('test/browser/page.ts')
  */
 export async function bundleForBrowser(entry: string): Promise<BrowserBundle> {
@@ -73,7 +33,6 @@ export async function bundleForBrowser(entry: string): Promise<BrowserBundle> {
       })
     },
   }
-  const unmapped = unmappedNodeOnlyPackages()
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -84,7 +43,7 @@ export async function bundleForBrowser(entry: string): Promise<BrowserBundle> {
     write: false,
     metafile: true,
     logLevel: 'silent',
-    plugins: [...(unmapped.length > 0 ? [emptyModules(unmapped)] : []), recordBuiltins],
+    plugins: [recordBuiltins],
   })
   const [output] = result.outputFiles
   if (output === undefined) throw new Error(`esbuild produced nothing for ${entry}`)

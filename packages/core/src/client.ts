@@ -9,7 +9,7 @@ import { resolveOptions } from './resolve-options.js'
 import { Session } from './session.js'
 import { type SubscribeOptions, subscribe, type UnsubscribeOptions, unsubscribe } from './subscribe.js'
 import type { Subscription } from './subscription.js'
-import { checkCallOptions, checkFilter, checkQueueOptions } from './validation.js'
+import { checkCallOptions, checkFilter, checkOptionsObject, checkQueueOptions } from './validation.js'
 
 /**
  * Options of `client.close()`.
@@ -143,6 +143,7 @@ export class Client implements AsyncDisposable {
    * await using temperatures = client.messages('sensors/+/temperature', { maxQueued: 100 })
    */
   messages(filter?: string, options: QueueOptions = {}): MessageStream {
+    checkOptionsObject(options)
     const checked = filter === undefined ? undefined : checkFilter(filter)
     const limits = checkQueueOptions(options, this.#session.options.queue)
     const session = this.#session

@@ -8,6 +8,7 @@ import { sendCall } from './session-call.js'
 import {
   checkBoolean,
   checkCallOptions,
+  checkOptionsObject,
   checkQoS,
   checkTopic,
   checkUserProperties,
@@ -59,6 +60,7 @@ export async function publish(
   payload: PayloadInput | undefined,
   options: PublishOptions = {},
 ): Promise<void> {
+  checkOptionsObject(options)
   checkTopic(topic)
   const bytes = encodePayload(payload)
   const qos = checkQoS(options.qos)

@@ -15,6 +15,7 @@ import {
   checkBoolean,
   checkCallOptions,
   checkFilters,
+  checkOptionsObject,
   checkQoS,
   checkQueueOptions,
   checkUserProperties,
@@ -88,6 +89,7 @@ export async function subscribe(
   filters: string | readonly string[],
   options: SubscribeOptions = {},
 ): Promise<Subscription> {
+  checkOptionsObject(options)
   const checked = checkFilters(filters)
   const request = checkSubscribeOptions(
     options,
@@ -156,6 +158,7 @@ export async function unsubscribe(
   filters: string | readonly string[],
   options: UnsubscribeOptions = {},
 ): Promise<void> {
+  checkOptionsObject(options)
   const checked = checkFilters(filters).map((entry) => entry.filter)
   const identifiers = session.subscriptions.identifiers
   identifiers.leave(checked, true)

@@ -75,6 +75,13 @@ export function checkBoolean(value: unknown, field: string): boolean {
   return value
 }
 
+/** @throws {@link MqttValidationError} unless `options` is undefined or an object (null is not). */
+export function checkOptionsObject(options: unknown): void {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new MqttValidationError('options must be an object', 'options')
+  }
+}
+
 /** Checks `signal` and `timeout`; returns the timeout to use (`Infinity` means none). */
 export function checkCallOptions(options: CallOptions | undefined, defaultTimeout: number): number {
   if (options === undefined) return defaultTimeout

@@ -1,0 +1,158 @@
+import { startAedes, uniqueTopic } from '@await-mqtt/test-utils'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { Client, type MessageStream, MqttError, type Subscription } from '../../src/index.js'
+import { watchProcess } from './watch.js'
+
+/** Settles `run` (sync throw or promise) within `ms`; returns what it resolved to or threw. */
+async function settle(run: () => unknown, ms = 5_000): Promise<{ ok: boolean; value: unknown }> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms)
+  })
+  try {
+    const value = await Promise.race([Promise.resolve().then(run), hang])
+    return { ok: true, value }
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('did not settle')) throw error
+    return { ok: false, value: error }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const awkwardText = fc.constantFrom(
+  '',
+  '#',
+  '+',
+  'a/#',
+  'a/+/b',
+  '/',
+  '//',
+  'a\u0000b',
+  '\ud800',
+  '$SYS/x',
+  '$share/g/a',
+  '$share//a',
+  'x'.repeat(70_000),
+  '🙂/🙃',
+)
+const topics = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), awkwardText, fc.anything())
+const payloads = fc.oneof(
+  fc.string(),
+  fc.uint8Array({ maxLength: 64 }),
+  fc.double(),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.anything(),
+)
+const callOptions = fc.oneof(
+  fc.constant(undefined),
+  fc.anything(),
+  fc.record(
+    {
+      qos: fc.oneof(fc.constantFrom(0, 1, 2), fc.anything()),
+      retain: fc.anything(),
+      timeout: fc.oneof(fc.integer({ min: -5, max: 2_000 }), fc.anything()),
+      signal: fc.oneof(fc.constant(AbortSignal.abort()), fc.anything()),
+      properties: fc.anything(),
+      noLocal: fc.anything(),
+      retainHandling: fc.anything(),
+      maxQueued: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.anything()),
+      overflow: fc.oneof(fc.constantFrom('drop-oldest', 'drop-newest', 'error'), fc.anything()),
+    },
+    { requiredKeys: [] },
+  ),
+)
+
+/** Either a success or an {@link MqttError}; anything else is a bug. */
+function typed(result: { ok: boolean; value: unknown }): boolean {
+  return result.ok || result.value instanceof MqttError || (result.value as Error)?.name === 'AbortError'
+}
+
+describe('bad inputs, fuzzed: a typed MqttError every time, never a hang, and the client stays usable', () => {
+  it('publish / subscribe / unsubscribe / messages with random topics, payloads and options', async () => {
+    await using broker = await startAedes()
+    const watch = watchProcess()
+    const client = await Client.connect(broker.url, { timeout: 2_000 })
+    const opened: Array<Subscription | MessageStream> = []
+    const probe = uniqueTopic('probe')
+    await using probes = client.messages(probe)
+    await client.subscribe(probe, { qos: 1 })
+    let n = 0
+    await fc.assert(
+      fc.asyncProperty(topics, payloads, callOptions, async (topic, payload, options) => {
+        const results = [
+          // aedes hangs up on a client that publishes to $SYS (mosquitto ignores it): a broker's policy, not a bad input
+          await settle(() =>
+            typeof topic === 'string' && topic.startsWith('$SYS')
+              ? undefined
+              : client.publish(topic as string, payload as never, options as never),
+          ),
+          await settle(() => client.subscribe(topic as string, options as never)),
+          await settle(() => client.unsubscribe(topic as string, options as never)),
+          await settle(() => client.messages(topic as string, options as never)),
+        ]
+        for (const result of results) {
+          if (result.ok && result.value && typeof result.value === 'object')
+            opened.push(result.value as Subscription)
+        }
+        for (const result of results) expect(typed(result), String(result.value)).toBe(true)
+        n++
+        await client.publish(probe, String(n), { qos: 1 })
+        expect((await probes.next()).value?.text()).toBe(String(n))
+        expect(client.state).toBe('connected')
+      }),
+      { numRuns: 150 },
+    )
+    for (const item of opened) await item[Symbol.asyncDispose]()
+    await client.close()
+    expect(await watch.leaked()).toEqual({})
+    expect(watch.unhandled).toEqual([])
+  }, 120_000)
+
+  it('Client.connect with random options', async () => {
+    await using broker = await startAedes()
+    const watch = watchProcess()
+    const keys = [
+      'hostname',
+      'port',
+      'clientId',
+      'keepalive',
+      'clean',
+      'protocolVersion',
+      'username',
+      'password',
+      'will',
+      'properties',
+      'reconnect',
+      'ack',
+      'maxQueued',
+      'overflow',
+      'transport',
+      'tls',
+      'proxy',
+      'websocketPath',
+      'socketOptions',
+      'sessionExpiryInterval',
+      'maxConcurrentOutgoingCalls',
+      'url',
+    ] as const
+    const options = fc.record(Object.fromEntries(keys.map((key) => [key, fc.anything()])), {
+      requiredKeys: [],
+    })
+    await fc.assert(
+      fc.asyncProperty(options, fc.boolean(), async (random, asUrl) => {
+        const base = asUrl ? broker.url : { hostname: '127.0.0.1', port: broker.port }
+        const result = await settle(() => Client.connect(base, { ...random, timeout: 1_000 } as never))
+        if (result.ok) await (result.value as Client).close()
+        expect(typed(result), String(result.value)).toBe(true)
+      }),
+      { numRuns: 150 },
+    )
+    expect(await watch.leaked()).toEqual({})
+    expect(watch.unhandled).toEqual([])
+  }, 120_000)
+})

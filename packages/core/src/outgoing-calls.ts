@@ -127,6 +127,8 @@ export class OutgoingCalls {
   }
 
   #notifyIdle(): void {
+    // Called whenever the last pending call settles (after every call, when they come one by one).
+    if (this.#idle.length === 0) return
     const waiters = this.#idle
     this.#idle = []
     for (const resolve of waiters) resolve()

@@ -23,12 +23,12 @@ function rate(size: number, seconds: number, cpuMicros?: number): Sample {
 }
 
 /**
- * How many messages mosquitto_pub sends per run: more than the others (up to 10x, 200,000 or
- * 200 MiB), so that its fixed ~200 ms (start, connect, and an idle wait at the end of its input)
+ * How many messages mosquitto_pub sends per run: more than the others (up to 5x, 100,000 or
+ * 100 MiB), so that its fixed ~200 ms (start, connect, and an idle wait at the end of its input)
  * is a small part of the time it takes. Rates are per message, so they stay comparable.
  */
 function limitCount(size: number, payloadSize: number): number {
-  const cap = Math.min(10 * size, 200_000, Math.floor((200 * 1024 * 1024) / (payloadSize + 1)))
+  const cap = Math.min(5 * size, 100_000, Math.floor((100 * 1024 * 1024) / (payloadSize + 1)))
   return Math.max(size, cap)
 }
 

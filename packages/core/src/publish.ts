@@ -69,7 +69,14 @@ export async function publish(
   const timeout = checkCallOptions(options, session.options.timeout)
   const publishOptions: IClientPublishOptions = properties ? { qos, retain, properties } : { qos, retain }
   const buffer = asBuffer(bytes)
-  const plan = { what: `publish to ${topic}`, timeout, signal: options.signal, publish: true, retry: false }
+  const plan = {
+    what: `publish to ${topic}`,
+    timeout,
+    signal: options.signal,
+    publish: true,
+    quota: qos > 0,
+    retry: false,
+  }
   await sendCall<void>(session, plan, (connection, done) =>
     connection.publish(topic, buffer, publishOptions, (error) => done(error)),
   )

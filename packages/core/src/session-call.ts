@@ -11,6 +11,8 @@ export interface CallPlan {
   signal: AbortSignal | undefined
   /** A publish: counts against `reconnect.maxQueuedPublishes` while waiting for the connection. */
   publish: boolean
+  /** A QoS 1/2 publish: takes a slot of the broker's Receive Maximum (see {@link SendQuota}). */
+  quota?: boolean
   /**
    * Send again when the connection drops before the answer and the session reconnects (SUBSCRIBE and
    * UNSUBSCRIBE: MQTT.js fails them on a lost connection; QoS 1/2 publishes are resent by MQTT.js itself).
@@ -30,24 +32,6 @@ export async function sendCall<T>(
 ): Promise<T> {
   const { what, timeout, signal } = plan
   const deadline = Date.now() + timeout
-  if (session.state !== 'reconnecting') {
-    const connection = session.usable(what)
-    try {
-      return await session.calls.run<T>(what, timeout, signal, (done) => send(connection, done))
-    } catch (error) {
-      if (!retryable(session, plan, error)) throw error
-    }
-  }
-  return sendWhenConnected(session, plan, send, deadline)
-}
-
-async function sendWhenConnected<T>(
-  session: Session,
-  plan: CallPlan,
-  send: (connection: Connection, done: Done<T>) => void,
-  deadline: number,
-): Promise<T> {
-  const { what, timeout, signal } = plan
   const left = () => {
     const remaining = deadline - Date.now()
     if (remaining <= 0) throw new MqttTimeoutError(`${what} timed out after ${timeout} ms`, timeout)
@@ -56,12 +40,35 @@ async function sendWhenConnected<T>(
   for (;;) {
     if (session.state === 'reconnecting') await session.gate.wait(what, left(), signal, plan.publish)
     const connection = session.usable(what)
+    const release = plan.quota
+      ? (session.quota.tryAcquire() ?? (await session.quota.acquire(what, left(), signal)))
+      : undefined
+    let handed = false
     try {
-      return await session.calls.run<T>(what, left(), signal, (done) => send(connection, done))
+      return await session.calls.run<T>(what, left(), signal, (done) => {
+        handed = true
+        if (release === undefined) send(connection, done)
+        else {
+          const answered: Done<T> = (error, value) => {
+            release()
+            done(error, value)
+          }
+          try {
+            send(connection, answered)
+          } catch (error) {
+            release()
+            throw error
+          }
+        }
+      })
     } catch (error) {
-      if (error instanceof MqttTimeoutError)
-        throw new MqttTimeoutError(`${what} timed out after ${timeout} ms`, timeout)
-      if (!retryable(session, plan, error)) throw error
+      if (!handed) release?.()
+      if (!retryable(session, plan, error)) {
+        if (error instanceof MqttTimeoutError && error.timeout !== timeout) {
+          throw new MqttTimeoutError(`${what} timed out after ${timeout} ms`, timeout, { cause: error })
+        }
+        throw error
+      }
     }
   }
 }

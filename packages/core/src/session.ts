@@ -10,6 +10,7 @@ import { OutgoingCalls } from './outgoing-calls.js'
 import { Reconnector } from './reconnect/reconnector.js'
 import type { ResolvedOptions } from './resolve-options.js'
 import { Router } from './router.js'
+import { SendQuota } from './send-quota.js'
 import type { ActiveSubscription } from './subscription.js'
 import { SubscriptionRegistry } from './subscription-registry.js'
 
@@ -30,6 +31,8 @@ export class Session {
   readonly events = new EventChannel()
   /** Where calls wait while reconnecting. */
   readonly gate: ConnectionGate
+  /** The broker's Receive Maximum for our QoS 1/2 publishes. */
+  readonly quota = new SendQuota()
   /** `ack: 'after-processing'` only. */
   readonly acks: AckTracker | undefined
   /** Messages that arrived before any stream or subscription existed (persistent sessions). */
@@ -95,6 +98,7 @@ export class Session {
     this.connection = connection
     const assigned = connection.connack?.properties?.assignedClientIdentifier
     if (assigned) this.clientId = assigned
+    this.quota.setLimit(connection.connack?.properties?.receiveMaximum)
     this.state = 'connected'
   }
 
@@ -154,7 +158,9 @@ export class Session {
   stopReconnecting(): void {
     this.#reconnector?.stop()
     this.#reconnector = undefined
-    this.gate.fail(new MqttClientClosedError('the client was closed while waiting for the connection'))
+    const closed = new MqttClientClosedError('the client was closed while the call waited for the connection')
+    this.gate.fail(closed)
+    this.quota.failAll(closed)
   }
 
   /** Remembers filters to UNSUBSCRIBE once reconnected (if the broker kept the session). */
@@ -191,6 +197,7 @@ export class Session {
     this.events.emit({ type: 'disconnected', cause: error, willReconnect: false })
     this.calls.failAll(error)
     this.gate.fail(error)
+    this.quota.failAll(error)
     this.early.discard()
     this.router.endAll(error)
     this.subscriptions.endAll()

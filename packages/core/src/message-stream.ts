@@ -107,7 +107,13 @@ export class BufferedMessageStream implements MessageStream {
         return
       }
       if (this.#acks) this.#acks.release(this.#queue[this.#head] as Message, this)
-      this.#head++
+      // Forget the dropped message (a stream nobody reads would otherwise keep every one), and
+      // compact once the dropped slots outnumber the queued ones.
+      this.#queue[this.#head++] = undefined as unknown as Message
+      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head)
+        this.#head = 0
+      }
     }
     this.#acks?.hold(message, this)
     this.#queue.push(message)

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { MqttError } from '../src/errors.js'
 import { Message } from '../src/message.js'
@@ -121,5 +123,23 @@ describe('BufferedMessageStream', () => {
     const rest = await texts(stream)
     const all = [...first.map((result) => result.value?.text()), ...rest]
     expect(all).toEqual(Array.from({ length: 6000 }, (_, n) => String(n)))
+  })
+
+  it('lets go of the messages it drops (a stream nobody reads stays bounded)', async () => {
+    setFlagsFromString('--expose-gc')
+    const collect = runInNewContext('gc') as () => void
+    const stream = new BufferedMessageStream(undefined, { maxQueued: 3, overflow: 'drop-oldest' })
+    const first = new WeakRef(message(0))
+    const push = () => {
+      stream.push(first.deref() as Message)
+      for (let n = 1; n < 5000; n++) stream.push(message(n))
+    }
+    push()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    collect()
+    expect(first.deref()).toBeUndefined()
+    expect(stream.dropped).toBe(4997)
+    stream.end()
+    expect(await texts(stream)).toEqual(['4997', '4998', '4999'])
   })
 })

@@ -2,7 +2,7 @@ import mqtt, { type DoneCallback, type MqttClient, type Packet } from 'mqtt'
 
 /**
  * The few places where this library reaches past MQTT.js's public API, gathered in one file so an
- * MQTT.js upgrade has one place to check (test/mqtt-internals.test.ts fails if they disappear):
+ * MQTT.js upgrade has one place to check (test/unit/mqtt-internals.test.ts fails if they disappear):
  * - `_sendPacket`: sends a PUBACK/PUBCOMP that `ack: 'after-processing'` held back;
  * - `_releaseIncomingQoS2Publish`: frees the receive-maximum slot of a held-back QoS 2 message;
  * - `_flush`: on a forced close (keepalive or CONNACK timeout) MQTT.js fails every unacknowledged

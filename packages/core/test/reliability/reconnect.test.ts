@@ -181,4 +181,16 @@ describe('reconnect: the client, its streams and subscriptions survive a lost co
     expect(subscribed).toEqual(['kept/#', 'gone/#', 'kept/#'])
     await kept.unsubscribe()
   })
+
+  it('over WebSockets too', async () => {
+    await using broker = await startAedes()
+    await using client = await Client.connect(broker.wsUrl ?? '', { reconnect: fast })
+    await using events = client.events()
+    const topic = uniqueTopic('ws')
+    await using subscription = await client.subscribe(topic, { qos: 1 })
+    broker.dropConnections()
+    await nextEvent(events, 'connected')
+    await client.publish(topic, 'over ws', { qos: 1 })
+    expect((await subscription[Symbol.asyncIterator]().next()).value?.text()).toBe('over ws')
+  })
 })

@@ -193,4 +193,24 @@ describe('reconnect: the client, its streams and subscriptions survive a lost co
     await client.publish(topic, 'over ws', { qos: 1 })
     expect((await subscription[Symbol.asyncIterator]().next()).value?.text()).toBe('over ws')
   })
+
+  it("ack: 'after-processing': a message held when the connection drops comes again after reconnecting", async () => {
+    await using broker = await startAedes()
+    await using proxy = await startFaultProxy(broker.port)
+    const options = { reconnect: fast, clean: false, clientId: uniqueTopic('held').replaceAll('/', '-') }
+    await using client = await Client.connect(proxy.url, { ...options, ack: 'after-processing' })
+    await using producer = await Client.connect(broker.url)
+    await using events = client.events()
+    const topic = uniqueTopic('held')
+    await using subscription = await client.subscribe(topic, { qos: 1 })
+    const iterator = subscription[Symbol.asyncIterator]()
+    await producer.publish(topic, 'once', { qos: 1 })
+    const first = (await iterator.next()).value
+    expect(first?.dup).toBe(false) // being processed: its PUBACK is held back
+    proxy.cut()
+    expect(await nextEvent(events, 'connected')).toEqual({ type: 'connected', sessionPresent: true })
+    const again = (await iterator.next()).value // the broker never got the PUBACK (aedes resends without DUP)
+    expect(again?.text()).toBe('once')
+    expect(again?.messageId).toBeTypeOf('number')
+  })
 })

@@ -7,6 +7,8 @@ import type * as Core from '@await-mqtt/core'
 export interface CoreUnderTest {
   core: typeof Core
   how: string
+  /** The bundle written, if any. */
+  file?: string
   /** Removes the bundle, if one was written. */
   dispose(): Promise<void>
 }
@@ -57,6 +59,7 @@ export async function loadCore(source: boolean): Promise<CoreUnderTest> {
   return {
     core: (await import(pathToFileURL(outfile).href)) as typeof Core,
     how: 'await-mqtt measured as plain JavaScript: packages/core/src bundled by esbuild at start (es2022, like its tsc build)',
+    file: outfile,
     dispose: () => rm(outfile, { force: true }),
   }
 }

@@ -62,6 +62,7 @@ const dir = await mkdtemp(join(tmpdir(), 'await-mqtt-bench-'))
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     rmSync(dir, { recursive: true, force: true })
+    if (underTest.file) rmSync(underTest.file, { force: true })
     process.exit(130)
   })
 }

@@ -35,9 +35,35 @@ export interface Daemon {
   stop(signal?: NodeJS.Signals): Promise<void>
 }
 
+/**
+ * Runs the daemon under a small shell that owns its process group: the daemon is SIGKILLed as soon
+ * as the test process goes away (its end of our stdin pipe closes), even when that process was
+ * itself SIGKILLed and could run no exit handler. The shell ignores SIGTERM/SIGINT so that a
+ * signal to the group reaches the daemon and the shell exits only once the daemon has.
+ */
+const guard = `exec 3<&0
+"$@" <&- &
+daemon=$!
+( read _ <&3; kill -KILL $daemon 2>/dev/null ) &
+watcher=$!
+trap '' TERM INT
+wait $daemon
+status=$?
+kill -KILL $watcher 2>/dev/null
+exit $status`
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    // the group is already gone
+  }
+}
+
 const running = new Set<ChildProcess>()
 process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL')
+  for (const child of running) signalGroup(child, 'SIGKILL')
 })
 
 /**
@@ -46,7 +72,10 @@ process.once('exit', () => {
  */
 export async function spawnDaemon(binary: string, args: string[], ports: number[]): Promise<Daemon> {
   let output = ''
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('/bin/sh', ['-c', guard, 'guard', binary, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  })
   running.add(child)
   const collect = (chunk: Buffer) => {
     output += chunk.toString()
@@ -60,7 +89,7 @@ export async function spawnDaemon(binary: string, args: string[], ports: number[
     }),
   )
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (running.has(child)) child.kill(signal)
+    if (running.has(child)) signalGroup(child, signal)
     await exited
   }
   const failed = exited.then(() => {

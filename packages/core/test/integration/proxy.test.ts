@@ -15,27 +15,9 @@ import {
   uniqueTopic,
 } from '@await-mqtt/test-utils'
 import { describe, expect, it } from 'vitest'
+import { connectError, roundTrip } from './round-trip.js'
 
-async function connectError(target: string, options: ClientOptions): Promise<MqttConnectError> {
-  const error = await Client.connect(target, options).then(
-    async (client) => {
-      await client.close()
-      throw new Error('expected the connection to fail')
-    },
-    (reason: unknown) => reason,
-  )
-  expect(error).toBeInstanceOf(MqttConnectError)
-  return error as MqttConnectError
-}
-
-async function roundTrip(client: Client): Promise<string> {
-  const topic = uniqueTopic('proxy')
-  await using messages = client.messages(topic)
-  await client.subscribe(topic, { qos: 1 })
-  await client.publish(topic, 'through the proxy', { qos: 1 })
-  for await (const message of messages) return message.text()
-  throw new Error('the stream ended')
-}
+const connectFails = (target: string, options: ClientOptions) => connectError(Client.connect(target, options))
 
 /** aedes speaks MQTT 3.1.1 only: asking for it directly keeps it to one connection (no 5 → 4 fallback). */
 const v4 = { protocolVersion: 4 } as const
@@ -58,7 +40,7 @@ describe.skipIf(!tinyproxy)(`HTTP CONNECT through tinyproxy ${tinyproxy ? '' : t
       ...v4,
       proxy: { type: 'http', host: proxy.host, port: proxy.port },
     })
-    expect(await roundTrip(client)).toBe('through the proxy')
+    expect(await roundTrip(client, 'through the proxy')).toBe('through the proxy')
     expect(proxy.tunnels()).toEqual([`127.0.0.1:${broker.port}`])
   })
 
@@ -72,10 +54,10 @@ describe.skipIf(!tinyproxy)(`HTTP CONNECT through tinyproxy ${tinyproxy ? '' : t
       proxy: { type: 'http', host: proxy.host, port: proxy.port, ...auth },
       logger,
     })
-    expect(await roundTrip(client)).toBe('through the proxy')
+    expect(await roundTrip(client, 'through the proxy')).toBe('through the proxy')
     expect(proxy.tunnels()).toHaveLength(1)
 
-    const wrong = await connectError(broker.url, {
+    const wrong = await connectFails(broker.url, {
       proxy: {
         type: 'http',
         host: proxy.host,
@@ -88,7 +70,7 @@ describe.skipIf(!tinyproxy)(`HTTP CONNECT through tinyproxy ${tinyproxy ? '' : t
     expect(wrong.failure).toBe('proxy')
     expect(wrong.message).toMatch(/ 40[17] /) // tinyproxy answers CONNECT with 401, others with 407
     expect(wrong.message).not.toContain('nope-pw-7')
-    const missing = await connectError(broker.url, {
+    const missing = await connectFails(broker.url, {
       proxy: { type: 'http', host: proxy.host, port: proxy.port },
     })
     expect(missing.failure).toBe('proxy')
@@ -100,7 +82,7 @@ describe.skipIf(!tinyproxy)(`HTTP CONNECT through tinyproxy ${tinyproxy ? '' : t
   it('reports a CONNECT the proxy forbids as failure "proxy"', async () => {
     await using broker = await startAedes({ websocket: false })
     await using proxy = await startTinyproxy({ connectPorts: [1] })
-    const error = await connectError(broker.url, {
+    const error = await connectFails(broker.url, {
       proxy: { type: 'http', host: proxy.host, port: proxy.port },
     })
     expect(error.failure).toBe('proxy')
@@ -114,7 +96,7 @@ describe.skipIf(!tinyproxy)(`HTTP CONNECT through tinyproxy ${tinyproxy ? '' : t
       ...v4,
       proxy: { type: 'http', host: proxy.host, port: proxy.port },
     })
-    expect(await roundTrip(client)).toBe('through the proxy')
+    expect(await roundTrip(client, 'through the proxy')).toBe('through the proxy')
     expect(proxy.tunnels()).toEqual([`127.0.0.1:${broker.wsPort}`])
   })
 
@@ -129,9 +111,9 @@ describe.skipIf(!tinyproxy)(`HTTP CONNECT through tinyproxy ${tinyproxy ? '' : t
         tls: { ca: certificates.ca },
         proxy: proxyOptions,
       })
-      expect(await roundTrip(client)).toBe('through the proxy')
+      expect(await roundTrip(client, 'through the proxy')).toBe('through the proxy')
       expect(proxy.tunnels()).toEqual([`127.0.0.1:${broker.tlsPort}`])
-      const error = await connectError(broker.tlsUrl!, {
+      const error = await connectFails(broker.tlsUrl!, {
         tls: { ca: certificates.wrongCa },
         proxy: proxyOptions,
       })
@@ -149,7 +131,7 @@ describe.skipIf(!microsocks)(`SOCKS5 through microsocks ${microsocks ? '' : micr
       ...v4,
       proxy: { type: 'socks5', host: proxy.host, port: proxy.port },
     })
-    expect(await roundTrip(client)).toBe('through the proxy')
+    expect(await roundTrip(client, 'through the proxy')).toBe('through the proxy')
     expect(proxy.tunnels()).toEqual([`127.0.0.1:${broker.port}`])
   })
 
@@ -168,8 +150,8 @@ describe.skipIf(!microsocks)(`SOCKS5 through microsocks ${microsocks ? '' : micr
       },
       logger,
     })
-    expect(await roundTrip(client)).toBe('through the proxy')
-    const error = await connectError(broker.url, {
+    expect(await roundTrip(client, 'through the proxy')).toBe('through the proxy')
+    const error = await connectFails(broker.url, {
       proxy: {
         type: 'socks5',
         host: proxy.host,
@@ -204,7 +186,7 @@ describe.skipIf(!microsocks)(`SOCKS5 through microsocks ${microsocks ? '' : micr
       ...v4,
       proxy: { type: 'socks5', host: proxy.host, port: proxy.port },
     })
-    expect(await roundTrip(client)).toBe('through the proxy')
+    expect(await roundTrip(client, 'through the proxy')).toBe('through the proxy')
     expect(proxy.tunnels()).toEqual([`127.0.0.1:${broker.wsPort}`])
   })
 
@@ -219,7 +201,7 @@ describe.skipIf(!microsocks)(`SOCKS5 through microsocks ${microsocks ? '' : micr
         proxy: { type: 'socks5', host: proxy.host, port: proxy.port },
       })
       expect(client.protocolVersion).toBe(5)
-      expect(await roundTrip(client)).toBe('through the proxy')
+      expect(await roundTrip(client, 'through the proxy')).toBe('through the proxy')
       expect(proxy.tunnels()).toEqual([`127.0.0.1:${broker.tlsPort}`])
     },
   )
@@ -229,7 +211,7 @@ describe('an unreachable proxy', () => {
   it.each(['http', 'socks5'] as const)('fails a %s proxy with failure "proxy"', async (type) => {
     await using broker = await startAedes({ websocket: false })
     const port = await freePort()
-    const error = await connectError(broker.url, { proxy: { type, host: '127.0.0.1', port } })
+    const error = await connectFails(broker.url, { proxy: { type, host: '127.0.0.1', port } })
     expect(error.failure).toBe('proxy')
     expect(error.message).toContain(`127.0.0.1:${port}`)
   })

@@ -12,27 +12,7 @@ import {
   waitForPort,
 } from '@await-mqtt/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-
-async function connectError(promise: Promise<Client>): Promise<MqttConnectError> {
-  const error = await promise.then(
-    async (client) => {
-      await client.close()
-      throw new Error('expected the connection to fail')
-    },
-    (reason: unknown) => reason,
-  )
-  expect(error).toBeInstanceOf(MqttConnectError)
-  return error as MqttConnectError
-}
-
-async function roundTrip(client: Client): Promise<string> {
-  const topic = uniqueTopic('tls')
-  await using messages = client.messages(topic)
-  await client.subscribe(topic, { qos: 1 })
-  await client.publish(topic, 'over tls', { qos: 1 })
-  for await (const message of messages) return message.text()
-  throw new Error('the stream ended')
-}
+import { connectError, roundTrip } from './round-trip.js'
 
 let certificates: TestCertificates
 beforeAll(async () => {
@@ -47,7 +27,7 @@ describe.skipIf(!mosquittoAvailable())(
       await using broker = await startMosquitto({ tls: { certificates }, websocket: false })
       await using client = await Client.connect(broker.tlsUrl!, { tls: { ca: certificates.ca } })
       expect(client.protocolVersion).toBe(5)
-      expect(await roundTrip(client)).toBe('over tls')
+      expect(await roundTrip(client, 'over tls')).toBe('over tls')
     })
 
     it('verifies the host name through SNI when connecting by name (localhost)', async () => {
@@ -92,7 +72,7 @@ describe.skipIf(!mosquittoAvailable())(
       await using client = await Client.connect(broker.tlsUrl!, {
         tls: { ca: certificates.ca, cert: certificates.clientCert, key: certificates.clientKey },
       })
-      expect(await roundTrip(client)).toBe('over tls')
+      expect(await roundTrip(client, 'over tls')).toBe('over tls')
     })
 
     it('is refused without a client certificate when the broker requires one', async () => {
@@ -137,7 +117,7 @@ describe.skipIf(!mosquittoAvailable())(
       await using client = await Client.connect(`wss://127.0.0.1:${wssPort}/mqtt`, {
         tls: { ca: certificates.ca },
       })
-      expect(await roundTrip(client)).toBe('over tls')
+      expect(await roundTrip(client, 'over tls')).toBe('over tls')
       const error = await connectError(
         Client.connect(`wss://127.0.0.1:${wssPort}/mqtt`, { tls: { ca: certificates.wrongCa } }),
       )

@@ -8,15 +8,7 @@ import {
   uniqueTopic,
 } from '@await-mqtt/test-utils'
 import { describe, expect, it } from 'vitest'
-
-async function roundTrip(client: Client): Promise<string> {
-  const topic = uniqueTopic('ws')
-  await using messages = client.messages(topic)
-  await client.subscribe(topic, { qos: 1 })
-  await client.publish(topic, 'over websockets', { qos: 1 })
-  for await (const message of messages) return message.text()
-  throw new Error('the stream ended')
-}
+import { roundTrip } from './round-trip.js'
 
 /** aedes with a record of the HTTP upgrade request of every client that connected. */
 async function startRecordingAedes(websocketPath?: string) {
@@ -34,7 +26,7 @@ describe('WebSockets against aedes', () => {
   it('connects to a ws:// URL and carries messages, offering the "mqtt" subprotocol', async () => {
     await using broker = await startRecordingAedes()
     await using client = await Client.connect(broker.wsUrl!, v4)
-    expect(await roundTrip(client)).toBe('over websockets')
+    expect(await roundTrip(client, 'over websockets')).toBe('over websockets')
     expect(broker.requests).toHaveLength(1)
     expect(broker.requests[0]?.url).toBe('/mqtt')
     expect(broker.requests[0]?.headers['sec-websocket-protocol']).toBe('mqtt')
@@ -110,7 +102,7 @@ describe.skipIf(!mosquittoAvailable())(
       await using broker = await startMosquitto()
       await using client = await Client.connect(`${broker.wsUrl}/mqtt`)
       expect(client.protocolVersion).toBe(5)
-      expect(await roundTrip(client)).toBe('over websockets')
+      expect(await roundTrip(client, 'over websockets')).toBe('over websockets')
     })
   },
 )

@@ -22,6 +22,7 @@ export {
   type StartMosquittoOptions,
   startMosquitto,
 } from './mosquitto.js'
+export { type ServerSentEvent, serverSentEvents } from './sse.js'
 export {
   type StartTinyproxyOptions,
   startTinyproxy,

@@ -37,36 +37,13 @@ export async function next(stream: MessageStream): Promise<{ topic: string; text
   return { topic: value.topic.value, text: value.text() }
 }
 
-/** One Server-Sent Event as a browser's EventSource sees it. */
-export interface ReadEvent {
-  event: string
-  data: string
-}
-
 /** Parses an SSE body (`event:`/`data:` lines, comments skipped) into events. */
-export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ReadEvent> {
-  const reader = body.getReader()
-  const decoder = new TextDecoder()
-  let buffer = ''
-  try {
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      buffer += decoder.decode(chunk.value, { stream: true })
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const lines = buffer.slice(0, end).split('\n')
-        buffer = buffer.slice(end + 2)
-        const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6))
-        if (data.length === 0) continue
-        const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message'
-        yield { event, data: data.join('\n') }
-      }
-    }
-  } finally {
-    await reader.cancel().catch(() => {})
-  }
-}
+export { serverSentEvents as readEvents } from '@await-mqtt/test-utils'
+
+import type { ServerSentEvent } from '@await-mqtt/test-utils'
 
 /** Pulls the next event from an event iterator; throws when the stream ended. */
-export async function nextEvent(events: AsyncIterator<ReadEvent>): Promise<ReadEvent> {
+export async function nextEvent(events: AsyncIterator<ServerSentEvent>): Promise<ServerSentEvent> {
   const { value, done } = await events.next()
   if (done) throw new Error('the event stream ended')
   return value

@@ -59,15 +59,22 @@ async function resultFolders(root: string): Promise<string[]> {
 
 /**
  * Collects every `bench-results/*.md` and `*.json` into `generated/benchmarks.md` (included by
- * benchmarks.md); writes a "not run yet" note when there is none. Returns the files used.
+ * benchmarks.md); results committed in `<docs>/measured/` stand in for any file this checkout has
+ * not measured itself (so a fresh clone shows real figures); writes a "not run yet" note when there
+ * is none. Returns the files used.
  * @example await generateBenchmarks('/work/main', '/work/main/apps/docs')
  */
 export async function generateBenchmarks(root: string, docsRoot: string): Promise<string[]> {
   const used: string[] = []
   const sections: string[] = []
-  for (const folder of await resultFolders(root)) {
+  const fresh = new Set<string>()
+  const measured = join(docsRoot, 'measured')
+  const folders = [...(await resultFolders(root)), ...(existsSync(measured) ? [measured] : [])]
+  for (const folder of folders) {
     for (const name of (await readdir(folder)).sort()) {
       if (!/\.(md|json)$/.test(name)) continue
+      if (folder === measured && fresh.has(name)) continue
+      fresh.add(name)
       const file = join(folder, name)
       const shown = relative(root, file)
       try {

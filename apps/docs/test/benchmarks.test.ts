@@ -67,4 +67,24 @@ describe('benchmark tables', () => {
     expect(page).toContain('| 1 |')
     expect(page).toContain('### Match')
   })
+
+  it('falls back to the committed measured/ results for files this checkout did not measure', async () => {
+    const root = await tempRepo()
+    const docs = join(root, 'docs')
+    await mkdir(join(docs, 'measured'), { recursive: true })
+    await writeFile(join(docs, 'measured', 'core.json'), JSON.stringify({ title: 'Old', rows: [{ a: 0 }] }))
+    await writeFile(join(docs, 'measured', 'topic-trie.md'), '| t |\n| --- |\n| 9 |')
+    await mkdir(join(root, 'bench-results'))
+    await writeFile(
+      join(root, 'bench-results', 'core.json'),
+      JSON.stringify({ title: 'New', rows: [{ a: 1 }] }),
+    )
+    expect(await generateBenchmarks(root, docs)).toEqual([
+      'bench-results/core.json',
+      'docs/measured/topic-trie.md',
+    ])
+    const page = await readFile(join(docs, 'generated', 'benchmarks.md'), 'utf8')
+    expect(page).toContain('### New')
+    expect(page).not.toContain('### Old')
+  })
 })

@@ -4,6 +4,13 @@
  */
 export { type EmbeddedBroker, type StartAedesOptions, startAedes } from './aedes.js'
 export { generateCertificates, type TestCertificates } from './certificates.js'
+export {
+  type DanteServer,
+  danteAvailable,
+  danteBinary,
+  danteSkipReason,
+  startDante,
+} from './dante.js'
 export { type FaultMode, type FaultProxy, startFaultProxy } from './fault-proxy.js'
 export { freePort } from './free-port.js'
 export {

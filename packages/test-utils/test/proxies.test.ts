@@ -1,8 +1,12 @@
-import { connect } from 'node:net'
+import { once } from 'node:events'
+import { type AddressInfo, connect, createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import {
+  danteAvailable,
+  danteSkipReason,
   microsocksAvailable,
   microsocksSkipReason,
+  startDante,
   startMicrosocks,
   startTinyproxy,
   tinyproxyAvailable,
@@ -68,3 +72,20 @@ describe.skipIf(!microsocksAvailable())(
     })
   },
 )
+
+describe.skipIf(!danteAvailable())(`startDante ${danteAvailable() ? '' : danteSkipReason}`, () => {
+  it('speaks SOCKS4, logs the tunnel it opens, and is gone after close', async () => {
+    const target = createServer((socket) => socket.end()).listen(0, '127.0.0.1')
+    await once(target, 'listening')
+    const { port } = target.address() as AddressInfo
+    const proxy = await startDante()
+    // SOCKS4 CONNECT: version 4, command 1, port, IPv4 127.0.0.1, empty user id
+    const request = Buffer.from([4, 1, port >> 8, port & 0xff, 127, 0, 0, 1, 0])
+    expect([...(await exchange(proxy.port, request))].slice(0, 2)).toEqual([0, 0x5a]) // granted
+    await expect.poll(() => proxy.tunnels()).toEqual([`127.0.0.1:${port}`])
+    await proxy.close()
+    await proxy.close()
+    expect(await closedPort(proxy.port)).toBe(true)
+    target.close()
+  })
+})

@@ -1,5 +1,7 @@
 import { Client, type ClientOptions, type Logger, MqttConnectError } from '@await-mqtt/core'
 import {
+  danteAvailable,
+  danteSkipReason,
   freePort,
   generateCertificates,
   microsocksAvailable,
@@ -7,6 +9,7 @@ import {
   mosquittoAvailable,
   mosquittoSkipReason,
   startAedes,
+  startDante,
   startMicrosocks,
   startMosquitto,
   startTinyproxy,
@@ -205,6 +208,20 @@ describe.skipIf(!microsocks)(`SOCKS5 through microsocks ${microsocks ? '' : micr
       expect(proxy.tunnels()).toEqual([`127.0.0.1:${broker.tlsPort}`])
     },
   )
+})
+
+const dante = danteAvailable()
+describe.skipIf(!dante)(`SOCKS4 through Dante ${dante ? '' : danteSkipReason}`, () => {
+  it('connects through the proxy (the proxy logs the connection)', async () => {
+    await using broker = await startAedes({ websocket: false })
+    await using proxy = await startDante()
+    await using client = await Client.connect(broker.url, {
+      ...v4,
+      proxy: { type: 'socks4', host: proxy.host, port: proxy.port },
+    })
+    expect(await roundTrip(client, 'through the proxy')).toBe('through the proxy')
+    expect(proxy.tunnels()).toEqual([`127.0.0.1:${broker.port}`])
+  })
 })
 
 describe('an unreachable proxy', () => {

@@ -1,7 +1,9 @@
 import type { IClientPublishOptions } from 'mqtt'
+import type { Connection } from './connection.js'
 import { MqttValidationError } from './errors.js'
 import type { PublishProperties } from './message.js'
 import type { CallOptions, PayloadInput, QoS } from './options.js'
+import type { Done } from './outgoing-calls.js'
 import { asBuffer, encodePayload } from './payload.js'
 import type { Session } from './session.js'
 import { sendCall } from './session-call.js'
@@ -53,31 +55,35 @@ function checkProperties(properties: PublishOptions['properties'], protocolVersi
  * `client.publish()`: validates everything first (nothing reaches the wire on a bad argument), then
  * resolves when the QoS handshake completes: QoS 0 once written to the socket, QoS 1 on PUBACK,
  * QoS 2 on PUBCOMP. A PUBACK/PUBREC reason code >= 0x80 rejects with MqttCodeError.
+ * A QoS 0 publish on a connected session goes straight to the outgoing calls (one promise): it needs
+ * none of what {@link sendCall} adds (waiting out a reconnection, Receive Maximum, retries).
  */
-export async function publish(
+export function publish(
   session: Session,
   topic: string,
   payload: PayloadInput | undefined,
   options: PublishOptions = {},
 ): Promise<void> {
-  checkOptionsObject(options)
-  checkTopic(topic)
-  const bytes = encodePayload(payload)
-  const qos = checkQoS(options.qos)
-  const retain = checkBoolean(options.retain, 'retain')
-  const properties = checkProperties(options.properties, session.protocolVersion)
-  const timeout = checkCallOptions(options, session.options.timeout)
-  const publishOptions: IClientPublishOptions = properties ? { qos, retain, properties } : { qos, retain }
-  const buffer = asBuffer(bytes)
-  const plan = {
-    what: `publish to ${topic}`,
-    timeout,
-    signal: options.signal,
-    publish: true,
-    quota: qos > 0,
-    retry: false,
+  try {
+    checkOptionsObject(options)
+    checkTopic(topic)
+    const bytes = encodePayload(payload)
+    const qos = checkQoS(options.qos)
+    const retain = checkBoolean(options.retain, 'retain')
+    const properties = checkProperties(options.properties, session.protocolVersion)
+    const timeout = checkCallOptions(options, session.options.timeout)
+    const publishOptions: IClientPublishOptions = properties ? { qos, retain, properties } : { qos, retain }
+    const buffer = asBuffer(bytes)
+    const what = `publish to ${topic}`
+    const send = (connection: Connection, done: Done<void>) =>
+      connection.publish(topic, buffer, publishOptions, (error) => done(error))
+    if (qos === 0 && session.state === 'connected') {
+      const connection = session.usable(what)
+      return session.calls.run<void>(what, timeout, options.signal, (done) => send(connection, done))
+    }
+    const plan = { what, timeout, signal: options.signal, publish: true, quota: qos > 0, retry: false }
+    return sendCall<void>(session, plan, send)
+  } catch (error) {
+    return Promise.reject(error)
   }
-  await sendCall<void>(session, plan, (connection, done) =>
-    connection.publish(topic, buffer, publishOptions, (error) => done(error)),
-  )
 }

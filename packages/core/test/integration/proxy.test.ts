@@ -1,4 +1,4 @@
-import { Client, type ClientOptions, type Logger, MqttConnectError } from '@await-mqtt/core'
+import { Client, type ClientOptions, type Logger } from '@await-mqtt/core'
 import {
   danteAvailable,
   danteSkipReason,
@@ -15,7 +15,6 @@ import {
   startTinyproxy,
   tinyproxyAvailable,
   tinyproxySkipReason,
-  uniqueTopic,
 } from '@await-mqtt/test-utils'
 import { describe, expect, it } from 'vitest'
 import { connectError, roundTrip } from './round-trip.js'

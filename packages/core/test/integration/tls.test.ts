@@ -1,5 +1,5 @@
 import { createServer, type TLSSocket } from 'node:tls'
-import { Client, MqttConnectError } from '@await-mqtt/core'
+import { Client } from '@await-mqtt/core'
 import {
   freePort,
   generateCertificates,
@@ -8,7 +8,6 @@ import {
   startAedes,
   startMosquitto,
   type TestCertificates,
-  uniqueTopic,
   waitForPort,
 } from '@await-mqtt/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -1,12 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { Client, MqttConnectError } from '@await-mqtt/core'
-import {
-  mosquittoAvailable,
-  mosquittoSkipReason,
-  startAedes,
-  startMosquitto,
-  uniqueTopic,
-} from '@await-mqtt/test-utils'
+import { mosquittoAvailable, mosquittoSkipReason, startAedes, startMosquitto } from '@await-mqtt/test-utils'
 import { describe, expect, it } from 'vitest'
 import { roundTrip } from './round-trip.js'
 

@@ -114,7 +114,7 @@ export class Connection {
   }
 
   publish(topic: string, payload: Buffer, options: IClientPublishOptions, done: PacketDone): void {
-    this.mqtt.publish(topic, payload, options, (error, packet) => done(error, packet))
+    this.mqtt.publish(topic, payload, options, done)
   }
 
   subscribe(

@@ -49,6 +49,50 @@ export class OutgoingCalls {
     send: (done: Done<T>) => void,
   ): Promise<T> {
     if (signal?.aborted) return Promise.reject(signal.reason)
+    if (signal === undefined && this.#active < this.#limit && this.#waiting.length === 0) {
+      return this.#runAtOnce(what, timeout, send)
+    }
+    return this.#track(what, timeout, send, signal)
+  }
+
+  /**
+   * A call with a free slot and no signal is sent at once. Answered before `send` returns (a QoS 0
+   * publish the socket took), it costs no timer and no bookkeeping; otherwise it is tracked from
+   * there on like any other call.
+   */
+  #runAtOnce<T>(what: string, timeout: number, send: (done: Done<T>) => void): Promise<T> {
+    let answered = false
+    let answer: { error: unknown; value: T | undefined } | undefined
+    let later: Done<T> | undefined
+    this.#active++
+    try {
+      send((error, value) => {
+        if (answered) return
+        answered = true
+        if (later) later(error, value)
+        else answer = { error, value }
+      })
+    } catch (error) {
+      if (!answered) {
+        answered = true
+        answer = { error, value: undefined }
+      }
+    }
+    if (answer !== undefined) {
+      this.#release()
+      const { error, value } = answer
+      if (error === undefined || error === null) return Promise.resolve(value as T)
+      return Promise.reject(toCallError(what, error))
+    }
+    // Tracked from here on: the tracking takes the slot again (still free: nothing ran meanwhile).
+    this.#active = Math.max(0, this.#active - 1)
+    return this.#track(what, timeout, (done: Done<T>) => {
+      if (answer === undefined) later = done
+      else done(answer.error, answer.value)
+    })
+  }
+
+  #track<T>(what: string, timeout: number, send: (done: Done<T>) => void, signal?: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let settled = false
       let timer: ReturnType<typeof setTimeout> | undefined

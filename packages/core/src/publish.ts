@@ -31,6 +31,13 @@ export interface PublishOptions extends CallOptions {
   properties?: Omit<PublishProperties, 'subscriptionIdentifier'>
 }
 
+/** MQTT.js copies the options it is given, so a publish without properties can share these. */
+const plainOptions: Record<QoS, readonly [IClientPublishOptions, IClientPublishOptions]> = {
+  0: [Object.freeze({ qos: 0, retain: false }), Object.freeze({ qos: 0, retain: true })],
+  1: [Object.freeze({ qos: 1, retain: false }), Object.freeze({ qos: 1, retain: true })],
+  2: [Object.freeze({ qos: 2, retain: false }), Object.freeze({ qos: 2, retain: true })],
+}
+
 type OutgoingProperties = NonNullable<IClientPublishOptions['properties']>
 
 function checkProperties(properties: PublishOptions['properties'], protocolVersion: number) {
@@ -72,7 +79,7 @@ export function publish(
     const retain = checkBoolean(options.retain, 'retain')
     const properties = checkProperties(options.properties, session.protocolVersion)
     const timeout = checkCallOptions(options, session.options.timeout)
-    const publishOptions: IClientPublishOptions = properties ? { qos, retain, properties } : { qos, retain }
+    const publishOptions = properties ? { qos, retain, properties } : plainOptions[qos][retain ? 1 : 0]
     const buffer = asBuffer(bytes)
     const what = `publish to ${topic}`
     const send = (connection: Connection, done: Done<void>) =>

@@ -23,10 +23,15 @@ export interface CheckedFilter {
   shared: boolean
 }
 
+/** The topic name checked last: a loop publishing to one topic checks it once. */
+let lastValidTopic: string | undefined
+
 /** @throws {@link MqttValidationError} unless `topic` is a valid topic name. */
 export function checkTopic(topic: unknown, field = 'topic'): string {
+  if (typeof topic === 'string' && topic === lastValidTopic) return topic
   if (typeof topic !== 'string') throw new MqttValidationError(`a ${field} must be a string`, field)
   wrap(field, () => validateTopic(topic))
+  lastValidTopic = topic
   return topic
 }
 

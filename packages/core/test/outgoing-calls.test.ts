@@ -98,4 +98,74 @@ describe('OutgoingCalls', () => {
     await idle
     expect(calls.pending).toBe(0)
   })
+
+  describe('a call answered before send returns (a QoS 0 publish the socket took)', () => {
+    it('settles without a timer and is never pending', async () => {
+      vi.useFakeTimers()
+      const calls = new OutgoingCalls(1)
+      const result = calls.run('publish to a', 50, undefined, (done: Done<number>) => done(undefined, 7))
+      expect(vi.getTimerCount()).toBe(0)
+      expect(calls.pending).toBe(0)
+      expect(calls.active).toBe(0)
+      await expect(result).resolves.toBe(7)
+      await expect(calls.run('x', 50, undefined, (done: Done<number>) => done(undefined, 8))).resolves.toBe(8)
+    })
+
+    it('rejects with the translated error, and a send that throws frees its slot', async () => {
+      const calls = new OutgoingCalls(1)
+      const refused = Object.assign(new Error('Publish error: Not authorized'), { code: 0x87 })
+      await expect(calls.run('publish', 1000, undefined, (done) => done(refused))).rejects.toBeInstanceOf(
+        MqttCodeError,
+      )
+      const thrown = await calls
+        .run('publish', 1000, undefined, () => {
+          throw new Error('boom')
+        })
+        .catch((e: unknown) => e)
+      expect((thrown as Error).message).toContain('boom')
+      expect(calls.active).toBe(0)
+      await expect(calls.run('x', 1000, undefined, (done: Done<number>) => done(undefined, 1))).resolves.toBe(
+        1,
+      )
+    })
+
+    it('answered later, it is tracked: holds its slot, times out, fails with failAll', async () => {
+      vi.useFakeTimers()
+      const calls = new OutgoingCalls(1)
+      let answer: Done<number> = () => {}
+      const slow = calls.run('publish to a', 50, undefined, (done: Done<number>) => {
+        answer = done
+      })
+      expect(calls.pending).toBe(1)
+      expect(calls.active).toBe(1)
+      let secondSent = false
+      const second = calls.run('x', 10_000, undefined, (done: Done<number>) => {
+        secondSent = true
+        done(undefined, 2)
+      })
+      expect(secondSent).toBe(false)
+      vi.advanceTimersByTime(50)
+      await expect(slow).rejects.toBeInstanceOf(MqttTimeoutError)
+      expect(secondSent).toBe(false)
+      answer(undefined, 1)
+      await expect(second).resolves.toBe(2)
+      expect(calls.active).toBe(0)
+
+      const third = calls.run('x', 10_000, undefined, () => {})
+      calls.failAll(new MqttClientClosedError())
+      await expect(third).rejects.toBeInstanceOf(MqttClientClosedError)
+      expect(calls.pending).toBe(0)
+    })
+
+    it('answered later with a value, it resolves with that value', async () => {
+      const calls = new OutgoingCalls()
+      let answer: Done<string> = () => {}
+      const result = calls.run('x', 10_000, undefined, (done: Done<string>) => {
+        answer = done
+      })
+      answer(undefined, 'late')
+      await expect(result).resolves.toBe('late')
+      expect(calls.pending).toBe(0)
+    })
+  })
 })

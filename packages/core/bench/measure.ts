@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { type Summary, summarize } from './stats.js'
+import { pairedRatio, type Summary, summarize } from './stats.js'
 
 setFlagsFromString('--expose-gc')
 /** A full garbage collection (the runner exposes `gc` itself, no node flag needed). */
@@ -51,8 +51,14 @@ export interface Row {
   size: number
   baseline: boolean
   summary: Summary | undefined
-  /** Median over the baseline's median (for memory: the same, so lower is better). */
+  /**
+   * This contender over the baseline: the median of the per-round ratios (each round runs every
+   * contender back to back, so a slow spell of the machine hits both sides of a ratio alike).
+   * For memory the same, so lower is better.
+   */
   ratio: number | undefined
+  /** Each round's value, by round (null where the run failed), for paired ratios. */
+  perRound: Array<number | null>
   cpuMicrosPerMessage: number | undefined
   notes: string[]
   extra: Record<string, number[]>
@@ -71,6 +77,9 @@ export async function measureGroup(
   const began = performance.now()
   const runnable = group.contenders.filter((contender) => contender.skip === undefined)
   const samples = new Map<string, Sample[]>(runnable.map((contender) => [contender.name, []]))
+  const byRound = new Map<string, Array<number | null>>(
+    runnable.map((contender) => [contender.name, Array.from({ length: rounds }, () => null)]),
+  )
   const errors = new Map<string, string>()
   const attempt = async (contender: Contender, size: number) => {
     collectGarbage()
@@ -87,7 +96,10 @@ export async function measureGroup(
       const contender = runnable[(index + round) % runnable.length] as Contender
       if (errors.has(contender.name)) continue
       const sample = await attempt(contender, group.size)
-      if (sample) samples.get(contender.name)?.push(sample)
+      if (!sample) continue
+      samples.get(contender.name)?.push(sample)
+      const values = byRound.get(contender.name)
+      if (values) values[round] = sample.value
     }
   }
   const rows: Row[] = group.contenders.map((contender) => {
@@ -111,6 +123,7 @@ export async function measureGroup(
       baseline: contender.baseline === true,
       summary: list.length > 0 ? summarize(list.map((sample) => sample.value)) : undefined,
       ratio: undefined,
+      perRound: byRound.get(contender.name) ?? [],
       cpuMicrosPerMessage: cpu.length > 0 ? summarize(cpu).median : undefined,
       notes,
       extra,
@@ -119,11 +132,8 @@ export async function measureGroup(
     if (error !== undefined) row.error = error
     return row
   })
-  const base = rows.find((row) => row.baseline)?.summary?.median
-  for (const row of rows) {
-    // A base of (about) nothing, e.g. memory a library does not keep, makes no ratio.
-    if (base !== undefined && base > 0 && row.summary) row.ratio = row.summary.median / base
-  }
+  const base = rows.find((row) => row.baseline)
+  if (base) for (const row of rows) row.ratio = pairedRatio(row.perRound, base.perRound)
   log(
     `  ${group.broker} · ${group.scenario} (${((performance.now() - began) / 1000).toFixed(0)} s): ${rows.map((row) => `${row.contender} ${row.summary ? Math.round(row.summary.median) : (row.error ?? 'skipped')}`).join(' | ')}`,
   )

@@ -29,7 +29,7 @@ const started = performance.now()
 
 if (!config.quick && config.publishMessages < issuePublishMessages) {
   notes.push(
-    `Message counts cut to fit ~5 minutes on 2 cores: ${config.publishMessages.toLocaleString('en-US')} QoS 0 publishes per round instead of the issue's ${issuePublishMessages.toLocaleString('en-US')} (--messages ${issuePublishMessages} runs that size).`,
+    `QoS 0 publishes cut to ${config.publishMessages.toLocaleString('en-US')} per round (--messages); the issue's size is ${issuePublishMessages.toLocaleString('en-US')}.`,
   )
 }
 if (config.quick) notes.push('--quick: tiny sizes, a smoke run; do not read anything into these figures.')

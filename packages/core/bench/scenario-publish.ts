@@ -135,7 +135,7 @@ export function publishGroups(broker: BenchBroker, config: BenchConfig): Group[]
     unit: 'msg/s',
     higherIsBetter: true,
     size: config.publishMessages,
-    warmupSize: Math.min(config.publishMessages, 5_000),
+    warmupSize: Math.min(config.publishMessages, 20_000),
     contenders: publishContenders(broker, { qos: 0, window: 1, payloadSize, limit: true }),
   }))
 }

@@ -33,6 +33,24 @@ export function summarize(values: readonly number[]): Summary {
   }
 }
 
+/**
+ * The median of `values[r] / base[r]` over the rounds where both were measured; undefined when
+ * none was, or a base is (about) nothing, e.g. memory a library does not keep.
+ */
+export function pairedRatio(
+  values: ReadonlyArray<number | null>,
+  base: ReadonlyArray<number | null>,
+): number | undefined {
+  const ratios: number[] = []
+  values.forEach((value, round) => {
+    const against = base[round]
+    if (value !== null && against !== null && against !== undefined && against > 0) {
+      ratios.push(value / against)
+    }
+  })
+  return ratios.length === 0 ? undefined : summarize(ratios).median
+}
+
 /** A compact number: 1.23M, 123k, 12.3k, 1.23k, 123, 12.3. */
 export function compact(value: number): string {
   if (!Number.isFinite(value)) return '–'

@@ -26,6 +26,8 @@ function define(): DeferredDuplexClass {
     #reading = false
     #received = false
     #explainEarly: ((error: Error) => Error) | undefined
+    /** Set once writes go straight to the socket (see {@link write}). */
+    #straight: Duplex | undefined
     /** Corks passed on to the socket, which their uncorks must reach too. */
     #socketCorks = 0
 
@@ -72,19 +74,19 @@ function define(): DeferredDuplexClass {
      * of two, which is most of what a QoS 0 publish costs beyond encoding it.
      */
     override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
-      const socket = this.#socket
-      if (socket === undefined || this.writableLength > 0 || this.writableEnded || this.destroyed) {
+      const socket = this.#straight ?? this.#straightSocket()
+      if (socket === undefined)
         return super.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
-      }
       if (typeof encoding === 'function') return socket.write(chunk, encoding as WriteCallback)
       return socket.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
     }
 
     override cork(): void {
-      if (this.#socket === undefined || this.writableLength > 0) super.cork()
+      const socket = this.#straight ?? this.#straightSocket()
+      if (socket === undefined) super.cork()
       else {
         this.#socketCorks++
-        this.#socket.cork()
+        socket.cork()
       }
     }
 
@@ -94,6 +96,20 @@ function define(): DeferredDuplexClass {
         this.#socketCorks--
         this.#socket?.uncork()
       }
+    }
+
+    override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
+      this.#straight = undefined
+      return super.end(chunk, encoding as BufferEncoding, callback as () => void)
+    }
+
+    /** The socket, once writes may skip this stream's buffer (then kept until end or destroy). */
+    #straightSocket(): Duplex | undefined {
+      const socket = this.#socket
+      if (socket === undefined || this.writableLength > 0 || this.writableEnded || this.destroyed)
+        return undefined
+      this.#straight = socket
+      return socket
     }
 
     // Until then, writes pass into the socket's own buffer; only the socket's backpressure holds the
@@ -139,6 +155,7 @@ function define(): DeferredDuplexClass {
     }
 
     override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+      this.#straight = undefined
       this.#abort.abort(error ?? undefined)
       this.#socket?.destroy()
       callback(error)

@@ -116,4 +116,21 @@ describe('DeferredDuplex', () => {
     expect(error).toBeInstanceOf(Error)
     await until(() => socket.destroyed)
   })
+
+  it('a write after end fails through its callback; what was written before still arrives', async () => {
+    const { server, accepted, port } = await startServer()
+    const stream = createDeferredDuplex()
+    cleanup.push(() => {
+      stream.destroy()
+      server.close()
+    })
+    stream.attach(await openClientSocket(port))
+    const received = collect(await accepted)
+    stream.write('before')
+    stream.on('error', () => {})
+    stream.end()
+    const error = await new Promise<Error | null | undefined>((resolve) => stream.write('after', resolve))
+    expect((error as NodeJS.ErrnoException).code).toBe('ERR_STREAM_WRITE_AFTER_END')
+    await until(() => received() === 'before')
+  })
 })

@@ -23,6 +23,8 @@ export interface Contender {
   name: string
   /** The contender the others are compared with (raw MQTT.js). */
   baseline?: boolean
+  /** The baseline measured again: how far a ratio moves by chance alone. */
+  control?: boolean
   /** Why it cannot run here (then it is listed as skipped). */
   skip?: string
   /** One timed run of `size` messages (or subscriptions). */
@@ -50,6 +52,7 @@ export interface Row {
   unit: Group['unit']
   size: number
   baseline: boolean
+  control: boolean
   summary: Summary | undefined
   /**
    * This contender over the baseline: the median of the per-round ratios (each round runs every
@@ -121,6 +124,7 @@ export async function measureGroup(
       unit: group.unit,
       size: group.size,
       baseline: contender.baseline === true,
+      control: contender.control === true,
       summary: list.length > 0 ? summarize(list.map((sample) => sample.value)) : undefined,
       ratio: undefined,
       perRound: byRound.get(contender.name) ?? [],

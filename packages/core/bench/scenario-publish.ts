@@ -14,6 +14,8 @@ interface PublishShape {
   payloadSize: number
   /** Also run mosquitto_pub (C) on the same broker. */
   limit: boolean
+  /** Run the baseline a second time in every round: its ratio to itself shows the noise. */
+  control?: boolean
 }
 
 function rate(size: number, seconds: number, cpuMicros?: number): Sample {
@@ -36,23 +38,23 @@ function limitCount(size: number, payloadSize: number): number {
 export function publishContenders(broker: BenchBroker, shape: PublishShape): Contender[] {
   const { qos, window, payloadSize } = shape
   const payload = Buffer.alloc(payloadSize, 'x')
-  const contenders: Contender[] = [
-    {
-      name: 'MQTT.js publish(cb)',
-      baseline: true,
-      async run(size) {
-        const client = await connectMqttJs(broker.url)
-        const topic = benchTopic('publish')
-        try {
-          const { seconds, cpuMicros } = await timed(() =>
-            pumpCallbacks(size, window, (done) => client.publish(topic, payload, { qos }, done)),
-          )
-          return rate(size, seconds, cpuMicros)
-        } finally {
-          await endMqttJs(client)
-        }
-      },
+  const rawCallbacks = (name: string): Contender => ({
+    name,
+    async run(size) {
+      const client = await connectMqttJs(broker.url)
+      const topic = benchTopic('publish')
+      try {
+        const { seconds, cpuMicros } = await timed(() =>
+          pumpCallbacks(size, window, (done) => client.publish(topic, payload, { qos }, done)),
+        )
+        return rate(size, seconds, cpuMicros)
+      } finally {
+        await endMqttJs(client)
+      }
     },
+  })
+  const contenders: Contender[] = [
+    { ...rawCallbacks('MQTT.js publish(cb)'), baseline: true },
     {
       name: 'MQTT.js publishAsync',
       async run(size) {
@@ -99,6 +101,8 @@ export function publishContenders(broker: BenchBroker, shape: PublishShape): Con
       },
     },
   ]
+  if (shape.control)
+    contenders.push({ ...rawCallbacks('MQTT.js publish(cb) again (noise control)'), control: true })
   if (shape.limit) {
     const limit: Contender = {
       name: 'mosquitto_pub (C)',
@@ -136,7 +140,7 @@ export function publishGroups(broker: BenchBroker, config: BenchConfig): Group[]
     higherIsBetter: true,
     size: config.publishMessages,
     warmupSize: Math.min(config.publishMessages, 20_000),
-    contenders: publishContenders(broker, { qos: 0, window: 1, payloadSize, limit: true }),
+    contenders: publishContenders(broker, { qos: 0, window: 1, payloadSize, limit: true, control: true }),
   }))
 }
 

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream'
 import { nodeModule } from './builtins.js'
+import { HeldWrites } from './held-writes.js'
 
 /** A duplex handed to MQTT.js at once and joined to the real socket once it is open. */
 export interface DeferredDuplex extends Duplex {
@@ -28,8 +29,11 @@ function define(): DeferredDuplexClass {
     #explainEarly: ((error: Error) => Error) | undefined
     /** Set once writes go straight to the socket (see {@link write}). */
     #straight: Duplex | undefined
-    /** Corks passed on to the socket, which their uncorks must reach too. */
-    #socketCorks = 0
+    /** Corks taken while writes go straight to the socket; the last uncork releases what is held. */
+    #corks = 0
+    readonly #held = new HeldWrites()
+    /** A held write answered "wait" and no `drain` is on its way yet. */
+    #owesDrain = false
 
     get signal(): AbortSignal {
       return this.#abort.signal
@@ -46,7 +50,10 @@ function define(): DeferredDuplexClass {
         this.#received = true
         if (!this.push(chunk)) socket.pause()
       })
-      socket.on('drain', () => this.emit('drain'))
+      socket.on('drain', () => {
+        this.#owesDrain = false
+        this.emit('drain')
+      })
       socket.once('end', () => this.push(null))
       socket.once('error', (error) => this.destroy(this.#explain(error)))
       socket.once('close', () => {
@@ -69,38 +76,69 @@ function define(): DeferredDuplexClass {
     }
 
     /**
-     * Once the socket is attached and nothing is left in this stream's own buffer, a write goes
-     * straight to the socket (and `drain` comes from it): one stream's machinery per chunk instead
-     * of two, which is most of what a QoS 0 publish costs beyond encoding it.
+     * Once the socket is attached and nothing is left in this stream's own buffer, writes skip it:
+     * corked ones are held and reach the socket in one batch on the last uncork (see
+     * {@link HeldWrites}), others go straight in; `drain` comes from the socket. Backpressure
+     * counts what is held.
      */
     override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
       const socket = this.#straight ?? this.#straightSocket()
       if (socket === undefined)
         return super.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
-      if (typeof encoding === 'function') return socket.write(chunk, encoding as WriteCallback)
-      return socket.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
+      if (typeof encoding === 'function') return this.write(chunk, undefined, encoding)
+      if (this.#corks === 0) return socket.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
+      if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+        return super.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
+      }
+      this.#held.hold(chunk, encoding as BufferEncoding | undefined, callback as WriteCallback | undefined)
+      const roomLeft = this.#held.bytes + socket.writableLength < socket.writableHighWaterMark
+      if (!roomLeft) this.#owesDrain = true
+      return roomLeft
     }
 
     override cork(): void {
-      const socket = this.#straight ?? this.#straightSocket()
-      if (socket === undefined) super.cork()
-      else {
-        this.#socketCorks++
-        socket.cork()
-      }
+      if (this.#straight === undefined && this.#straightSocket() === undefined) super.cork()
+      else this.#corks++
     }
 
     override uncork(): void {
-      if (this.#socketCorks === 0) super.uncork()
-      else {
-        this.#socketCorks--
-        this.#socket?.uncork()
+      if (this.#corks === 0) {
+        super.uncork()
+        return
       }
+      this.#corks--
+      if (this.#corks === 0) this.#release()
     }
 
     override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
+      this.#corks = 0
+      this.#release()
       this.#straight = undefined
       return super.end(chunk, encoding as BufferEncoding, callback as () => void)
+    }
+
+    /**
+     * Hands what is held to the socket in one batch. A writer told to wait gets its `drain` from
+     * the socket, or from here when the socket took everything at once (then it emits none).
+     */
+    #release(): void {
+      const held = this.#held.take()
+      const socket = this.#socket
+      if (held === undefined || socket === undefined) return
+      const { pieces, callback } = held
+      let accepted: boolean
+      if (pieces.length === 1) accepted = socket.write(pieces[0], callback)
+      else {
+        socket.cork()
+        const last = pieces.length - 1
+        for (let index = 0; index < last; index++) socket.write(pieces[index])
+        accepted = socket.write(pieces[last], callback)
+        socket.uncork()
+      }
+      if (accepted && this.#owesDrain) {
+        this.#owesDrain = false
+        process.nextTick(() => this.emit('drain'))
+      }
     }
 
     /** The socket, once writes may skip this stream's buffer (then kept until end or destroy). */
@@ -156,6 +194,8 @@ function define(): DeferredDuplexClass {
 
     override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
       this.#straight = undefined
+      this.#corks = 0
+      this.#held.fail(error ?? new Error('the stream was destroyed before its writes went out'))
       this.#abort.abort(error ?? undefined)
       this.#socket?.destroy()
       callback(error)

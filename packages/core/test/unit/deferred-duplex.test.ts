@@ -55,7 +55,7 @@ describe('DeferredDuplex', () => {
     await until(() => received() === 'abcde')
   })
 
-  it('after joining, writes go to the socket and corked writes leave together', async () => {
+  it('after joining, corked writes reach the socket as one write on the last uncork', async () => {
     const { server, accepted, port } = await startServer()
     const stream = createDeferredDuplex()
     const socket = await openClientSocket(port)
@@ -67,13 +67,26 @@ describe('DeferredDuplex', () => {
     const peer = await accepted
     const received = collect(peer)
     await until(() => stream.writableLength === 0)
+    const socketWrites: unknown[] = []
+    const write = socket.write.bind(socket)
+    socket.write = ((chunk: unknown, ...rest: never[]) => {
+      socketWrites.push(chunk)
+      return write(chunk as string, ...rest)
+    }) as typeof socket.write
+    const called: string[] = []
     stream.cork()
-    stream.write('x')
-    stream.write('y')
-    expect(socket.writableLength).toBe(2)
+    stream.write('x', () => called.push('x'))
+    stream.cork()
+    stream.write(Buffer.from('y'))
+    stream.write('é', 'utf8')
+    stream.uncork()
+    expect(socketWrites).toEqual([])
     expect(stream.writableLength).toBe(0)
     stream.uncork()
-    await until(() => received() === 'xy')
+    expect(socketWrites).toEqual([Buffer.from('xyé')])
+    stream.write('z')
+    expect(socketWrites).toHaveLength(2)
+    await until(() => received() === 'xyéz' && called.length === 1)
   })
 
   it("reports the socket's backpressure and emits drain when it clears", async () => {
@@ -132,5 +145,42 @@ describe('DeferredDuplex', () => {
     const error = await new Promise<Error | null | undefined>((resolve) => stream.write('after', resolve))
     expect((error as NodeJS.ErrnoException).code).toBe('ERR_STREAM_WRITE_AFTER_END')
     await until(() => received() === 'before')
+  })
+
+  it('corked writes report backpressure once what is held passes the high-water mark', async () => {
+    const { server, accepted, port } = await startServer()
+    const stream = createDeferredDuplex()
+    cleanup.push(() => {
+      stream.destroy()
+      server.close()
+    })
+    const socket = await openClientSocket(port)
+    stream.attach(socket)
+    const peer = await accepted
+    let received = 0
+    peer.on('data', (data: Buffer) => {
+      received += data.length
+    })
+    const chunk = Buffer.alloc(1024, 'c')
+    stream.cork()
+    const answers = Array.from({ length: 20 }, () => stream.write(chunk))
+    const firstRefusal = answers.indexOf(false)
+    expect(firstRefusal).toBe(Math.ceil(socket.writableHighWaterMark / chunk.length) - 1)
+    const drained = once(stream, 'drain')
+    stream.uncork()
+    await drained
+    await until(() => received === 20 * chunk.length)
+  })
+
+  it('destroyed while holding corked writes, their callbacks get the error', async () => {
+    const { server, port } = await startServer()
+    const stream = createDeferredDuplex()
+    cleanup.push(() => server.close())
+    stream.attach(await openClientSocket(port))
+    stream.on('error', () => {})
+    stream.cork()
+    const result = new Promise<Error | null | undefined>((resolve) => stream.write('held', resolve))
+    stream.destroy(new Error('gone'))
+    expect((await result)?.message).toBe('gone')
   })
 })

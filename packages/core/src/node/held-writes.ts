@@ -1,0 +1,118 @@
+type WriteCallback = (error: Error | null | undefined) => void
+
+/** Chunks up to this size are copied into the batch; larger ones are passed on as they are. */
+const copyLimit = 1024
+const batchSize = 16 * 1024
+
+/**
+ * Writes held while the stream is corked, handed to the socket in as few pieces as possible on
+ * uncork. MQTT.js writes every packet as four or more small chunks (header, length, topic,
+ * payload...): those are copied into one batch buffer as they come, so a batch of packets reaches
+ * the socket as one write instead of one per chunk. Large chunks (payloads) are not copied.
+ */
+export class HeldWrites {
+  #pieces: Uint8Array[] = []
+  #batch: Buffer | undefined
+  /** Where the part of `#batch` not yet in `#pieces` starts, and where the next byte goes. */
+  #from = 0
+  #to = 0
+  #callbacks: WriteCallback[] = []
+  #bytes = 0
+  #lastString = ''
+  #lastEncoding: BufferEncoding = 'utf8'
+  #lastBytes: Uint8Array = new Uint8Array(0)
+
+  /** Bytes held. */
+  get bytes(): number {
+    return this.#bytes
+  }
+
+  hold(
+    chunk: Uint8Array | string,
+    encoding: BufferEncoding | undefined,
+    callback: WriteCallback | undefined,
+  ): void {
+    if (typeof chunk !== 'string') this.#holdBytes(chunk)
+    else if (chunk === this.#lastString && (encoding ?? 'utf8') === this.#lastEncoding) {
+      this.#holdBytes(this.#lastBytes)
+    } else {
+      const bytes = Buffer.from(chunk, encoding)
+      if (bytes.byteLength <= copyLimit) {
+        // Mostly the topic: a loop publishing to one topic encodes it once.
+        this.#lastString = chunk
+        this.#lastEncoding = encoding ?? 'utf8'
+        this.#lastBytes = bytes
+      }
+      this.#holdBytes(bytes)
+    }
+    if (callback) this.#callbacks.push(callback)
+  }
+
+  #holdBytes(chunk: Uint8Array): void {
+    const length = chunk.byteLength
+    this.#bytes += length
+    if (length > copyLimit) {
+      this.#close()
+      this.#pieces.push(chunk)
+      return
+    }
+    const batch = this.#room(length)
+    const at = this.#to
+    if (length <= 16) for (let index = 0; index < length; index++) batch[at + index] = chunk[index] as number
+    else batch.set(chunk, at)
+    this.#to = at + length
+  }
+
+  /** The batch buffer, with at least `needed` bytes free after `#to`. */
+  #room(needed: number): Buffer {
+    const batch = this.#batch
+    if (batch !== undefined && batch.length - this.#to >= needed) return batch
+    this.#close()
+    const fresh = Buffer.allocUnsafe(Math.max(batchSize, needed))
+    this.#batch = fresh
+    this.#from = 0
+    this.#to = 0
+    return fresh
+  }
+
+  /** Moves what the batch buffer holds so far into the pieces. */
+  #close(): void {
+    if (this.#batch !== undefined && this.#to > this.#from) {
+      this.#pieces.push(this.#batch.subarray(this.#from, this.#to))
+      this.#from = this.#to
+    }
+  }
+
+  /** What is held, in order, and one callback for the writes that had one; then empty. */
+  take(): { pieces: Uint8Array[]; callback: WriteCallback | undefined } | undefined {
+    this.#close()
+    if (this.#pieces.length === 0) return undefined
+    const pieces = this.#pieces
+    const callbacks = this.#callbacks
+    this.#reset()
+    const callback =
+      callbacks.length === 0
+        ? undefined
+        : (error: Error | null | undefined) => {
+            for (const each of callbacks) each(error)
+          }
+    return { pieces, callback }
+  }
+
+  /** Drops what is held; the writes' callbacks get `error`. */
+  fail(error: Error): void {
+    const callbacks = this.#callbacks
+    this.#reset()
+    for (const callback of callbacks) callback(error)
+  }
+
+  #reset(): void {
+    this.#pieces = []
+    this.#callbacks = []
+    this.#bytes = 0
+    // The batch buffer now belongs to the socket until written: the next batch takes a fresh one.
+    this.#batch = undefined
+    this.#from = 0
+    this.#to = 0
+  }
+}

@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads'
 import type { MqttClient } from 'mqtt'
 import { connectMqttJs, endMqttJs } from './clients.js'
 import type { BrokerName } from './config.js'
@@ -35,10 +36,10 @@ export function startupMeter(host: string, port: number, lines: LineFiles): () =
 }
 
 let topics = 0
-/** A topic no other run of this process uses. */
+/** A topic no other run of this process (any thread) uses. */
 export function benchTopic(scenario: string): string {
   topics++
-  return `bench/${process.pid}/${scenario}/${topics}`
+  return `bench/${process.pid}-${threadId}/${scenario}/${topics}`
 }
 
 /**

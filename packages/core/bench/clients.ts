@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads'
 import type * as Core from '@await-mqtt/core'
 import asyncMqtt from 'async-mqtt'
 import mqtt, { type MqttClient } from 'mqtt'
@@ -9,10 +10,10 @@ import mqtt, { type MqttClient } from 'mqtt'
 export const protocolVersion = 4
 
 let serial = 0
-/** A client id no other connection of this run uses. */
+/** A client id no other connection of this run uses (any thread: a broker drops the older of two). */
 export function clientId(name: string): string {
   serial++
-  return `bench-${name}-${process.pid}-${serial}`
+  return `bench-${name}-${process.pid}-${threadId}-${serial}`
 }
 
 let core: typeof Core | undefined

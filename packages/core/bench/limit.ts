@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { closeSync, openSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { mosquittoBinary } from '@await-mqtt/test-utils'
 
@@ -23,6 +23,11 @@ export class LineFiles {
     let file = this.#files.get(key)
     if (file === undefined) {
       file = join(this.#dir, `lines-${key}.txt`)
+      // Runs never overlap: a file already there (another thread wrote it) is complete.
+      if (existsSync(file)) {
+        this.#files.set(key, file)
+        return file
+      }
       const line = `${'x'.repeat(size)}\n`
       const chunk = line.repeat(Math.max(1, Math.floor((1 << 20) / line.length)))
       const perChunk = chunk.length / line.length

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { type IsolationContext, isolate, type Recipe } from './isolation.js'
 import { pairedRatio, type Summary, summarize } from './stats.js'
 
 setFlagsFromString('--expose-gc')
@@ -25,6 +26,8 @@ export interface Contender {
   baseline?: boolean
   /** The baseline measured again: how far a ratio moves by chance alone. */
   control?: boolean
+  /** Runs another program (mosquitto's C clients): no worker thread of its own needed. */
+  external?: boolean
   /** Why it cannot run here (then it is listed as skipped). */
   skip?: string
   /** One timed run of `size` messages (or subscriptions). */
@@ -42,6 +45,8 @@ export interface Group {
   /** A smaller run each contender does first, untimed (JIT warm-up, broker caches). */
   warmupSize: number
   contenders: Contender[]
+  /** How a worker thread rebuilds these contenders, to run each in an isolate of its own. */
+  recipe?: Recipe
 }
 
 /** One line of the results. */
@@ -76,7 +81,21 @@ export async function measureGroup(
   group: Group,
   rounds: number,
   log: (line: string) => void,
+  isolation?: IsolationContext,
 ): Promise<Row[]> {
+  const isolated = isolation && group.recipe ? isolate(group.contenders, group.recipe, isolation) : undefined
+  try {
+    return await measureContenders(
+      { ...group, contenders: isolated?.contenders ?? group.contenders },
+      rounds,
+      log,
+    )
+  } finally {
+    await isolated?.close()
+  }
+}
+
+async function measureContenders(group: Group, rounds: number, log: (line: string) => void): Promise<Row[]> {
   const began = performance.now()
   const runnable = group.contenders.filter((contender) => contender.skip === undefined)
   const samples = new Map<string, Sample[]>(runnable.map((contender) => [contender.name, []]))

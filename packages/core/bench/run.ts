@@ -54,7 +54,8 @@ if (brokers.includes('aedes')) {
   notes.push("aedes runs inside this process: on aedes rows the CPU column includes the broker's work.")
 }
 notes.push(
-  'CPU µs/msg: user + system CPU time of this process per message, from the first call to the last (for receive: from the publisher start). mosquitto_pub/sub are other processes: no figure.',
+  'Each JavaScript contender runs in a worker thread of its own (its own V8 isolate, as in an application that uses one library), all on the same broker, rounds interleaved; mosquitto_pub/sub are other processes.',
+  'CPU µs/msg: user + system CPU time of this process (all its threads; the others wait) per message, from the first call to the last (for receive: from the publisher start). mosquitto_pub/sub: no figure.',
 )
 
 const dir = await mkdtemp(join(tmpdir(), 'await-mqtt-bench-'))
@@ -110,7 +111,11 @@ try {
             notes.push('memory rows on aedes: the broker shares the heap, so they include its cost.')
         }
       }
-      for (const group of groups) rows.push(...(await measureGroup(group, config.rounds, log)))
+      const isolation = {
+        broker: { name, host: broker.host, port: broker.port, url: broker.url, linesDir: dir },
+        coreFile: underTest.file,
+      }
+      for (const group of groups) rows.push(...(await measureGroup(group, config.rounds, log, isolation)))
     })
   }
 } finally {

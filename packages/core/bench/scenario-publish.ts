@@ -106,6 +106,7 @@ export function publishContenders(broker: BenchBroker, shape: PublishShape): Con
   if (shape.limit) {
     const limit: Contender = {
       name: 'mosquitto_pub (C)',
+      external: true,
       async run(size) {
         const count = limitCount(size, payloadSize)
         const file = broker.lines.get(count, payloadSize)
@@ -131,6 +132,14 @@ export function publishContenders(broker: BenchBroker, shape: PublishShape): Con
   return contenders
 }
 
+/** The contenders of one shape, and how a worker thread builds them again. */
+function publishRecipe(broker: BenchBroker, shape: PublishShape): Pick<Group, 'contenders' | 'recipe'> {
+  return {
+    contenders: publishContenders(broker, shape),
+    recipe: { module: import.meta.url, factory: 'publishContenders', args: [shape] },
+  }
+}
+
 /** (a) QoS 0 publish rate, one group per payload size. */
 export function publishGroups(broker: BenchBroker, config: BenchConfig): Group[] {
   return config.sizes.map((payloadSize) => ({
@@ -140,7 +149,7 @@ export function publishGroups(broker: BenchBroker, config: BenchConfig): Group[]
     higherIsBetter: true,
     size: config.publishMessages,
     warmupSize: Math.min(config.publishMessages, 20_000),
-    contenders: publishContenders(broker, { qos: 0, window: 1, payloadSize, limit: true, control: true }),
+    ...publishRecipe(broker, { qos: 0, window: 1, payloadSize, limit: true, control: true }),
   }))
 }
 
@@ -157,7 +166,7 @@ export function qosGroups(broker: BenchBroker, config: BenchConfig): Group[] {
         higherIsBetter: true,
         size,
         warmupSize: Math.min(size, 500),
-        contenders: publishContenders(broker, { qos, window, payloadSize: 64, limit: window > 1 }),
+        ...publishRecipe(broker, { qos, window, payloadSize: 64, limit: window > 1 }),
       })
     }
   }

@@ -32,9 +32,9 @@ function mqttJsReceiver(broker: BenchBroker, wildcard: boolean): Contender {
   }
 }
 
-/** (b) publish -> receive through one iterator, against MQTT.js and async-mqtt events and mosquitto_sub. */
-export function receiveGroups(broker: BenchBroker, config: BenchConfig): Group[] {
-  const contenders: Contender[] = [
+/** The receiving contenders (b). */
+export function receiveContenders(broker: BenchBroker): Contender[] {
+  return [
     mqttJsReceiver(broker, false),
     {
       name: 'await-mqtt messages() iterator',
@@ -91,6 +91,7 @@ export function receiveGroups(broker: BenchBroker, config: BenchConfig): Group[]
     },
     {
       name: 'mosquitto_sub (C)',
+      external: true,
       skip: cliAvailable ? undefined : cliSkipReason,
       async run(size) {
         const topic = benchTopic('receive')
@@ -126,6 +127,10 @@ export function receiveGroups(broker: BenchBroker, config: BenchConfig): Group[]
       },
     },
   ]
+}
+
+/** (b) publish -> receive through one iterator, against MQTT.js and async-mqtt events and mosquitto_sub. */
+export function receiveGroups(broker: BenchBroker, config: BenchConfig): Group[] {
   return [
     {
       broker: broker.name,
@@ -134,13 +139,14 @@ export function receiveGroups(broker: BenchBroker, config: BenchConfig): Group[]
       higherIsBetter: true,
       size: config.receiveMessages,
       warmupSize: Math.min(config.receiveMessages, 5_000),
-      contenders,
+      contenders: receiveContenders(broker),
+      recipe: { module: import.meta.url, factory: 'receiveContenders', args: [] },
     },
   ]
 }
 
-/** (d) one client, N filtered streams of which one matches: the cost per message should not grow with N. */
-export function fanoutGroups(broker: BenchBroker, config: BenchConfig): Group[] {
+/** The fan-out contenders (d): raw MQTT.js, and one client with each count of filtered streams. */
+export function fanoutContenders(broker: BenchBroker, streamCounts: readonly number[]): Contender[] {
   const streams = (count: number): Contender => ({
     name: `await-mqtt ${count.toLocaleString('en-US')} messages(filter)`,
     run: (size) =>
@@ -164,6 +170,11 @@ export function fanoutGroups(broker: BenchBroker, config: BenchConfig): Group[] 
         }
       }),
   })
+  return [mqttJsReceiver(broker, true), ...streamCounts.map(streams)]
+}
+
+/** (d) one client, N filtered streams of which one matches: the cost per message should not grow with N. */
+export function fanoutGroups(broker: BenchBroker, config: BenchConfig): Group[] {
   return [
     {
       broker: broker.name,
@@ -172,7 +183,8 @@ export function fanoutGroups(broker: BenchBroker, config: BenchConfig): Group[] 
       higherIsBetter: true,
       size: config.fanoutMessages,
       warmupSize: Math.min(config.fanoutMessages, 2_000),
-      contenders: [mqttJsReceiver(broker, true), ...config.fanoutStreams.map(streams)],
+      contenders: fanoutContenders(broker, config.fanoutStreams),
+      recipe: { module: import.meta.url, factory: 'fanoutContenders', args: [config.fanoutStreams] },
     },
   ]
 }

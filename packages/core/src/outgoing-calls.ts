@@ -1,10 +1,11 @@
+import { CallDeadlines, type Deadline } from './call-deadlines.js'
 import { MqttTimeoutError } from './errors.js'
 import { toCallError } from './translate-error.js'
 
 /** Completes a call: an error, or the value it resolves to. */
 export type Done<T> = (error: unknown, value?: T) => void
 
-interface PendingCall {
+interface PendingCall extends Deadline {
   fail(error: unknown): void
   /** Set while the call waits for a free slot. */
   start: (() => void) | undefined
@@ -22,6 +23,7 @@ export class OutgoingCalls {
   #waiting: PendingCall[] = []
   readonly #pending = new Set<PendingCall>()
   #idle: Array<() => void> = []
+  readonly #deadlines = new CallDeadlines()
 
   constructor(limit = Number.POSITIVE_INFINITY) {
     this.#limit = limit
@@ -95,11 +97,10 @@ export class OutgoingCalls {
   #track<T>(what: string, timeout: number, send: (done: Done<T>) => void, signal?: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let settled = false
-      let timer: ReturnType<typeof setTimeout> | undefined
       const finish = (error: unknown, value?: T) => {
         if (settled) return
         settled = true
-        if (timer !== undefined) clearTimeout(timer)
+        this.#deadlines.unwatch(call)
         signal?.removeEventListener('abort', onAbort)
         if (call.start) this.#waiting.splice(this.#waiting.indexOf(call), 1)
         this.#pending.delete(call)
@@ -109,7 +110,12 @@ export class OutgoingCalls {
       }
       const onAbort = () => finish(signal?.reason)
       signal?.addEventListener('abort', onAbort, { once: true })
-      const call: PendingCall = { fail: (error) => finish(error), start: undefined }
+      const call: PendingCall = {
+        fail: (error) => finish(error),
+        start: undefined,
+        at: timeout <= maxTimer ? Date.now() + timeout : Number.POSITIVE_INFINITY,
+        expire: () => finish(new MqttTimeoutError(`${what} timed out after ${timeout} ms`, timeout)),
+      }
       this.#pending.add(call)
       const start = () => {
         call.start = undefined
@@ -133,20 +139,14 @@ export class OutgoingCalls {
         call.start = start
         this.#waiting.push(call)
       }
-      // Armed only for a call still unsettled: a QoS 0 publish handed to the socket at once (the
-      // common case) never pays for a timer.
-      if (!settled && timeout <= maxTimer) {
-        timer = setTimeout(
-          () => finish(new MqttTimeoutError(`${what} timed out after ${timeout} ms`, timeout)),
-          timeout,
-        )
-      }
+      if (!settled) this.#deadlines.watch(call)
     })
   }
 
   /** Rejects every unsettled call with `error` and forgets the slots they held. */
   failAll(error: unknown): void {
     const calls = [...this.#pending]
+    this.#deadlines.clear()
     this.#waiting = []
     this.#active = 0
     for (const call of calls) {

@@ -2,7 +2,7 @@ type WriteCallback = (error: Error | null | undefined) => void
 
 /** Chunks up to this size are copied into the batch; larger ones are passed on as they are. */
 const copyLimit = 1024
-const batchSize = 16 * 1024
+const batchSize = 2048
 
 /**
  * Writes held while the stream is corked, handed to the socket in as few pieces as possible on

@@ -2,7 +2,9 @@ type WriteCallback = (error: Error | null | undefined) => void
 
 /** Chunks up to this size are copied into the batch; larger ones are passed on as they are. */
 const copyLimit = 1024
-const batchSize = 2048
+/** Batch buffers start small enough for Node's buffer pool and grow to what the last batch copied. */
+const smallestBatch = 2048
+const largestBatch = 64 * 1024
 
 /**
  * Writes held while the stream is corked, handed to the socket in as few pieces as possible on
@@ -18,6 +20,9 @@ export class HeldWrites {
   #to = 0
   #callbacks: WriteCallback[] = []
   #bytes = 0
+  /** Bytes copied into batch buffers since the last take, and the size of the next batch buffer. */
+  #copied = 0
+  #batchSize = smallestBatch
   #lastString = ''
   #lastEncoding: BufferEncoding = 'utf8'
   #lastBytes: Uint8Array = new Uint8Array(0)
@@ -61,6 +66,7 @@ export class HeldWrites {
     if (length <= 16) for (let index = 0; index < length; index++) batch[at + index] = chunk[index] as number
     else batch.set(chunk, at)
     this.#to = at + length
+    this.#copied += length
   }
 
   /** The batch buffer, with at least `needed` bytes free after `#to`. */
@@ -68,7 +74,7 @@ export class HeldWrites {
     const batch = this.#batch
     if (batch !== undefined && batch.length - this.#to >= needed) return batch
     this.#close()
-    const fresh = Buffer.allocUnsafe(Math.max(batchSize, needed))
+    const fresh = Buffer.allocUnsafe(Math.max(this.#batchSize, needed))
     this.#batch = fresh
     this.#from = 0
     this.#to = 0
@@ -89,6 +95,7 @@ export class HeldWrites {
     if (this.#pieces.length === 0) return undefined
     const pieces = this.#pieces
     const callbacks = this.#callbacks
+    this.#batchSize = Math.min(largestBatch, Math.max(smallestBatch, this.#copied))
     this.#reset()
     const callback =
       callbacks.length === 0
@@ -107,6 +114,7 @@ export class HeldWrites {
   }
 
   #reset(): void {
+    this.#copied = 0
     this.#pieces = []
     this.#callbacks = []
     this.#bytes = 0

@@ -165,7 +165,7 @@ export function qosGroups(broker: BenchBroker, config: BenchConfig): Group[] {
         unit: 'msg/s',
         higherIsBetter: true,
         size,
-        warmupSize: Math.min(size, 500),
+        warmupSize: size,
         ...publishRecipe(broker, { qos, window, payloadSize: 64, limit: window > 1 }),
       })
     }

@@ -36,14 +36,29 @@ afterEach(() => {
   for (const step of cleanup.splice(0)) step()
 })
 
+/** A stream not joined yet, a server to join it to; both go away after the test. */
+async function unjoined() {
+  const { server, accepted, port } = await startServer()
+  const stream = createDeferredDuplex()
+  stream.on('error', () => {})
+  cleanup.push(() => {
+    stream.destroy()
+    server.close()
+  })
+  return { stream, accepted, port }
+}
+
+/** A stream joined to a client socket, and the server's end of it. */
+async function joined() {
+  const { stream, accepted, port } = await unjoined()
+  const socket = await openClientSocket(port)
+  stream.attach(socket)
+  return { stream, socket, peer: await accepted }
+}
+
 describe('DeferredDuplex', () => {
   it('keeps the order of writes made before, while and after joining the socket', async () => {
-    const { server, accepted, port } = await startServer()
-    const stream = createDeferredDuplex()
-    cleanup.push(() => {
-      stream.destroy()
-      server.close()
-    })
+    const { stream, accepted, port } = await unjoined()
     stream.write('a')
     stream.cork()
     stream.write('b')
@@ -56,15 +71,7 @@ describe('DeferredDuplex', () => {
   })
 
   it('after joining, corked writes reach the socket as one write on the last uncork', async () => {
-    const { server, accepted, port } = await startServer()
-    const stream = createDeferredDuplex()
-    const socket = await openClientSocket(port)
-    cleanup.push(() => {
-      stream.destroy()
-      server.close()
-    })
-    stream.attach(socket)
-    const peer = await accepted
+    const { stream, socket, peer } = await joined()
     const received = collect(peer)
     await until(() => stream.writableLength === 0)
     const socketWrites: unknown[] = []
@@ -90,14 +97,7 @@ describe('DeferredDuplex', () => {
   })
 
   it("reports the socket's backpressure and emits drain when it clears", async () => {
-    const { server, accepted, port } = await startServer()
-    const stream = createDeferredDuplex()
-    cleanup.push(() => {
-      stream.destroy()
-      server.close()
-    })
-    stream.attach(await openClientSocket(port))
-    const peer = await accepted
+    const { stream, peer } = await joined()
     peer.pause()
     const chunk = Buffer.alloc(64 * 1024, 'z')
     let roomLeft = true
@@ -118,12 +118,7 @@ describe('DeferredDuplex', () => {
   })
 
   it('a write after destroy fails through its callback, not on the socket', async () => {
-    const { server, port } = await startServer()
-    const stream = createDeferredDuplex()
-    cleanup.push(() => server.close())
-    const socket = await openClientSocket(port)
-    stream.attach(socket)
-    stream.on('error', () => {})
+    const { stream, socket } = await joined()
     stream.destroy()
     const error = await new Promise<Error | null | undefined>((resolve) => stream.write('late', resolve))
     expect(error).toBeInstanceOf(Error)
@@ -131,16 +126,9 @@ describe('DeferredDuplex', () => {
   })
 
   it('a write after end fails through its callback; what was written before still arrives', async () => {
-    const { server, accepted, port } = await startServer()
-    const stream = createDeferredDuplex()
-    cleanup.push(() => {
-      stream.destroy()
-      server.close()
-    })
-    stream.attach(await openClientSocket(port))
-    const received = collect(await accepted)
+    const { stream, peer } = await joined()
+    const received = collect(peer)
     stream.write('before')
-    stream.on('error', () => {})
     stream.end()
     const error = await new Promise<Error | null | undefined>((resolve) => stream.write('after', resolve))
     expect((error as NodeJS.ErrnoException).code).toBe('ERR_STREAM_WRITE_AFTER_END')
@@ -148,15 +136,7 @@ describe('DeferredDuplex', () => {
   })
 
   it('corked writes report backpressure once what is held passes the high-water mark', async () => {
-    const { server, accepted, port } = await startServer()
-    const stream = createDeferredDuplex()
-    cleanup.push(() => {
-      stream.destroy()
-      server.close()
-    })
-    const socket = await openClientSocket(port)
-    stream.attach(socket)
-    const peer = await accepted
+    const { stream, socket, peer } = await joined()
     let received = 0
     peer.on('data', (data: Buffer) => {
       received += data.length
@@ -173,11 +153,7 @@ describe('DeferredDuplex', () => {
   })
 
   it('destroyed while holding corked writes, their callbacks get the error', async () => {
-    const { server, port } = await startServer()
-    const stream = createDeferredDuplex()
-    cleanup.push(() => server.close())
-    stream.attach(await openClientSocket(port))
-    stream.on('error', () => {})
+    const { stream } = await joined()
     stream.cork()
     const result = new Promise<Error | null | undefined>((resolve) => stream.write('held', resolve))
     stream.destroy(new Error('gone'))

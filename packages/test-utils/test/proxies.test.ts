@@ -14,7 +14,10 @@ import {
   waitForPort,
 } from '../src/index.js'
 
-/** Sends raw bytes and resolves with the first chunk of the answer. */
+/**
+ * Sends raw bytes and resolves with the first chunk of the answer: empty when the peer hangs up
+ * without one, so that a silent peer fails the assertion at once instead of timing the test out.
+ */
 function exchange(port: number, bytes: Buffer | string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port }, () => socket.write(bytes))
@@ -22,6 +25,7 @@ function exchange(port: number, bytes: Buffer | string): Promise<Buffer> {
       socket.destroy()
       resolve(chunk)
     })
+    socket.once('close', () => resolve(Buffer.alloc(0)))
     socket.once('error', reject)
   })
 }

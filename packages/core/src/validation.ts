@@ -89,10 +89,8 @@ export function checkOptionsObject(options: unknown): void {
 
 /** Checks `signal` and `timeout`; returns the timeout to use (`Infinity` means none). */
 export function checkCallOptions(options: CallOptions | undefined, defaultTimeout: number): number {
+  checkOptionsObject(options)
   if (options === undefined) return defaultTimeout
-  if (typeof options !== 'object' || options === null) {
-    throw new MqttValidationError('options must be an object', 'options')
-  }
   const { signal, timeout = defaultTimeout } = options
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new MqttValidationError('signal must be an AbortSignal', 'signal')

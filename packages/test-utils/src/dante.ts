@@ -1,20 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { binaryAvailable, findBinary, skipReason, spawnDaemon } from './daemon.js'
-import { freePort } from './free-port.js'
+import { binaryAvailable, findBinary, skipReason } from './daemon.js'
+import { type ProxyServer, startProxy } from './proxy-daemon.js'
 
-/** A Dante (SOCKS4 and SOCKS5 proxy) process this test owns, on 127.0.0.1 and a free port. */
-export interface DanteServer extends AsyncDisposable {
-  readonly host: string
-  readonly port: number
-  /** What danted logged so far. */
-  logs(): string
-  /** The `host:port` targets danted connected clients to, in order. */
-  tunnels(): string[]
-  /** Stops it (SIGTERM, then waits for the exit) and removes its folder. Idempotent. */
-  close(): Promise<void>
-}
+/** A Dante (SOCKS4 and SOCKS5 proxy) process this test owns; `tunnels()` lists where it connected clients. */
+export type DanteServer = ProxyServer
 
 /** Where Debian's danted (package dante-server) is, or undefined. */
 export const danteBinary = (): string | undefined => findBinary('danted')
@@ -59,26 +49,17 @@ socks pass {
 export async function startDante(): Promise<DanteServer> {
   const binary = danteBinary()
   if (binary === undefined) throw new Error('danted is not installed (apt-get install dante-server)')
-  const host = '127.0.0.1'
-  const dir = await mkdtemp(join(tmpdir(), 'await-mqtt-dante-'))
-  const port = await freePort()
-  const configFile = join(dir, 'danted.conf')
-  await writeFile(configFile, config(port))
-  const removeDir = () => rm(dir, { recursive: true, force: true })
-  const daemon = await spawnDaemon(binary, ['-f', configFile], [port]).catch(async (error: unknown) => {
-    await removeDir()
-    throw error
-  })
-  const close = () => daemon.stop().then(removeDir)
-  return {
-    host,
-    port,
-    logs: daemon.output,
-    tunnels: () =>
-      [...daemon.output().matchAll(/tcp\/connect \[: .* -> \S+ (\d+\.\d+\.\d+\.\d+)\.(\d+)\s*$/gm)].map(
+  return startProxy({
+    binary,
+    folder: 'await-mqtt-dante-',
+    async args(_host, port, dir) {
+      const configFile = join(dir, 'danted.conf')
+      await writeFile(configFile, config(port))
+      return ['-f', configFile]
+    },
+    tunnels: (log) =>
+      [...log.matchAll(/tcp\/connect \[: .* -> \S+ (\d+\.\d+\.\d+\.\d+)\.(\d+)\s*$/gm)].map(
         (m) => `${m[1]}:${m[2]}`,
       ),
-    close,
-    [Symbol.asyncDispose]: close,
-  }
+  })
 }

@@ -29,6 +29,7 @@ export {
   type StartMosquittoOptions,
   startMosquitto,
 } from './mosquitto.js'
+export type { ProxyServer } from './proxy-daemon.js'
 export { type ServerSentEvent, serverSentEvents } from './sse.js'
 export {
   type StartTinyproxyOptions,

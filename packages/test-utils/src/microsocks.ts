@@ -1,5 +1,5 @@
-import { binaryAvailable, findBinary, skipReason, spawnDaemon } from './daemon.js'
-import { freePort } from './free-port.js'
+import { binaryAvailable, findBinary, skipReason } from './daemon.js'
+import { type ProxyServer, startProxy } from './proxy-daemon.js'
 
 /** Options for {@link startMicrosocks}. */
 export interface StartMicrosocksOptions {
@@ -7,17 +7,8 @@ export interface StartMicrosocksOptions {
   auth?: { username: string; password: string }
 }
 
-/** A microsocks (SOCKS5 proxy) process this test owns, on 127.0.0.1 and a free port. */
-export interface MicrosocksServer extends AsyncDisposable {
-  readonly host: string
-  readonly port: number
-  /** What microsocks logged so far. */
-  logs(): string
-  /** The `host:port` targets microsocks connected clients to, in order. */
-  tunnels(): string[]
-  /** Stops it (SIGTERM, then waits for the exit). Idempotent. */
-  close(): Promise<void>
-}
+/** A microsocks (SOCKS5 proxy) process this test owns; `tunnels()` lists where it connected clients. */
+export type MicrosocksServer = ProxyServer
 
 /** Where Debian's microsocks is, or undefined. */
 export const microsocksBinary = (): string | undefined => findBinary('microsocks')
@@ -38,18 +29,13 @@ export const microsocksSkipReason = skipReason('microsocks')
 export async function startMicrosocks(options: StartMicrosocksOptions = {}): Promise<MicrosocksServer> {
   const binary = microsocksBinary()
   if (binary === undefined) throw new Error('microsocks is not installed (apt-get install microsocks)')
-  const host = '127.0.0.1'
-  const port = await freePort()
-  const args = ['-i', host, '-p', String(port)]
-  if (options.auth) args.push('-u', options.auth.username, '-P', options.auth.password)
-  const daemon = await spawnDaemon(binary, args, [port])
-  const close = () => daemon.stop()
-  return {
-    host,
-    port,
-    logs: daemon.output,
-    tunnels: () => [...daemon.output().matchAll(/: connected to (\S+)/g)].map((m) => m[1] ?? ''),
-    close,
-    [Symbol.asyncDispose]: close,
-  }
+  return startProxy({
+    binary,
+    args(host, port) {
+      const args = ['-i', host, '-p', String(port)]
+      if (options.auth) args.push('-u', options.auth.username, '-P', options.auth.password)
+      return args
+    },
+    tunnels: (log) => [...log.matchAll(/: connected to (\S+)/g)].map((m) => m[1] ?? ''),
+  })
 }

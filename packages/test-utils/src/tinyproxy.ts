@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { binaryAvailable, findBinary, skipReason, spawnDaemon } from './daemon.js'
-import { freePort } from './free-port.js'
+import { binaryAvailable, findBinary, skipReason } from './daemon.js'
+import { type ProxyServer, startProxy } from './proxy-daemon.js'
 
 /** Options for {@link startTinyproxy}. */
 export interface StartTinyproxyOptions {
@@ -12,17 +11,8 @@ export interface StartTinyproxyOptions {
   connectPorts?: number[]
 }
 
-/** A tinyproxy (HTTP CONNECT proxy) process this test owns, on 127.0.0.1 and a free port. */
-export interface TinyproxyServer extends AsyncDisposable {
-  readonly host: string
-  readonly port: number
-  /** What tinyproxy logged so far. */
-  logs(): string
-  /** The `host:port` targets of every CONNECT tinyproxy accepted, in order. */
-  tunnels(): string[]
-  /** Stops it (SIGTERM, then waits for the exit) and removes its folder. Idempotent. */
-  close(): Promise<void>
-}
+/** A tinyproxy (HTTP CONNECT proxy) process this test owns; `tunnels()` lists the CONNECT targets it accepted. */
+export type TinyproxyServer = ProxyServer
 
 /** Where Debian's tinyproxy is, or undefined. */
 export const tinyproxyBinary = (): string | undefined => findBinary('tinyproxy')
@@ -51,29 +41,15 @@ function config(dir: string, port: number, options: StartTinyproxyOptions): stri
 export async function startTinyproxy(options: StartTinyproxyOptions = {}): Promise<TinyproxyServer> {
   const binary = tinyproxyBinary()
   if (binary === undefined) throw new Error('tinyproxy is not installed (apt-get install tinyproxy)')
-  const host = '127.0.0.1'
-  const dir = await mkdtemp(join(tmpdir(), 'await-mqtt-tinyproxy-'))
-  const port = await freePort()
-  const configFile = join(dir, 'tinyproxy.conf')
-  await writeFile(configFile, config(dir, port, options))
-
-  let removed: Promise<void> | undefined
-  const removeDir = () => {
-    removed ??= rm(dir, { recursive: true, force: true })
-    return removed
-  }
-  const daemon = await spawnDaemon(binary, ['-d', '-c', configFile], [port]).catch(async (error: unknown) => {
-    await removeDir()
-    throw error
+  return startProxy({
+    binary,
+    folder: 'await-mqtt-tinyproxy-',
+    async args(_host, port, dir) {
+      const configFile = join(dir, 'tinyproxy.conf')
+      await writeFile(configFile, config(dir, port, options))
+      return ['-d', '-c', configFile]
+    },
+    tunnels: (log) =>
+      [...log.matchAll(/Request \(file descriptor \d+\): CONNECT (\S+)/g)].map((m) => m[1] ?? ''),
   })
-  const close = () => daemon.stop().then(removeDir)
-  return {
-    host,
-    port,
-    logs: daemon.output,
-    tunnels: () =>
-      [...daemon.output().matchAll(/Request \(file descriptor \d+\): CONNECT (\S+)/g)].map((m) => m[1] ?? ''),
-    close,
-    [Symbol.asyncDispose]: close,
-  }
 }

@@ -14,6 +14,20 @@ export interface DeferredDuplex extends Duplex {
 }
 
 type WriteCallback = (error: Error | null | undefined) => void
+
+/**
+ * Writes `pieces` to `socket` in order as one batch (corked, so they leave in one system call);
+ * `callback` once the last is written. Returns what the last write returned (false: wait for `drain`).
+ */
+function writeBatch(socket: Duplex, pieces: readonly Uint8Array[], callback?: WriteCallback): boolean {
+  if (pieces.length === 1) return socket.write(pieces[0], callback)
+  socket.cork()
+  const last = pieces.length - 1
+  for (let index = 0; index < last; index++) socket.write(pieces[index])
+  const accepted = socket.write(pieces[last], callback)
+  socket.uncork()
+  return accepted
+}
 type DeferredDuplexClass = new () => DeferredDuplex
 let defined: DeferredDuplexClass | undefined
 
@@ -125,16 +139,7 @@ function define(): DeferredDuplexClass {
       const held = this.#held.take()
       const socket = this.#socket
       if (held === undefined || socket === undefined) return
-      const { pieces, callback } = held
-      let accepted: boolean
-      if (pieces.length === 1) accepted = socket.write(pieces[0], callback)
-      else {
-        socket.cork()
-        const last = pieces.length - 1
-        for (let index = 0; index < last; index++) socket.write(pieces[index])
-        accepted = socket.write(pieces[last], callback)
-        socket.uncork()
-      }
+      const accepted = writeBatch(socket, held.pieces, held.callback)
       if (accepted && this.#owesDrain) {
         this.#owesDrain = false
         process.nextTick(() => this.emit('drain'))
@@ -168,11 +173,15 @@ function define(): DeferredDuplexClass {
         this.#pendingWrite = () => this._writev(chunks, callback)
         return
       }
-      socket.cork()
-      let accepted = true
-      for (const { chunk, encoding } of chunks) accepted = socket.write(chunk, encoding)
-      socket.uncork()
-      this.#afterWrite(socket, accepted, callback)
+      // Writable turns strings into Buffers before `_writev` (decodeStrings): chunks are bytes.
+      this.#afterWrite(
+        socket,
+        writeBatch(
+          socket,
+          chunks.map(({ chunk }) => chunk),
+        ),
+        callback,
+      )
     }
 
     /** Socket errors destroy this stream (see attach), which fails the write waiting for `drain`. */

@@ -12,56 +12,69 @@ import { describe, expect, it } from 'vitest'
 import { type AckMode, Client, type ConnectionEvent } from '../../src/index.js'
 import { until } from './helpers.js'
 
+/** aedes, a consumer with `ack: 'after-processing'` whose acknowledgements it counts, and a producer. */
+async function consumerAndProducer() {
+  let acked = 0
+  const broker = await startAedes()
+  broker.broker.on('ack', (_packet, client) => {
+    if (client?.id === 'consumer') acked++
+  })
+  const consumer = await Client.connect(broker.url, { ack: 'after-processing', clientId: 'consumer' })
+  const producer = await Client.connect(broker.url)
+  return {
+    consumer,
+    producer,
+    acked: () => acked,
+    /** A QoS 1 round trip of the consumer's: anything sent to it before has arrived. */
+    roundTrip: () => consumer.publish(uniqueTopic('round-trip'), '', { qos: 1 }),
+    async [Symbol.asyncDispose]() {
+      await producer.close()
+      await consumer.close()
+      await broker.close()
+    },
+  }
+}
+
 describe("ack: 'after-processing' (aedes, MQTT 3.1.1)", () => {
   it('acknowledges a QoS 1 message only when the consumer asks for the next one', async () => {
-    let acked = 0
-    await using broker = await startAedes()
-    broker.broker.on('ack', (_packet, client) => {
-      if (client?.id === 'consumer') acked++
-    })
-    await using consumer = await Client.connect(broker.url, { ack: 'after-processing', clientId: 'consumer' })
-    await using producer = await Client.connect(broker.url)
+    await using pair = await consumerAndProducer()
+    const { consumer, producer, acked } = pair
     const topic = uniqueTopic('ack')
     await using subscription = await consumer.subscribe(topic, { qos: 1 })
     // Read from before the messages come: what arrives while nobody reads is acknowledged at once.
     const iterator = subscription[Symbol.asyncIterator]()
     for (const n of ['1', '2']) await producer.publish(topic, n, { qos: 1 })
     expect((await iterator.next()).value?.text()).toBe('1')
-    await consumer.publish(uniqueTopic('round-trip'), '', { qos: 1 }) // anything sent before it has arrived
-    expect(acked).toBe(0) // both delivered, neither acknowledged: 1 is being processed, 2 is queued
+    await pair.roundTrip() // anything sent before it has arrived
+    expect(acked()).toBe(0) // both delivered, neither acknowledged: 1 is being processed, 2 is queued
     expect((await iterator.next()).value?.text()).toBe('2')
-    await consumer.publish(uniqueTopic('round-trip'), '', { qos: 1 })
-    expect(acked).toBe(1)
+    await pair.roundTrip()
+    expect(acked()).toBe(1)
     await subscription.unsubscribe() // ends the iteration: the next read finishes and lets go of 2
     expect((await iterator.next()).done).toBe(true)
-    await consumer.publish(uniqueTopic('round-trip'), '', { qos: 1 })
-    expect(acked).toBe(2)
+    await pair.roundTrip()
+    expect(acked()).toBe(2)
   })
 
   it('acknowledges at once what no stream holds: a subscription nobody reads, a dropped message', async () => {
-    let acked = 0
-    await using broker = await startAedes()
-    broker.broker.on('ack', (_packet, client) => {
-      if (client?.id === 'consumer') acked++
-    })
-    await using consumer = await Client.connect(broker.url, { ack: 'after-processing', clientId: 'consumer' })
-    await using producer = await Client.connect(broker.url)
+    await using pair = await consumerAndProducer()
+    const { consumer, producer, acked } = pair
     const topic = uniqueTopic('unheld')
     await using unread = await consumer.subscribe(`${topic}/#`, { qos: 1 }) // never iterated: holds nothing
     await producer.publish(`${topic}/a`, '1', { qos: 1 })
     await producer.publish(`${topic}/a`, '2', { qos: 1 })
     await until(() => unread.queued === 2, 5_000, 'both messages')
-    await consumer.publish(uniqueTopic('round-trip'), '', { qos: 1 })
-    expect(acked).toBe(2)
+    await pair.roundTrip()
+    expect(acked()).toBe(2)
     await using full = consumer.messages(`${topic}/b`, { maxQueued: 1, overflow: 'drop-newest' }) // holds from now on
     await producer.publish(`${topic}/b`, 'kept', { qos: 1 })
     await producer.publish(`${topic}/b`, 'dropped', { qos: 1 })
     await until(() => full.dropped === 1, 5_000, 'the drop')
-    await consumer.publish(uniqueTopic('round-trip'), '', { qos: 1 })
-    expect(acked).toBe(3) // the dropped one; the kept one waits for its reader
+    await pair.roundTrip()
+    expect(acked()).toBe(3) // the dropped one; the kept one waits for its reader
     full.close()
-    await consumer.publish(uniqueTopic('round-trip'), '', { qos: 1 })
-    expect(acked).toBe(4)
+    await pair.roundTrip()
+    expect(acked()).toBe(4)
   })
 })
 

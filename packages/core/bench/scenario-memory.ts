@@ -175,9 +175,11 @@ function slowConsumer(
         const before = await settledMemory()
         const maxQueued = setup === 'unbounded' ? Number.POSITIVE_INFINITY : config.slowMaxQueued
         let stream: MessageStream | undefined
-        if (setup === 'stream') stream = client.messages(topic, { maxQueued })
-        const subscription = await client.subscribe(topic, setup === 'stream' ? {} : { maxQueued })
-        const source: AsyncIterable<unknown> = stream ?? subscription
+        let source: AsyncIterable<unknown> & { readonly dropped: number }
+        if (setup === 'stream') {
+          source = stream = client.messages(topic, { maxQueued })
+          await client.subscribe(topic) // the quick start's shape: the Subscription is not kept
+        } else source = await client.subscribe(topic, { maxQueued })
         let consumed = 0
         let stop = false
         const reading = (async () => {
@@ -199,9 +201,9 @@ function slowConsumer(
         clearInterval(sampler)
         stop = true
         stream?.close()
-        await subscription.unsubscribe()
+        await client.unsubscribe(topic)
         await reading
-        const dropped = (stream ?? subscription).dropped
+        const dropped = source.dropped
         return {
           value: peak.heap - before.heap,
           extra: { rssPeakGrowth: peak.rss - before.rss, consumed, dropped },

@@ -43,7 +43,7 @@ export function receiveContenders(broker: BenchBroker): Contender[] {
           const client = await connectOurs(broker.url)
           const topic = benchTopic('receive')
           const messages = client.messages()
-          const subscription = await client.subscribe(topic)
+          await client.subscribe(topic) // the quick start's shape: the Subscription is not kept
           const reading = drain(messages, counter)
           return {
             topic,
@@ -52,7 +52,7 @@ export function receiveContenders(broker: BenchBroker): Contender[] {
             close: async () => {
               messages.close()
               await reading
-              await subscription.unsubscribe()
+              await client.unsubscribe(topic)
               await client.close()
             },
           }

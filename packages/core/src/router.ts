@@ -1,4 +1,4 @@
-import { TopicTrie } from '@await-mqtt/topic-trie'
+import { CachingTrie } from './caching-trie.js'
 import type { Message } from './message.js'
 import type { BufferedMessageStream } from './message-stream.js'
 
@@ -11,7 +11,7 @@ export type RouteKind =
   /** `client.messages()`: gets what no filtered stream matched. */
   | 'unfiltered'
 
-function deliver(streams: BufferedMessageStream[], message: Message): void {
+function deliver(streams: readonly BufferedMessageStream[], message: Message): void {
   if (streams.length === 1) {
     streams[0]?.push(message)
     return
@@ -37,8 +37,8 @@ export interface CopyTargets {
  * Streams outlive any one MQTT.js connection: the router is fed by whichever connection is current.
  */
 export class Router {
-  readonly #filtered = new TopicTrie<BufferedMessageStream>()
-  readonly #subscriptions = new TopicTrie<BufferedMessageStream>()
+  readonly #filtered = new CachingTrie<BufferedMessageStream>()
+  readonly #subscriptions = new CachingTrie<BufferedMessageStream>()
   readonly #unfiltered = new Set<BufferedMessageStream>()
   readonly #all = new Set<BufferedMessageStream>()
   readonly #onAdd: (() => void) | undefined
@@ -97,8 +97,7 @@ export class Router {
   }
 
   #routeStreams(message: Message): void {
-    const topic = message.topic.value
-    const filtered = this.#filtered.size === 0 ? [] : this.#filtered.match(topic)
+    const filtered = this.#filtered.match(message.topic.value)
     if (filtered.length > 0) deliver(filtered, message)
     else for (const stream of this.#unfiltered) stream.push(message)
   }

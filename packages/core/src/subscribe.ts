@@ -5,6 +5,7 @@ import type { Session } from './session.js'
 import { sendCall } from './session-call.js'
 import { grantedCodes, subscribePackets } from './subscribe-packets.js'
 import { ActiveSubscription, type SubscribeRequest, type Subscription } from './subscription.js'
+import { SubscriptionHandle } from './subscription-handle.js'
 import { toCodeError } from './translate-error.js'
 
 type IUnsubackPacket = Extract<Packet, { cmd: 'unsuback' }>
@@ -129,7 +130,7 @@ export async function subscribe(
     }
     throw toCodeError(`subscribe to ${checked[refused]?.filter}`, codes[refused] as number)
   }
-  return subscription
+  return new SubscriptionHandle(subscription)
 }
 
 /** Sends UNSUBSCRIBE for `filters` and checks the UNSUBACK reason codes (MQTT 5). */

@@ -22,7 +22,8 @@ export interface GrantedFilter {
  * A live subscription: what the broker granted, and an async iterable of the messages matching its
  * own filters, buffered from the moment `subscribe()` was called. Disposing it unsubscribes
  * (filters another live subscription still holds stay subscribed). Breaking out of a `for await`
- * loop does not unsubscribe: iterate again to go on reading.
+ * loop does not unsubscribe: iterate again to go on reading. One the program does not keep stops
+ * buffering once garbage-collected (nobody can read it); its filters stay subscribed.
  * @example
  * await using subscription = await client.subscribe('sensors/+/temperature', { qos: 1 })
  * for await (const message of subscription) console.log(message.topic.value, message.text())
@@ -40,6 +41,9 @@ export interface Subscription extends AsyncIterable<Message>, AsyncDisposable {
   unsubscribe(options?: CallOptions): Promise<void>
 }
 
+/** One reader of a subscription's messages: `next()`, and `return()` to stop reading. */
+export type MessageReader = Required<Pick<AsyncIterator<Message, undefined>, 'next' | 'return'>>
+
 /** A checked SUBSCRIBE request, kept so a reconnecting session can send it again. */
 export interface SubscribeRequest {
   qos: QoS
@@ -56,8 +60,11 @@ export type Unsubscriber = (
   options: CallOptions | undefined,
 ) => Promise<void>
 
-/** The {@link Subscription} behind `client.subscribe()`, registered in the session's registry and router. */
-export class ActiveSubscription implements Subscription, RegisteredSubscription {
+/**
+ * What `client.subscribe()` holds on the client's side, registered in the session's registry and
+ * router; the program sees it through a `SubscriptionHandle`.
+ */
+export class ActiveSubscription implements RegisteredSubscription {
   readonly filters: readonly string[]
   /** Match filters (without `$share/{group}/`) by filter. */
   readonly #checked: Map<string, CheckedFilter>
@@ -68,6 +75,7 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
   #granted: readonly GrantedFilter[] = []
   #held: string[]
   #unsubscribing: Promise<void> | undefined
+  #abandoned = false
 
   /** What was asked for (QoS and MQTT 5 options), to resubscribe after a reconnect. */
   readonly request: SubscribeRequest
@@ -135,7 +143,7 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
     if (this.#held.length === 0) {
       this.#session.subscriptions.remove(this, [], true)
       this.#stream.end()
-    } else this.#unroute = this.#route()
+    } else if (!this.#abandoned) this.#unroute = this.#route()
   }
 
   end(): void {
@@ -160,7 +168,7 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
    * A reader of its messages. `return()` (what `break` calls) ends this reader — a pending `next()`
    * finishes with `done` — but not the subscription: iterate again to go on reading.
    */
-  [Symbol.asyncIterator](): AsyncIterator<Message, undefined> {
+  read(): MessageReader {
     const stream = this.#stream
     // ack: 'after-processing' — a subscription holds acknowledgements back once someone reads it
     if (this.#session.acks) stream.holdAcknowledgements(this.#session.acks)
@@ -177,7 +185,17 @@ export class ActiveSubscription implements Subscription, RegisteredSubscription 
     }
   }
 
-  async [Symbol.asyncDispose](): Promise<void> {
+  /**
+   * Nobody can read it any more (the program dropped its {@link Subscription}): its messages are
+   * no longer buffered. Its filters stay subscribed until unsubscribed or the client closes.
+   */
+  abandon(): void {
+    this.#abandoned = true
+    this.#unroute()
+    this.#stream.close()
+  }
+
+  async dispose(): Promise<void> {
     const state = this.#session.state
     if (state !== 'connected' && state !== 'reconnecting') {
       this.end()

@@ -16,6 +16,13 @@ export interface DeferredDuplex extends Duplex {
 type WriteCallback = (error: Error | null | undefined) => void
 
 /**
+ * Bytes that may wait (held here and in the socket) before `write()` asks the writer to wait for
+ * `drain`: 4 × Node's default `highWaterMark`. A loop of 4 KiB publishes waits for the socket every
+ * 16 messages instead of every 4, and each batch reaches the socket in fewer, larger writes.
+ */
+const writeBudget = 64 * 1024
+
+/**
  * Writes `pieces` to `socket` in order as one batch (corked, so they leave in one system call);
  * `callback` once the last is written. Returns what the last write returned (false: wait for `drain`).
  */
@@ -93,7 +100,7 @@ function define(): DeferredDuplexClass {
      * Once the socket is attached and nothing is left in this stream's own buffer, writes skip it:
      * corked ones are held and reach the socket in one batch on the last uncork (see
      * {@link HeldWrites}), others go straight in; `drain` comes from the socket. Backpressure
-     * counts what is held.
+     * counts what is held, against {@link writeBudget}.
      */
     override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
       const socket = this.#straight ?? this.#straightSocket()
@@ -105,7 +112,8 @@ function define(): DeferredDuplexClass {
         return super.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
       }
       this.#held.hold(chunk, encoding as BufferEncoding | undefined, callback as WriteCallback | undefined)
-      const roomLeft = this.#held.bytes + socket.writableLength < socket.writableHighWaterMark
+      const budget = Math.max(socket.writableHighWaterMark, writeBudget)
+      const roomLeft = this.#held.bytes + socket.writableLength < budget
       if (!roomLeft) this.#owesDrain = true
       return roomLeft
     }

@@ -11,6 +11,7 @@ import type { MqttConnectionLostError } from './errors.js'
 import { Message } from './message.js'
 import type { Logger } from './options.js'
 import { createMqttClient, type ResolvedOptions } from './resolve-options.js'
+import { Topic } from './topic.js'
 import { closedBeforeConnack, connectionLost, connectTimeout, toConnectError } from './translate-error.js'
 
 /** What a {@link Connection} reports to the session that owns it. */
@@ -41,6 +42,8 @@ export class Connection {
   #lastError: unknown
   #onHandshake: ((error: unknown) => void) | undefined
   #closed: Promise<void>
+  /** The topic of the last message received. */
+  #lastTopic: Topic | undefined
   /** The broker's CONNACK, once connected. */
   connack: IConnackPacket | undefined
   /** How many handshakes succeeded; what was received on one network connection is acknowledged on it only. */
@@ -195,8 +198,10 @@ export class Connection {
   #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
     let message: Message
     try {
+      // Messages on one topic share its Topic (immutable): checked and made once per run of them.
+      if (this.#lastTopic?.value !== topic) this.#lastTopic = new Topic(topic)
       message = new Message({
-        topic,
+        topic: this.#lastTopic,
         payload,
         qos: packet.qos,
         retain: packet.retain,

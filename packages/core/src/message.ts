@@ -30,7 +30,8 @@ export interface PublishProperties {
  * const message = new Message({ topic: 'a/b', payload: new TextEncoder().encode('hi'), qos: 0 })
  */
 export interface MessageInit {
-  topic: string
+  /** The topic name (validated), or a {@link Topic} already made, which messages may share. */
+  topic: string | Topic
   payload: Uint8Array
   qos: QoS
   retain?: boolean
@@ -65,7 +66,7 @@ export class Message {
   readonly properties: PublishProperties
 
   constructor({ topic, payload, qos, retain = false, dup = false, messageId, properties }: MessageInit) {
-    this.topic = new Topic(topic)
+    this.topic = typeof topic === 'string' ? new Topic(topic) : topic
     this.payload = payload
     this.qos = qos
     this.retain = retain

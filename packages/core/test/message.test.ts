@@ -22,6 +22,18 @@ describe('Topic', () => {
 })
 
 describe('Message', () => {
+  it('takes a topic name (validated) or a Topic, which messages may share', () => {
+    const topic = new Topic('a/b')
+    const first = new Message({ topic, payload: new Uint8Array(), qos: 0 })
+    const second = new Message({ topic, payload: new Uint8Array(), qos: 0 })
+    expect(first.topic).toBe(topic)
+    expect(second.topic).toBe(first.topic)
+    expect(new Message({ topic: 'a/b', payload: new Uint8Array(), qos: 0 }).topic).not.toBe(topic)
+    expect(() => new Message({ topic: 'a/#', payload: new Uint8Array(), qos: 0 })).toThrow(
+      MqttValidationError,
+    )
+  })
+
   it('keeps the payload without copying and decodes it on demand', () => {
     const payload = Buffer.from('{"celsius":21.5}')
     const message = new Message({ topic: 't', payload, qos: 1, messageId: 7, retain: true })

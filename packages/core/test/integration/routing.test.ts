@@ -142,3 +142,19 @@ describe('overlapping subscriptions: each stream gets each publication once', ()
     },
   )
 })
+
+describe('received topics (aedes)', () => {
+  it('messages in a row on one topic share one Topic; another topic gets its own', async () => {
+    await using broker = await startAedes()
+    await using client = await Client.connect(broker.url)
+    const [first, second] = [uniqueTopic('shared'), uniqueTopic('other')]
+    await using messages = client.messages()
+    await client.subscribe([first, second], { qos: 1 })
+    for (const topic of [first, first, second]) await client.publish(topic, 'x', { qos: 1 })
+    const received: Message[] = []
+    for await (const message of messages) if (received.push(message) === 3) break
+    expect(received.map((message) => message.topic.value)).toEqual([first, first, second])
+    expect(received[1]?.topic).toBe(received[0]?.topic)
+    expect(received[2]?.topic).not.toBe(received[1]?.topic)
+  })
+})

@@ -8,7 +8,7 @@ import type { BenchBroker } from './broker.js'
 import { connectMqttJs, useCore } from './clients.js'
 import type { IsolationContext, Recipe, RunReply } from './isolation.js'
 import { LineFiles } from './limit.js'
-import { type Contender, collectGarbage } from './measure.js'
+import type { Contender } from './measure.js'
 
 const { recipe, context, name } = workerData as { recipe: Recipe; context: IsolationContext; name: string }
 const port = parentPort
@@ -34,7 +34,6 @@ const contender = factory(broker, ...recipe.args).find((candidate) => candidate.
 if (contender === undefined) throw new Error(`${recipe.factory} builds no contender named ${name}`)
 
 port.on('message', async (size: number) => {
-  collectGarbage()
   let reply: RunReply
   try {
     reply = { sample: await contender.run(size) }

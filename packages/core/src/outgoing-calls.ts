@@ -39,19 +39,27 @@ export class OutgoingCalls {
     return this.#pending.size
   }
 
+  /** Whether a call run now starts at once (a slot is free and none waits). */
+  get canStart(): boolean {
+    return this.#active < this.#limit && this.#waiting.length === 0
+  }
+
   /**
    * Runs `send` once a slot is free; settles with what it reports, or with a timeout, or the
    * signal's reason. The slot is held until MQTT.js answers, even when the caller gave up.
    * Errors `send` reports go through {@link toCallError}; the signal's reason is passed on as it is.
+   * @param answersAtOnce whether `send` may report before it returns (a QoS 0 publish); calls that
+   * never do (they wait for the broker's answer) skip that attempt.
    */
   run<T>(
     what: string,
     timeout: number,
     signal: AbortSignal | undefined,
     send: (done: Done<T>) => void,
+    answersAtOnce = true,
   ): Promise<T> {
     if (signal?.aborted) return Promise.reject(signal.reason)
-    if (signal === undefined && this.#active < this.#limit && this.#waiting.length === 0) {
+    if (answersAtOnce && signal === undefined && this.canStart) {
       return this.#runAtOnce(what, timeout, send)
     }
     return this.#track(what, timeout, send, signal)

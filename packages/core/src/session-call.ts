@@ -20,16 +20,50 @@ export interface CallPlan {
   retry: boolean
 }
 
+type Send<T> = (connection: Connection, done: Done<T>) => void
+
+/** `send` on `connection`, giving the Receive Maximum slot back (`release`) once it is answered. */
+function handOver<T>(connection: Connection, release: (() => void) | undefined, send: Send<T>) {
+  if (release === undefined) return (done: Done<T>) => send(connection, done)
+  return (done: Done<T>) => {
+    const answered: Done<T> = (error, value) => {
+      release()
+      done(error, value)
+    }
+    try {
+      send(connection, answered)
+    } catch (error) {
+      release()
+      throw error
+    }
+  }
+}
+
 /**
  * Runs a publish/subscribe/unsubscribe on the session's connection, within one timeout overall.
  * While the session reconnects the call first waits for the connection (bounded by the same
  * timeout); without `reconnect` a lost connection rejects at once.
  */
-export async function sendCall<T>(
-  session: Session,
-  plan: CallPlan,
-  send: (connection: Connection, done: Done<T>) => void,
-): Promise<T> {
+export function sendCall<T>(session: Session, plan: CallPlan, send: Send<T>): Promise<T> {
+  const { what, timeout, signal } = plan
+  // Connected, with a slot free for it and nothing to send again later: handed over at once.
+  if (session.state === 'connected' && !plan.retry && !signal?.aborted && session.calls.canStart) {
+    const release = plan.quota ? session.quota.tryAcquire() : undefined
+    if (release !== undefined || !plan.quota) {
+      try {
+        const connection = session.usable(what)
+        return session.calls.run<T>(what, timeout, signal, handOver(connection, release, send), false)
+      } catch (error) {
+        release?.()
+        return Promise.reject(error)
+      }
+    }
+  }
+  return sendWhenReady(session, plan, send)
+}
+
+/** {@link sendCall} when the call may have to wait: for the connection, a quota slot or a call slot. */
+async function sendWhenReady<T>(session: Session, plan: CallPlan, send: Send<T>): Promise<T> {
   const { what, timeout, signal } = plan
   const deadline = Date.now() + timeout
   const left = () => {
@@ -44,22 +78,11 @@ export async function sendCall<T>(
       ? (session.quota.tryAcquire() ?? (await session.quota.acquire(what, left(), signal)))
       : undefined
     let handed = false
+    const over = handOver(connection, release, send)
     try {
       return await session.calls.run<T>(what, left(), signal, (done) => {
         handed = true
-        if (release === undefined) send(connection, done)
-        else {
-          const answered: Done<T> = (error, value) => {
-            release()
-            done(error, value)
-          }
-          try {
-            send(connection, answered)
-          } catch (error) {
-            release()
-            throw error
-          }
-        }
+        over(done)
       })
     } catch (error) {
       if (!handed) release?.()

@@ -25,6 +25,33 @@ describe('OutgoingCalls', () => {
     expect((error as MqttCodeError).reasonCode).toBe(0x87)
   })
 
+  it('canStart says whether a call run now is sent at once', async () => {
+    const calls = new OutgoingCalls(1)
+    expect(calls.canStart).toBe(true)
+    let finish: (() => void) | undefined
+    const first = calls.run(
+      'x',
+      10_000,
+      undefined,
+      (done: Done<void>) => {
+        finish = () => done(undefined)
+      },
+      false,
+    )
+    expect(calls.canStart).toBe(false)
+    finish?.()
+    await first
+    expect(calls.canStart).toBe(true)
+  })
+
+  it('a call that does not answer at once (answersAtOnce: false) is tracked, and still settles when it does', async () => {
+    const calls = new OutgoingCalls()
+    const result = calls.run('x', 1000, undefined, (done: Done<number>) => done(undefined, 7), false)
+    await expect(result).resolves.toBe(7)
+    expect(calls.pending).toBe(0)
+    expect(calls.active).toBe(0)
+  })
+
   it('never has more than the limit in flight, and runs the rest in order', async () => {
     const calls = new OutgoingCalls(2)
     const started: number[] = []

@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { type IsolationContext, isolate, type Recipe } from './isolation.js'
+import { waitForQuiet } from './quiet.js'
 import { pairedRatio, type Summary, summarize } from './stats.js'
 
 setFlagsFromString('--expose-gc')
@@ -74,9 +75,20 @@ export interface Row {
 }
 
 /**
- * Runs every contender `rounds` times, interleaved (round r starts with contender r mod n) so that
- * a slowdown of the shared machine does not hit one contender only. No forced GC between runs: a
- * full GC makes V8 drop compiled code and feedback, so a short run after one measures JIT warm-up
+ * The order contenders run in, in round `round` of `count` contenders: rotated by the round, and
+ * backwards every other round, so that no contender always starts first or always follows the same
+ * other one (each round ran the baseline right after mosquitto_pub while the order only rotated).
+ */
+export function runOrder(count: number, round: number): number[] {
+  const rotated = Array.from({ length: count }, (_, index) => (index + round) % count)
+  return round % 2 === 1 ? rotated.reverse() : rotated
+}
+
+/**
+ * Runs every contender `rounds` times, interleaved (see {@link runOrder}) so that a slowdown of
+ * the shared machine does not hit one contender only. Each timed run starts once the
+ * machine is quiet (see {@link waitForQuiet}): what one run left the broker to do must not slow the
+ * next one. No forced GC between runs: a full GC makes V8 drop compiled code and feedback, so a short run after one measures JIT warm-up
  * (1,000 QoS 1 publishes one at a time: raw MQTT.js 13.4k -> 7.0k msg/s, await-mqtt 12.4k -> 4.9k).
  */
 export async function measureGroup(
@@ -114,12 +126,16 @@ async function measureContenders(group: Group, rounds: number, log: (line: strin
     }
   }
   for (const contender of runnable) await attempt(contender, group.warmupSize)
+  const busyStarts = new Map<string, number>()
   for (let round = 0; round < rounds; round++) {
-    for (let index = 0; index < runnable.length; index++) {
-      const contender = runnable[(index + round) % runnable.length] as Contender
+    for (const index of runOrder(runnable.length, round)) {
+      const contender = runnable[index] as Contender
       if (errors.has(contender.name)) continue
+      const { waitedMs, quiet } = await waitForQuiet()
+      if (!quiet) busyStarts.set(contender.name, (busyStarts.get(contender.name) ?? 0) + 1)
       const sample = await attempt(contender, group.size)
       if (!sample) continue
+      sample.extra = { ...sample.extra, quietWaitMs: waitedMs }
       samples.get(contender.name)?.push(sample)
       const values = byRound.get(contender.name)
       if (values) values[round] = sample.value
@@ -137,6 +153,8 @@ async function measureContenders(group: Group, rounds: number, log: (line: strin
     }
     const notes = [...new Set(list.flatMap((sample) => (sample.note ? [sample.note] : [])))]
     if (contender.skip) notes.push(`skipped: ${contender.skip}`)
+    const busy = busyStarts.get(contender.name)
+    if (busy) notes.push(`${busy} of ${rounds} rounds started on a busy machine`)
     const row: Row = {
       broker: group.broker,
       scenario: group.scenario,

@@ -47,7 +47,7 @@ export function renderResult(file: string, text: string, shownPath: string): str
 }
 
 /** The folders bench scripts write to: `bench-results/` at the root and in each package or app. */
-async function resultFolders(root: string): Promise<string[]> {
+export async function resultFolders(root: string): Promise<string[]> {
   const folders = [join(root, 'bench-results')]
   for (const group of ['packages', 'apps']) {
     const parent = join(root, group)
@@ -56,6 +56,13 @@ async function resultFolders(root: string): Promise<string[]> {
   }
   return folders.filter((folder) => existsSync(folder))
 }
+
+/** The name of the one-table summary `npm run bench` writes to the root `bench-results/`. */
+export const summaryFile = 'summary.json'
+
+/** File names sorted, the summary first: the page opens with it. */
+const summaryFirst = (names: readonly string[]) =>
+  [...names].sort((a, b) => Number(b === summaryFile) - Number(a === summaryFile) || a.localeCompare(b))
 
 /**
  * Collects every `bench-results/*.md` and `*.json` into `generated/benchmarks.md` (included by
@@ -71,7 +78,7 @@ export async function generateBenchmarks(root: string, docsRoot: string): Promis
   const measured = join(docsRoot, 'measured')
   const folders = [...(await resultFolders(root)), ...(existsSync(measured) ? [measured] : [])]
   for (const folder of folders) {
-    for (const name of (await readdir(folder)).sort()) {
+    for (const name of summaryFirst(await readdir(folder))) {
       if (!/\.(md|json)$/.test(name)) continue
       if (folder === measured && fresh.has(name)) continue
       fresh.add(name)

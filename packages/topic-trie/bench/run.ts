@@ -13,7 +13,7 @@ console.log(
   'Baseline of each "vs" column: TopicTrie match and the linear scan vs qlobber match, TopicTrie test vs QlobberTrue test.\n',
 )
 const started = performance.now()
-const { table } = runSuite()
+const { table, rows } = runSuite()
 console.log(table)
 console.log(`\nfinished in ${((performance.now() - started) / 1000).toFixed(0)} s`)
 
@@ -22,5 +22,5 @@ await mkdir(folder, { recursive: true })
 const title = 'Topic matching: TopicTrie vs qlobber and a linear mqtt-match scan'
 await writeFile(
   new URL('topic-trie.json', folder),
-  `${JSON.stringify({ title, environment, table }, null, 2)}\n`,
+  `${JSON.stringify({ title, environment, table, results: rows }, null, 2)}\n`,
 )

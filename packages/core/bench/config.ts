@@ -46,13 +46,13 @@ export const issuePublishMessages = 100_000
 
 /**
  * Default sizes: the issue's 100,000 QoS 0 publishes per round; the other scenarios are cut so the
- * whole run takes about 8 minutes on a 2-core machine. Receiving rounds last about half a second
- * (shorter ones moved a ratio by ±15% on a shared machine), and 9 rounds give the median of the
+ * whole run takes about 10 minutes on a 2-core machine. Receiving rounds last about half a second
+ * (shorter ones moved a ratio by ±15% on a shared machine), and 11 rounds give the median of the
  * paired ratios some weight. `--messages N` sets the publishes per round and scales the other
  * counts alike.
  */
 const full = {
-  rounds: 9,
+  rounds: 11,
   publishMessages: issuePublishMessages,
   receiveMessages: 50_000,
   qosSequential: 1_000,
@@ -77,7 +77,7 @@ const help = `Usage: npm run bench -w @await-mqtt/core -- [options]   (or node -
 
   --quick                 tiny sizes, 2 rounds (smoke test)              env BENCH_QUICK=1
   --source                measure core's source as tsx loads it, not a plain-JS bundle  env BENCH_SOURCE=1
-  --rounds N              timed rounds per contender (default 9)         env BENCH_ROUNDS
+  --rounds N              timed rounds per contender (default 11)        env BENCH_ROUNDS
   --messages N            QoS 0 publishes per round (default 100000, the issue's size);
                           the other counts scale with it                          env BENCH_MESSAGES
   --brokers a,b           mosquitto,aedes (default both)                 env BENCH_BROKERS

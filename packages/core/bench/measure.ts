@@ -91,25 +91,31 @@ export function runOrder(count: number, round: number): number[] {
  * next one. No forced GC between runs: a full GC makes V8 drop compiled code and feedback, so a short run after one measures JIT warm-up
  * (1,000 QoS 1 publishes one at a time: raw MQTT.js 13.4k -> 7.0k msg/s, await-mqtt 12.4k -> 4.9k).
  */
-export async function measureGroup(
-  group: Group,
-  rounds: number,
-  log: (line: string) => void,
-  isolation?: IsolationContext,
-): Promise<Row[]> {
+export async function measureGroup(group: Group, options: MeasureOptions): Promise<Row[]> {
+  const { isolation } = options
   const isolated = isolation && group.recipe ? isolate(group.contenders, group.recipe, isolation) : undefined
   try {
     return await measureContenders(
       { ...group, contenders: isolated?.contenders ?? group.contenders },
-      rounds,
-      log,
+      options,
     )
   } finally {
     await isolated?.close()
   }
 }
 
-async function measureContenders(group: Group, rounds: number, log: (line: string) => void): Promise<Row[]> {
+/** How {@link measureGroup} runs a group. */
+export interface MeasureOptions {
+  /** Timed rounds per contender. */
+  rounds: number
+  log: (line: string) => void
+  /** Where the worker threads connect; without it every contender runs in this thread. */
+  isolation?: IsolationContext
+  /** Start each timed run on a quiet machine (off for smoke runs, whose figures mean nothing). */
+  quietStarts: boolean
+}
+
+async function measureContenders(group: Group, { rounds, log, quietStarts }: MeasureOptions): Promise<Row[]> {
   const began = performance.now()
   const runnable = group.contenders.filter((contender) => contender.skip === undefined)
   const samples = new Map<string, Sample[]>(runnable.map((contender) => [contender.name, []]))
@@ -131,7 +137,7 @@ async function measureContenders(group: Group, rounds: number, log: (line: strin
     for (const index of runOrder(runnable.length, round)) {
       const contender = runnable[index] as Contender
       if (errors.has(contender.name)) continue
-      const { waitedMs, quiet } = await waitForQuiet()
+      const { waitedMs, quiet } = quietStarts ? await waitForQuiet() : { waitedMs: 0, quiet: true }
       if (!quiet) busyStarts.set(contender.name, (busyStarts.get(contender.name) ?? 0) + 1)
       const sample = await attempt(contender, group.size)
       if (!sample) continue

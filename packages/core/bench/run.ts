@@ -1,13 +1,14 @@
 /**
  * The client benchmarks (issue 10): await-mqtt beside raw MQTT.js, async-mqtt and mosquitto's own C
- * clients, in one process and one run, on a local mosquitto and an in-process aedes.
+ * clients, in one process and one run, on a local mosquitto and aedes (each a process of its own).
  * `node --conditions=@await-mqtt/source --import tsx bench/run.ts --help` lists the options.
  */
 import { rmSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { mosquittoAvailable, mosquittoSkipReason, startAedes, startMosquitto } from '@await-mqtt/test-utils'
+import { mosquittoAvailable, mosquittoSkipReason, startMosquitto } from '@await-mqtt/test-utils'
+import { startAedesProcess } from './aedes-broker.js'
 import { type BenchBroker, startupMeter } from './broker.js'
 import { connectMqttJs, endMqttJs, useCore } from './clients.js'
 import { type BrokerName, issuePublishMessages, readConfig } from './config.js'
@@ -50,11 +51,8 @@ const underTest = await loadCore(config.source)
 useCore(underTest.core)
 notes.push(underTest.how)
 
-if (brokers.includes('aedes')) {
-  notes.push("aedes runs inside this process: on aedes rows the CPU column includes the broker's work.")
-}
 notes.push(
-  'Each JavaScript contender runs in a worker thread of its own (its own V8 isolate, as in an application that uses one library), all on the same broker, rounds interleaved; mosquitto_pub/sub are other processes.',
+  'Each JavaScript contender runs in a worker thread of its own (its own V8 isolate, as in an application that uses one library), all on the same broker, rounds interleaved; the brokers (mosquitto, aedes) and mosquitto_pub/sub are other processes.',
   'CPU µs/msg: user + system CPU time of this process (all its threads; the others wait) per message, from the first call to the last (for receive: from the publisher start). mosquitto_pub/sub: no figure.',
 )
 
@@ -72,8 +70,7 @@ const rows: Row[] = []
 let memoryDone = false
 
 async function withBroker(name: BrokerName, work: (broker: BenchBroker) => Promise<void>): Promise<void> {
-  const server =
-    name === 'mosquitto' ? await startMosquitto({ websocket: false }) : await startAedes({ websocket: false })
+  const server = name === 'mosquitto' ? await startMosquitto({ websocket: false }) : await startAedesProcess()
   const helper = await connectMqttJs(server.url)
   try {
     await work({
@@ -104,18 +101,24 @@ try {
         if (scenario === 'qos') groups.push(...qosGroups(broker, config))
         if (scenario === 'fanout') groups.push(...fanoutGroups(broker, config))
         if (scenario === 'memory' && !memoryDone) {
-          // In-process aedes would weigh its own subscriptions into the heap: memory runs on one broker, mosquitto first.
+          // What a client keeps does not depend on the broker: memory runs on the first one only.
           memoryDone = true
           groups.push(...memoryGroups(broker, config))
-          if (name === 'aedes')
-            notes.push('memory rows on aedes: the broker shares the heap, so they include its cost.')
         }
       }
       const isolation = {
         broker: { name, host: broker.host, port: broker.port, url: broker.url, linesDir: dir },
         coreFile: underTest.file,
       }
-      for (const group of groups) rows.push(...(await measureGroup(group, config.rounds, log, isolation)))
+      for (const group of groups)
+        rows.push(
+          ...(await measureGroup(group, {
+            rounds: config.rounds,
+            log,
+            isolation,
+            quietStarts: !config.quick,
+          })),
+        )
     })
   }
 } finally {

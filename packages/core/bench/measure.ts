@@ -46,6 +46,8 @@ export interface Group {
   /** A smaller run each contender does first, untimed (JIT warm-up, broker caches). */
   warmupSize: number
   contenders: Contender[]
+  /** At most this many timed rounds (figures that barely move need fewer than the run's). */
+  maxRounds?: number
   /** How a worker thread rebuilds these contenders, to run each in an isolate of its own. */
   recipe?: Recipe
 }
@@ -115,7 +117,9 @@ export interface MeasureOptions {
   quietStarts: boolean
 }
 
-async function measureContenders(group: Group, { rounds, log, quietStarts }: MeasureOptions): Promise<Row[]> {
+async function measureContenders(group: Group, options: MeasureOptions): Promise<Row[]> {
+  const { log, quietStarts } = options
+  const rounds = Math.min(options.rounds, group.maxRounds ?? options.rounds)
   const began = performance.now()
   const runnable = group.contenders.filter((contender) => contender.skip === undefined)
   const samples = new Map<string, Sample[]>(runnable.map((contender) => [contender.name, []]))

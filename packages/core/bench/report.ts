@@ -1,5 +1,5 @@
 import type { Row } from './measure.js'
-import { bytes, compact, pairedRatio } from './stats.js'
+import { bytes, compact, pairedMean, pairedRatio, summarize } from './stats.js'
 
 /** One of the issue's targets, checked on this run's figures. */
 export interface TargetCheck {
@@ -33,6 +33,16 @@ function ratio(row: Row): string {
 
 const escapePipes = (text: string) => text.replaceAll('|', '\\|')
 
+/** Memory rows: the resident set's growth beside the heap (the whole process, so noisier). */
+function rssNote(row: Row): string[] {
+  const perSubscriptions = row.extra.rssBytes
+  const peak = row.extra.rssPeakGrowth
+  if (perSubscriptions && perSubscriptions.length > 0)
+    return [`RSS ${bytes(summarize(perSubscriptions).median)}`]
+  if (peak && peak.length > 0) return [`RSS peak growth ${bytes(summarize(peak).median)}`]
+  return []
+}
+
 /** The results as one Markdown table (columns padded, so it also reads well in a terminal). */
 export function markdownTable(rows: readonly Row[]): string {
   const header = [
@@ -53,7 +63,7 @@ export function markdownTable(rows: readonly Row[]): string {
     spread(row),
     ratio(row),
     row.cpuMicrosPerMessage === undefined ? '–' : row.cpuMicrosPerMessage.toFixed(2),
-    escapePipes([...row.notes, ...(row.error ? [`failed: ${row.error}`] : [])].join('; ')),
+    escapePipes([...rssNote(row), ...row.notes, ...(row.error ? [`failed: ${row.error}`] : [])].join('; ')),
   ])
   const widths = header.map((title, column) =>
     Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)),
@@ -65,7 +75,11 @@ export function markdownTable(rows: readonly Row[]): string {
   return [format(header), rule, ...lines.map(format)].join('\n')
 }
 
-/** Checks the issue's targets: publish and receive >= 0.95x raw MQTT.js and ahead of async-mqtt; fan-out within 2x. */
+/**
+ * Checks the issue's targets: publish and receive >= 0.95x raw MQTT.js and ahead of async-mqtt;
+ * fan-out within 2x. Where raw MQTT.js ran twice per round (the noise control), "raw MQTT.js" is
+ * the geometric mean of its two runs in each round.
+ */
 export function checkTargets(rows: readonly Row[]): TargetCheck[] {
   const checks: TargetCheck[] = []
   const brokers = [...new Set(rows.map((row) => row.broker))]
@@ -94,12 +108,17 @@ export function checkTargets(rows: readonly Row[]): TargetCheck[] {
           ? `; CPU per message ${(row.cpuMicrosPerMessage / base.cpuMicrosPerMessage).toFixed(2)}x raw MQTT.js's`
           : ''
       const noise = control?.ratio === undefined ? '' : `; raw MQTT.js vs itself ${control.ratio.toFixed(2)}x`
-      if (row?.ratio !== undefined) {
+      // With a noise control, raw MQTT.js was measured twice per round: the target compares with both.
+      const versusRaw =
+        row && base && control
+          ? pairedRatio(row.perRound, pairedMean(base.perRound, control.perRound))
+          : row?.ratio
+      if (versusRaw !== undefined) {
         checks.push({
-          target: `${scenario}: ${ours} >= 0.95x raw MQTT.js`,
+          target: `${scenario}: ${ours} >= 0.95x raw MQTT.js${control ? ' (both of its runs)' : ''}`,
           broker,
-          measured: `${row.ratio.toFixed(2)}x${cpu}${noise}`,
-          met: row.ratio >= 0.95,
+          measured: `${versusRaw.toFixed(2)}x${cpu}${noise}`,
+          met: versusRaw >= 0.95,
         })
       }
       const versus = row && other ? pairedRatio(row.perRound, other.perRound) : undefined

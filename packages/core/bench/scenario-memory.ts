@@ -10,6 +10,8 @@ import { pumpCallbacks, pumpPromises } from './pump.js'
 const per = 10_000
 /** SUBSCRIBE calls in flight at once, for every contender. */
 const window = 500
+/** Heap figures barely move from round to round: five rounds are plenty. */
+const memoryRounds = 5
 
 /** JS heap plus memory outside it (Buffers: received payloads live there), after full collections. */
 function memoryNow(): { heap: number; rss: number } {
@@ -133,6 +135,7 @@ export function memoryGroups(broker: BenchBroker, config: BenchConfig): Group[] 
       higherIsBetter: false,
       size: config.memorySubscriptions,
       warmupSize: Math.min(config.memorySubscriptions, 1_000),
+      maxRounds: memoryRounds,
       contenders: subscriptions,
     },
     {
@@ -142,6 +145,7 @@ export function memoryGroups(broker: BenchBroker, config: BenchConfig): Group[] 
       higherIsBetter: false,
       size: config.slowMessages,
       warmupSize: Math.min(config.slowMessages, 1_000),
+      maxRounds: memoryRounds,
       contenders: [
         slowConsumer(broker, config, 'await-mqtt Subscription, maxQueued 100', true, 'subscription'),
         slowConsumer(broker, config, 'await-mqtt messages(maxQueued 100) + subscribe()', false, 'stream'),

@@ -69,3 +69,17 @@ export function bytes(value: number): string {
   if (abs >= 1024) return `${(value / 1024).toFixed(1)} KiB`
   return `${Math.round(value)} B`
 }
+
+/**
+ * Per round, the geometric mean of two measurements of the same contender (null where either is
+ * missing): raw MQTT.js and its noise-control copy, as one reference with half the variance.
+ */
+export function pairedMean(
+  first: ReadonlyArray<number | null>,
+  second: ReadonlyArray<number | null>,
+): Array<number | null> {
+  return first.map((value, round) => {
+    const other = second[round]
+    return value === null || other === null || other === undefined ? null : Math.sqrt(value * other)
+  })
+}

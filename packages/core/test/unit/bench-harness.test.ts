@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { runOrder } from '../../bench/measure.js'
 import { busyShare, parseProcStat, waitForQuiet } from '../../bench/quiet.js'
+import { pairedMean, pairedRatio } from '../../bench/stats.js'
 
 describe('the benchmark round order', () => {
   it('runs every contender once per round', () => {
@@ -52,5 +53,19 @@ describe('waiting for a quiet machine', () => {
     expect(result.quiet).toBe(false)
     expect(result.waitedMs).toBeGreaterThanOrEqual(90)
     expect(result.waitedMs).toBeLessThan(1_000)
+  })
+})
+
+describe('comparing with raw MQTT.js measured twice per round', () => {
+  it('takes the geometric mean of both runs of a round, and skips a round where either failed', () => {
+    expect(pairedMean([100, 400, null], [400, 100, 50])).toEqual([200, 200, null])
+  })
+
+  it('a contender level with both runs is at 1x although it trails the first one', () => {
+    const base = [110, 110, 110]
+    const control = [90, 90, 90]
+    const ours = [99.5, 99.5, 99.5]
+    expect(pairedRatio(ours, base)).toBeLessThan(0.95)
+    expect(pairedRatio(ours, pairedMean(base, control))).toBeCloseTo(1, 2)
   })
 })

@@ -106,7 +106,6 @@ function clientRows(file: ResultFile, rows: ClientRow[]): SummaryRow[] {
       (row) => !row.baseline && (row.contender.startsWith('await-mqtt') || row.contender.endsWith('(C)')),
     )
     for (const row of shown) {
-      const first = group[0] as ClientRow
       const checks = targets.filter(
         (check) =>
           check.broker === row.broker &&
@@ -115,10 +114,10 @@ function clientRows(file: ResultFile, rows: ClientRow[]): SummaryRow[] {
               row === shown.at(-1) &&
               check.target.startsWith('fan-out'))),
       )
-      const noise = control?.ratio === undefined || row === control ? '' : ` (noise ${times(control.ratio)})`
+      const noise = control?.ratio === undefined ? '' : ` (noise ${times(control.ratio)})`
       summary.push({
         Package: 'core',
-        Broker: first.broker,
+        Broker: row.broker,
         Scenario: row.scenario,
         Contender: row.contender,
         Median: row.summary ? rate(row.summary.median, row.unit) : '–',

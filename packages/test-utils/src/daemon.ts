@@ -31,7 +31,7 @@ export function skipReason(name: string): string {
 export interface Daemon {
   /** What it printed so far, stdout and stderr together. */
   output(): string
-  /** Sends `signal` and waits for the exit; does nothing once it has exited. */
+  /** Sends `signal` and waits for the exit (SIGKILL after 5 s); does nothing once it has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>
 }
 
@@ -61,6 +61,9 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** How long {@link Daemon.stop} waits for the daemon to exit before it sends SIGKILL. */
+const stopGraceMs = 5_000
+
 const running = new Set<ChildProcess>()
 process.once('exit', () => {
   for (const child of running) signalGroup(child, 'SIGKILL')
@@ -89,8 +92,12 @@ export async function spawnDaemon(binary: string, args: string[], ports: number[
     }),
   )
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (running.has(child)) signalGroup(child, signal)
+    if (!running.has(child)) return exited
+    signalGroup(child, signal)
+    // A daemon that does not end on SIGTERM within the grace period is killed: no test hangs on it.
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), stopGraceMs)
     await exited
+    clearTimeout(timer)
   }
   const failed = exited.then(() => {
     throw new Error(`${binary} exited while starting:\n${output}`)

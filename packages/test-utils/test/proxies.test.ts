@@ -17,16 +17,28 @@ import {
 /**
  * Sends raw bytes and resolves with the first chunk of the answer: empty when the peer hangs up
  * without one, so that a silent peer fails the assertion at once instead of timing the test out.
+ * A peer that neither answers nor hangs up within 5 s fails it with what the proxy logged.
  */
-function exchange(port: number, bytes: Buffer | string): Promise<Buffer> {
+function exchange(port: number, bytes: Buffer | string, logs: () => string = () => ''): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port }, () => socket.write(bytes))
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new Error(`no answer from 127.0.0.1:${port} within 5 s; the proxy logged:\n${logs()}`))
+    }, 5_000)
     socket.once('data', (chunk: Buffer) => {
+      clearTimeout(timer)
       socket.destroy()
       resolve(chunk)
     })
-    socket.once('close', () => resolve(Buffer.alloc(0)))
-    socket.once('error', reject)
+    socket.once('close', () => {
+      clearTimeout(timer)
+      resolve(Buffer.alloc(0))
+    })
+    socket.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
   })
 }
 
@@ -42,7 +54,11 @@ describe.skipIf(!tinyproxyAvailable())(
   () => {
     it('asks for credentials when auth is set, and is gone after close', async () => {
       const proxy = await startTinyproxy({ auth: { username: 'u', password: 'p' } })
-      const answer = await exchange(proxy.port, 'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n')
+      const answer = await exchange(
+        proxy.port,
+        'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n',
+        proxy.logs,
+      )
       expect(answer.toString()).toMatch(/^HTTP\/1\.[01] 40[17]/)
       await proxy.close()
       await proxy.close()
@@ -51,7 +67,11 @@ describe.skipIf(!tinyproxyAvailable())(
 
     it('refuses CONNECT to ports not listed in connectPorts', async () => {
       await using proxy = await startTinyproxy({ connectPorts: [1] })
-      const answer = await exchange(proxy.port, 'CONNECT 127.0.0.1:2 HTTP/1.1\r\nHost: 127.0.0.1:2\r\n\r\n')
+      const answer = await exchange(
+        proxy.port,
+        'CONNECT 127.0.0.1:2 HTTP/1.1\r\nHost: 127.0.0.1:2\r\n\r\n',
+        proxy.logs,
+      )
       expect(answer.toString()).toMatch(/^HTTP\/1\.[01] 403/)
     })
   },

@@ -13,7 +13,8 @@ interface ClientRow {
   control: boolean
   summary?: { median: number }
   ratio?: number
-  perRound: Array<number | null>
+  /** Over async-mqtt, paired by round (computed by the core bench). */
+  rivalRatio?: number
 }
 
 /** A row of `topic-trie.json` (packages/topic-trie/bench/suite.ts). */
@@ -78,18 +79,6 @@ function rate(value: number, unit: string): string {
 const times = (ratio: number | undefined) =>
   ratio === undefined ? '–' : `${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)}×`
 
-/** The median of the per-round ratios `values[r] / base[r]` (rounds where both were measured). */
-function pairedRatio(values: ReadonlyArray<number | null>, base: ReadonlyArray<number | null>) {
-  const ratios = values.flatMap((value, round) => {
-    const against = base[round]
-    return value !== null && against !== null && against !== undefined && against > 0 ? [value / against] : []
-  })
-  if (ratios.length === 0) return undefined
-  ratios.sort((a, b) => a - b)
-  const middle = (ratios.length - 1) / 2
-  return ((ratios[Math.floor(middle)] as number) + (ratios[Math.ceil(middle)] as number)) / 2
-}
-
 function clientRows(file: ResultFile, rows: ClientRow[]): SummaryRow[] {
   const targets = file.targets ?? []
   const summary: SummaryRow[] = []
@@ -101,7 +90,6 @@ function clientRows(file: ResultFile, rows: ClientRow[]): SummaryRow[] {
   for (const group of groups.values()) {
     const base = group.find((row) => row.baseline)
     const control = group.find((row) => row.control)
-    const other = group.find((row) => row.contender.startsWith('async-mqtt'))
     const shown = group.filter(
       (row) => !row.baseline && (row.contender.startsWith('await-mqtt') || row.contender.endsWith('(C)')),
     )
@@ -123,9 +111,7 @@ function clientRows(file: ResultFile, rows: ClientRow[]): SummaryRow[] {
         Median: row.summary ? rate(row.summary.median, row.unit) : '–',
         'vs baseline': base ? `${times(row.ratio)} ${base.contender}${noise}` : '–',
         'vs async-mqtt':
-          other && row.contender.startsWith('await-mqtt')
-            ? times(pairedRatio(row.perRound, other.perRound))
-            : '',
+          row.rivalRatio !== undefined && row.contender.startsWith('await-mqtt') ? times(row.rivalRatio) : '',
         Target: checks
           .map((check) => `${check.met ? 'met' : 'MISSED'}: ${check.measured.split(';')[0]}`)
           .join('; '),

@@ -27,6 +27,8 @@ export interface Contender {
   baseline?: boolean
   /** The baseline measured again: how far a ratio moves by chance alone. */
   control?: boolean
+  /** The other wrapper ours is compared with (async-mqtt): each row also gets its ratio to it. */
+  rival?: boolean
   /** Runs another program (mosquitto's C clients): no worker thread of its own needed. */
   external?: boolean
   /** Why it cannot run here (then it is listed as skipped). */
@@ -68,6 +70,8 @@ export interface Row {
    * For memory the same, so lower is better.
    */
   ratio: number | undefined
+  /** This contender over the group's rival (async-mqtt), paired by round like `ratio`. */
+  rivalRatio: number | undefined
   /** Each round's value, by round (null where the run failed), for paired ratios. */
   perRound: Array<number | null>
   cpuMicrosPerMessage: number | undefined
@@ -88,10 +92,10 @@ export function runOrder(count: number, round: number): number[] {
 
 /**
  * Runs every contender `rounds` times, interleaved (see {@link runOrder}) so that a slowdown of
- * the shared machine does not hit one contender only. Each timed run starts once the
- * machine is quiet (see {@link waitForQuiet}): what one run left the broker to do must not slow the
- * next one. No forced GC between runs: a full GC makes V8 drop compiled code and feedback, so a short run after one measures JIT warm-up
- * (1,000 QoS 1 publishes one at a time: raw MQTT.js 13.4k -> 7.0k msg/s, await-mqtt 12.4k -> 4.9k).
+ * the shared machine does not hit one contender only. Each timed run starts once the machine is
+ * quiet (see {@link waitForQuiet}): what one run left the broker to do must not slow the next one.
+ * No forced GC between runs: a full GC makes V8 drop compiled code and feedback, so a short run
+ * after one measures JIT warm-up (1,000 QoS 1 publishes one at a time: raw MQTT.js 13.4k -> 7.0k msg/s, await-mqtt 12.4k -> 4.9k).
  */
 export async function measureGroup(group: Group, options: MeasureOptions): Promise<Row[]> {
   const { isolation } = options
@@ -175,6 +179,7 @@ async function measureContenders(group: Group, options: MeasureOptions): Promise
       control: contender.control === true,
       summary: list.length > 0 ? summarize(list.map((sample) => sample.value)) : undefined,
       ratio: undefined,
+      rivalRatio: undefined,
       perRound: byRound.get(contender.name) ?? [],
       cpuMicrosPerMessage: cpu.length > 0 ? summarize(cpu).median : undefined,
       notes,
@@ -186,6 +191,9 @@ async function measureContenders(group: Group, options: MeasureOptions): Promise
   })
   const base = rows.find((row) => row.baseline)
   if (base) for (const row of rows) row.ratio = pairedRatio(row.perRound, base.perRound)
+  const rivalName = group.contenders.find((contender) => contender.rival)?.name
+  const rival = rows.find((row) => row.contender === rivalName)
+  if (rival) for (const row of rows) row.rivalRatio = pairedRatio(row.perRound, rival.perRound)
   log(
     `  ${group.broker} · ${group.scenario} (${((performance.now() - began) / 1000).toFixed(0)} s): ${rows.map((row) => `${row.contender} ${row.summary ? Math.round(row.summary.median) : (row.error ?? 'skipped')}`).join(' | ')}`,
   )

@@ -84,19 +84,18 @@ export function checkTargets(rows: readonly Row[]): TargetCheck[] {
   const checks: TargetCheck[] = []
   const brokers = [...new Set(rows.map((row) => row.broker))]
   for (const broker of brokers) {
-    const pairs: [string, string, string][] = []
+    const pairs: [string, string][] = []
     for (const row of rows) {
       if (row.broker !== broker) continue
       if (row.scenario.startsWith('publish') && row.contender === 'await-mqtt publish') {
-        pairs.push([row.scenario, 'await-mqtt publish', 'async-mqtt publish'])
+        pairs.push([row.scenario, 'await-mqtt publish'])
       }
       if (row.scenario.startsWith('receive') && row.contender === 'await-mqtt messages() iterator') {
-        pairs.push([row.scenario, 'await-mqtt messages() iterator', 'async-mqtt message event'])
+        pairs.push([row.scenario, 'await-mqtt messages() iterator'])
       }
     }
-    for (const [scenario, ours, theirs] of pairs) {
+    for (const [scenario, ours] of pairs) {
       const row = find(rows, broker, scenario, ours)
-      const other = find(rows, broker, scenario, theirs)
       const base = rows.find(
         (candidate) => candidate.broker === broker && candidate.scenario === scenario && candidate.baseline,
       )
@@ -121,7 +120,7 @@ export function checkTargets(rows: readonly Row[]): TargetCheck[] {
           met: versusRaw >= 0.95,
         })
       }
-      const versus = row && other ? pairedRatio(row.perRound, other.perRound) : undefined
+      const versus = row?.rivalRatio
       if (versus !== undefined) {
         checks.push({
           target: `${scenario}: ${ours} ahead of async-mqtt`,

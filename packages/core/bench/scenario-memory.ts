@@ -115,17 +115,22 @@ export function memoryGroups(broker: BenchBroker, config: BenchConfig): Group[] 
         close: () => client.close(),
       }
     }),
-    weighing('async-mqtt subscribe() ×N', async () => {
-      const client = await connectAsyncMqtt(broker.url)
-      return {
-        async hold(list) {
-          let index = 0
-          await pumpPromises(list.length, window, () => client.subscribe(list[index++] as string, { qos: 0 }))
-          return client
-        },
-        close: () => endAsyncMqtt(client),
-      }
-    }),
+    {
+      ...weighing('async-mqtt subscribe() ×N', async () => {
+        const client = await connectAsyncMqtt(broker.url)
+        return {
+          async hold(list) {
+            let index = 0
+            await pumpPromises(list.length, window, () =>
+              client.subscribe(list[index++] as string, { qos: 0 }),
+            )
+            return client
+          },
+          close: () => endAsyncMqtt(client),
+        }
+      }),
+      rival: true,
+    },
   ]
   return [
     {

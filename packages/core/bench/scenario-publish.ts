@@ -87,6 +87,7 @@ export function publishContenders(broker: BenchBroker, shape: PublishShape): Con
     },
     {
       name: 'async-mqtt publish',
+      rival: true,
       async run(size) {
         const client = await connectAsyncMqtt(broker.url)
         const topic = benchTopic('publish')

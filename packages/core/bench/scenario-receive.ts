@@ -80,6 +80,7 @@ export function receiveContenders(broker: BenchBroker): Contender[] {
     },
     {
       name: 'async-mqtt message event',
+      rival: true,
       run: (size) =>
         receiveRun(broker, size, payloadSize, async (counter) => {
           const client = await connectAsyncMqtt(broker.url)

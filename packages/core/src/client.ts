@@ -1,6 +1,7 @@
 import { closeSession } from './close.js'
 import { connectSession } from './connect.js'
 import type { ClientState, ConnectionEvents, ConnectionEventsOptions } from './connection-events.js'
+import { describeValue } from './describe-value.js'
 import { MqttClientClosedError, MqttValidationError } from './errors.js'
 import { BufferedMessageStream, type MessageStream } from './message-stream.js'
 import type { ClientOptions, PayloadInput, QueueOptions } from './options.js'
@@ -96,7 +97,7 @@ export class Client implements AsyncDisposable {
     const { maxBuffered = 100 } = options
     if (!Number.isInteger(maxBuffered) || maxBuffered < 1) {
       throw new MqttValidationError(
-        `maxBuffered must be a positive integer, not ${String(maxBuffered)}`,
+        `maxBuffered must be a positive integer, not ${describeValue(maxBuffered)}`,
         'maxBuffered',
       )
     }

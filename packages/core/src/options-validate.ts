@@ -1,4 +1,5 @@
 import { TopicValidationError, validateTopic } from '@await-mqtt/topic-trie'
+import { describeValue as describe } from './describe-value.js'
 import { MqttValidationError } from './errors.js'
 import type { ClientOptions, ConnectProperties, ProxyOptions, TlsOptions, WillOptions } from './options.js'
 
@@ -7,12 +8,6 @@ const maxUint32 = 0xffff_ffff
 
 function fail(field: string, message: string): never {
   throw new MqttValidationError(`${field} ${message}`, field)
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

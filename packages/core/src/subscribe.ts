@@ -1,4 +1,5 @@
 import type { Packet } from 'mqtt'
+import { describeValue } from './describe-value.js'
 import { MqttValidationError } from './errors.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
 import type { Session } from './session.js'
@@ -62,7 +63,7 @@ function checkSubscribeOptions(
   const { retainHandling = 0, properties } = options
   if (retainHandling !== 0 && retainHandling !== 1 && retainHandling !== 2) {
     throw new MqttValidationError(
-      `retainHandling must be 0, 1 or 2, not ${String(retainHandling)}`,
+      `retainHandling must be 0, 1 or 2, not ${describeValue(retainHandling)}`,
       'retainHandling',
     )
   }

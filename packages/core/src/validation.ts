@@ -1,4 +1,5 @@
 import { parseShared, TopicValidationError, validateFilter, validateTopic } from '@await-mqtt/topic-trie'
+import { describeValue } from './describe-value.js'
 import { MqttValidationError } from './errors.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
 
@@ -68,7 +69,7 @@ export function checkFilters(filters: unknown): CheckedFilter[] {
 export function checkQoS(qos: unknown, field = 'qos'): QoS {
   if (qos === undefined) return 0
   if (qos !== 0 && qos !== 1 && qos !== 2) {
-    throw new MqttValidationError(`${field} must be 0, 1 or 2, not ${String(qos)}`, field)
+    throw new MqttValidationError(`${field} must be 0, 1 or 2, not ${describeValue(qos)}`, field)
   }
   return qos
 }
@@ -97,7 +98,7 @@ export function checkCallOptions(options: CallOptions | undefined, defaultTimeou
   }
   if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout <= 0) {
     throw new MqttValidationError(
-      `timeout must be a positive number of ms, not ${String(timeout)}`,
+      `timeout must be a positive number of ms, not ${describeValue(timeout)}`,
       'timeout',
     )
   }
@@ -112,13 +113,13 @@ export function checkQueueOptions(
   const { maxQueued = defaults.maxQueued, overflow = defaults.overflow } = options
   if (!(Number.isInteger(maxQueued) || maxQueued === Number.POSITIVE_INFINITY) || maxQueued < 1) {
     throw new MqttValidationError(
-      `maxQueued must be a positive integer, not ${String(maxQueued)}`,
+      `maxQueued must be a positive integer, not ${describeValue(maxQueued)}`,
       'maxQueued',
     )
   }
   if (overflow !== 'drop-oldest' && overflow !== 'drop-newest' && overflow !== 'error') {
     throw new MqttValidationError(
-      `overflow must be 'drop-oldest', 'drop-newest' or 'error', not ${String(overflow)}`,
+      `overflow must be 'drop-oldest', 'drop-newest' or 'error', not ${describeValue(overflow)}`,
       'overflow',
     )
   }

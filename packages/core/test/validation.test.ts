@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { describeValue } from '../src/describe-value.js'
 import { MqttValidationError } from '../src/errors.js'
 import {
   checkCallOptions,
@@ -126,5 +127,28 @@ describe('MQTT 5-only settings', () => {
     expect(() => requireMqtt5(5, true, 'noLocal')).not.toThrow()
     expect(() => requireMqtt5(4, false, 'noLocal')).not.toThrow()
     expect(caught(() => requireMqtt5(4, true, 'noLocal')).message).toMatch(/MQTT 5.*3\.1\.1/)
+  })
+})
+
+describe('values that cannot be turned into text', () => {
+  // fast-check found `{ toString: 0 }` as a QoS: quoting it in the message threw a TypeError
+  const unprintable = [{ toString: 0 }, Object.create(null) as object, { [Symbol.toPrimitive]: 1 }]
+
+  it('still get an MqttValidationError that names the field', () => {
+    for (const value of unprintable) {
+      expect(caught(() => checkQoS(value as never)).message).toBe('qos must be 0, 1 or 2, not an object')
+      expect(caught(() => checkCallOptions({ timeout: value as never }, 1_000)).field).toBe('timeout')
+      const limits = { maxQueued: 1, overflow: 'drop-oldest' } as const
+      expect(caught(() => checkQueueOptions({ maxQueued: value as never }, limits)).field).toBe('maxQueued')
+      expect(caught(() => checkQueueOptions({ overflow: value as never }, limits)).field).toBe('overflow')
+    }
+  })
+
+  it('are described by type, strings quoted and cut', () => {
+    expect(describeValue({ toString: 0 })).toBe('an object')
+    expect(describeValue([1])).toBe('an array')
+    expect(describeValue(3)).toBe('3')
+    expect(describeValue(undefined)).toBe('undefined')
+    expect(describeValue('x'.repeat(50))).toBe(`"${'x'.repeat(40)}…"`)
   })
 })

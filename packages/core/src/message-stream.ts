@@ -2,6 +2,7 @@ import type { AckHooks } from './ack-after-processing.js'
 import { MqttError } from './errors.js'
 import type { Message } from './message.js'
 import type { QueueOptions } from './options.js'
+import { PackedMessages } from './packed-messages.js'
 
 /**
  * An async iterable of received messages, buffered from the moment it was created.
@@ -44,6 +45,8 @@ export class BufferedMessageStream implements MessageStream {
   #current: Message | undefined
   #queue: Message[] = []
   #head = 0
+  /** What arrived before the first read, packed (see {@link packUntilRead}). */
+  #packed: PackedMessages | undefined
   #waiters: Waiter[] = []
   /** `open`: accepts messages; `ending`: drains then finishes (or throws `#error`); `closed`: finished. */
   #state: 'open' | 'ending' | 'closed' = 'open'
@@ -68,7 +71,16 @@ export class BufferedMessageStream implements MessageStream {
   }
 
   get queued(): number {
-    return this.#queue.length - this.#head
+    return (this.#packed?.size ?? 0) + this.#queue.length - this.#head
+  }
+
+  /**
+   * Keeps what arrives packed until the first read (for a Subscription, which the program may never
+   * read): the same messages, bounds and overflow policy, at a fraction of the garbage collector's
+   * cost. Only before anything was queued.
+   */
+  packUntilRead(): void {
+    if (this.#state === 'open' && this.queued === 0) this.#packed ??= new PackedMessages()
   }
 
   /**
@@ -93,30 +105,41 @@ export class BufferedMessageStream implements MessageStream {
       waiter.resolve({ done: false, value: message })
       return
     }
-    if (this.queued >= this.#maxQueued) {
-      this.#dropped++
-      if (this.#overflow === 'drop-newest') return
-      if (this.#overflow === 'error') {
-        this.end(
-          new MqttError(
-            `a message stream overflowed (${this.#maxQueued} messages queued; overflow: 'error')`,
-            'QUEUE_OVERFLOW',
-          ),
-        )
-        this.#onClose?.()
-        return
-      }
-      if (this.#acks) this.#acks.release(this.#queue[this.#head] as Message, this)
-      // Forget the dropped message (a stream nobody reads would otherwise keep every one), and
-      // compact once the dropped slots outnumber the queued ones.
-      this.#queue[this.#head++] = undefined as unknown as Message
-      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-        this.#queue = this.#queue.slice(this.#head)
-        this.#head = 0
-      }
+    if (this.queued >= this.#maxQueued && !this.#makeRoom()) return
+    if (this.#packed) this.#packed.append(message)
+    else {
+      this.#acks?.hold(message, this)
+      this.#queue.push(message)
     }
-    this.#acks?.hold(message, this)
-    this.#queue.push(message)
+  }
+
+  /** The queue is full: counts the drop and applies the policy; true when the new message goes in. */
+  #makeRoom(): boolean {
+    this.#dropped++
+    if (this.#overflow === 'drop-newest') return false
+    if (this.#overflow === 'error') {
+      this.end(
+        new MqttError(
+          `a message stream overflowed (${this.#maxQueued} messages queued; overflow: 'error')`,
+          'QUEUE_OVERFLOW',
+        ),
+      )
+      this.#onClose?.()
+      return false
+    }
+    if (this.#packed) {
+      this.#packed.dropOldest()
+      return true
+    }
+    if (this.#acks) this.#acks.release(this.#queue[this.#head] as Message, this)
+    // Forget the dropped message (a stream nobody reads would otherwise keep every one), and
+    // compact once the dropped slots outnumber the queued ones.
+    this.#queue[this.#head++] = undefined as unknown as Message
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head)
+      this.#head = 0
+    }
+    return true
   }
 
   /** No more messages will come: readers get the buffered ones, then the end (or `error`). Idempotent. */
@@ -132,6 +155,7 @@ export class BufferedMessageStream implements MessageStream {
     const wasOpen = this.#state === 'open'
     this.#error = undefined
     if (this.#acks) this.#releaseAll()
+    this.#packed = undefined
     this.#queue = []
     this.#head = 0
     this.#finish()
@@ -140,6 +164,10 @@ export class BufferedMessageStream implements MessageStream {
 
   /** @param reader who reads, so that {@link release} can end its pending read alone. */
   next(reader?: object): Promise<IteratorResult<Message, undefined>> {
+    if (this.#packed) {
+      this.#queue = this.#packed.take()
+      this.#packed = undefined
+    }
     if (this.#current !== undefined) this.#hand(undefined)
     if (this.queued > 0) {
       const message = this.#queue[this.#head] as Message

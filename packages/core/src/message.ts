@@ -53,7 +53,10 @@ const noProperties: PublishProperties = Object.freeze({})
 export class Message {
   /** Where it was published. */
   readonly topic: Topic
-  /** The bytes as received (not copied; a Node Buffer under Node). */
+  /**
+   * The bytes as received (a Node Buffer under Node): not copied, except in the messages a
+   * Subscription kept before its first read (see `BufferedMessageStream.packUntilRead`).
+   */
   readonly payload: Uint8Array
   readonly qos: QoS
   /** Whether the broker sent it as a retained message (on subscribe). */

@@ -94,6 +94,7 @@ export class ActiveSubscription implements RegisteredSubscription {
     this.#held = [...this.filters]
     this.#unsubscriber = unsubscriber
     this.#stream = new BufferedMessageStream(this.filters.join(', '), limits)
+    this.#stream.packUntilRead()
     this.#unroute = this.#route()
     session.subscriptions.add(this, this.filters)
   }

@@ -13,9 +13,20 @@ const texts = async (stream: AsyncIterable<Message>) => {
   return seen
 }
 
-describe('BufferedMessageStream', () => {
+type Limits = ConstructorParameters<typeof BufferedMessageStream>[1]
+
+describe.each([
+  { how: 'plain', packed: false },
+  { how: 'packed until read, as a Subscription', packed: true },
+])('BufferedMessageStream ($how)', ({ packed }) => {
+  const create = (filter: string | undefined, limits: Limits, onClose?: () => void) => {
+    const stream = new BufferedMessageStream(filter, limits, onClose)
+    if (packed) stream.packUntilRead()
+    return stream
+  }
+
   it('buffers messages pushed before anyone reads', async () => {
-    const stream = new BufferedMessageStream(undefined, { maxQueued: 10, overflow: 'drop-oldest' })
+    const stream = create(undefined, { maxQueued: 10, overflow: 'drop-oldest' })
     stream.push(message(1))
     stream.push(message(2))
     expect(stream.queued).toBe(2)
@@ -24,7 +35,7 @@ describe('BufferedMessageStream', () => {
   })
 
   it('hands messages to a waiting reader', async () => {
-    const stream = new BufferedMessageStream('a/#', { maxQueued: 10, overflow: 'drop-oldest' })
+    const stream = create('a/#', { maxQueued: 10, overflow: 'drop-oldest' })
     const next = stream.next()
     stream.push(message(7))
     expect((await next).value?.text()).toBe('7')
@@ -32,7 +43,7 @@ describe('BufferedMessageStream', () => {
   })
 
   it('drops the oldest message when full, counting it', async () => {
-    const stream = new BufferedMessageStream(undefined, { maxQueued: 2, overflow: 'drop-oldest' })
+    const stream = create(undefined, { maxQueued: 2, overflow: 'drop-oldest' })
     for (const n of [1, 2, 3, 4]) stream.push(message(n))
     expect(stream.dropped).toBe(2)
     stream.end()
@@ -40,7 +51,7 @@ describe('BufferedMessageStream', () => {
   })
 
   it('drops the newest message when full, counting it', async () => {
-    const stream = new BufferedMessageStream(undefined, { maxQueued: 2, overflow: 'drop-newest' })
+    const stream = create(undefined, { maxQueued: 2, overflow: 'drop-newest' })
     for (const n of [1, 2, 3, 4]) stream.push(message(n))
     expect(stream.dropped).toBe(2)
     stream.end()
@@ -49,11 +60,7 @@ describe('BufferedMessageStream', () => {
 
   it("fails with QUEUE_OVERFLOW after the buffered messages under 'error', and unregisters", async () => {
     let unregistered = 0
-    const stream = new BufferedMessageStream(
-      undefined,
-      { maxQueued: 2, overflow: 'error' },
-      () => unregistered++,
-    )
+    const stream = create(undefined, { maxQueued: 2, overflow: 'error' }, () => unregistered++)
     for (const n of [1, 2, 3, 4]) stream.push(message(n))
     expect(unregistered).toBe(1)
     expect(stream.dropped).toBe(1)
@@ -66,7 +73,7 @@ describe('BufferedMessageStream', () => {
   })
 
   it('ends with an error after the buffered messages', async () => {
-    const stream = new BufferedMessageStream(undefined, { maxQueued: 10, overflow: 'drop-oldest' })
+    const stream = create(undefined, { maxQueued: 10, overflow: 'drop-oldest' })
     stream.push(message(1))
     const lost = new Error('lost')
     stream.end(lost)
@@ -76,7 +83,7 @@ describe('BufferedMessageStream', () => {
   })
 
   it('rejects a waiting reader when ended with an error', async () => {
-    const stream = new BufferedMessageStream(undefined, { maxQueued: 10, overflow: 'drop-oldest' })
+    const stream = create(undefined, { maxQueued: 10, overflow: 'drop-oldest' })
     const pending = stream.next()
     const lost = new Error('lost')
     stream.end(lost)
@@ -85,11 +92,7 @@ describe('BufferedMessageStream', () => {
 
   it('close() discards the buffer, finishes waiting readers and unregisters once', async () => {
     let unregistered = 0
-    const stream = new BufferedMessageStream(
-      undefined,
-      { maxQueued: 10, overflow: 'drop-oldest' },
-      () => unregistered++,
-    )
+    const stream = create(undefined, { maxQueued: 10, overflow: 'drop-oldest' }, () => unregistered++)
     const waiting = stream.next()
     stream.close()
     expect(await waiting).toEqual({ done: true, value: undefined })
@@ -102,11 +105,7 @@ describe('BufferedMessageStream', () => {
 
   it('breaking out of for-await closes it', async () => {
     let unregistered = 0
-    const stream = new BufferedMessageStream(
-      undefined,
-      { maxQueued: 10, overflow: 'drop-oldest' },
-      () => unregistered++,
-    )
+    const stream = create(undefined, { maxQueued: 10, overflow: 'drop-oldest' }, () => unregistered++)
     stream.push(message(1))
     stream.push(message(2))
     for await (const _ of stream) break
@@ -115,7 +114,7 @@ describe('BufferedMessageStream', () => {
   })
 
   it('keeps order across many messages (queue compaction)', async () => {
-    const stream = new BufferedMessageStream(undefined, { maxQueued: 100_000, overflow: 'drop-oldest' })
+    const stream = create(undefined, { maxQueued: 100_000, overflow: 'drop-oldest' })
     for (let n = 0; n < 5000; n++) stream.push(message(n))
     const first = await Promise.all(Array.from({ length: 3000 }, () => stream.next()))
     for (let n = 5000; n < 6000; n++) stream.push(message(n))
@@ -128,7 +127,7 @@ describe('BufferedMessageStream', () => {
   it('lets go of the messages it drops (a stream nobody reads stays bounded)', async () => {
     setFlagsFromString('--expose-gc')
     const collect = runInNewContext('gc') as () => void
-    const stream = new BufferedMessageStream(undefined, { maxQueued: 3, overflow: 'drop-oldest' })
+    const stream = create(undefined, { maxQueued: 3, overflow: 'drop-oldest' })
     const first = new WeakRef(message(0))
     const push = () => {
       stream.push(first.deref() as Message)
@@ -141,5 +140,32 @@ describe('BufferedMessageStream', () => {
     expect(stream.dropped).toBe(4997)
     stream.end()
     expect(await texts(stream)).toEqual(['4997', '4998', '4999'])
+  })
+})
+
+describe('BufferedMessageStream.packUntilRead', () => {
+  it('unpacks on the first read; what comes after is queued as it is', async () => {
+    const stream = new BufferedMessageStream(undefined, { maxQueued: 10, overflow: 'drop-oldest' })
+    stream.packUntilRead()
+    const kept = message(1)
+    stream.push(kept)
+    stream.push(message(2))
+    const first = (await stream.next()).value as Message
+    expect(first).not.toBe(kept)
+    expect(first.text()).toBe('1')
+    const later = message(3)
+    stream.push(later)
+    expect((await stream.next()).value?.text()).toBe('2')
+    expect((await stream.next()).value).toBe(later)
+  })
+
+  it('does nothing once messages are queued', async () => {
+    const stream = new BufferedMessageStream(undefined, { maxQueued: 10, overflow: 'drop-oldest' })
+    const kept = message(1)
+    stream.push(kept)
+    stream.packUntilRead()
+    stream.push(message(2))
+    expect((await stream.next()).value).toBe(kept)
+    expect((await stream.next()).value?.text()).toBe('2')
   })
 })

@@ -27,35 +27,51 @@ async function nextText(stream: MessageStream): Promise<string | undefined> {
   return (await stream.next()).value?.text()
 }
 
-/** Publishes one message that `stream` reads; returns a weak reference to the received message. */
-async function receivedOnce(client: Client, stream: MessageStream, topic: string): Promise<WeakRef<Message>> {
-  await client.publish(topic, 'once', { qos: 1 })
-  const message = (await stream.next()).value as Message
-  return new WeakRef(message)
+/**
+ * Publishes two messages on `{base}/first` and `{base}/second` that `stream` reads; returns a weak
+ * reference to the first one's Topic. The client makes one Topic per run of messages on one topic
+ * and keeps the last; after the second message, only a queue that kept the first holds its Topic.
+ */
+async function firstTopicOfTwo(
+  client: Client,
+  stream: MessageStream,
+  base: string,
+): Promise<WeakRef<object>> {
+  await client.publish(`${base}/first`, 'first', { qos: 1 })
+  const first = (await stream.next()).value as Message
+  await client.publish(`${base}/second`, 'second', { qos: 1 })
+  expect(await nextText(stream)).toBe('second')
+  return new WeakRef(first.topic)
 }
 
 describe('a subscription the program dropped (aedes)', () => {
   it('stops buffering what nobody can read; its filter stays subscribed', async () => {
     await using broker = await startAedes()
     await using client = await Client.connect(broker.url)
-    const topic = uniqueTopic('dropped')
+    const base = uniqueTopic('dropped')
     await using messages = client.messages()
-    await client.subscribe(topic, { qos: 1 }) // the quick start's shape: the Subscription is not kept
-    const received = await receivedOnce(client, messages, topic)
-    expect(await collectUntil(() => received.deref() === undefined)).toBe(true)
-    await client.publish(topic, 'still subscribed', { qos: 1 })
+    await client.subscribe(`${base}/#`, { qos: 1 }) // the quick start's shape: the Subscription is not kept
+    const kept = await firstTopicOfTwo(client, messages, base)
+    expect(await collectUntil(() => kept.deref() === undefined)).toBe(true)
+    await client.publish(`${base}/third`, 'still subscribed', { qos: 1 })
     expect(await nextText(messages)).toBe('still subscribed')
   })
 
   it('a kept subscription buffers every message until it is read', async () => {
     await using broker = await startAedes()
     await using client = await Client.connect(broker.url)
-    const topic = uniqueTopic('kept')
+    const base = uniqueTopic('kept')
     await using messages = client.messages()
-    const subscription = await client.subscribe(topic, { qos: 1 })
-    const received = await receivedOnce(client, messages, topic)
-    expect(await collectUntil(() => received.deref() === undefined)).toBe(false)
-    expect(subscription.queued).toBe(1)
+    const subscription = await client.subscribe(`${base}/#`, { qos: 1 })
+    const kept = await firstTopicOfTwo(client, messages, base)
+    expect(await collectUntil(() => kept.deref() === undefined)).toBe(false)
+    expect(subscription.queued).toBe(2)
+    const read = []
+    for await (const message of subscription) {
+      read.push(`${message.topic.value.slice(base.length)} ${message.text()} qos ${message.qos}`)
+      if (read.length === 2) break
+    }
+    expect(read).toEqual(['/first first qos 1', '/second second qos 1'])
   })
 
   it('a loop reading a subscription it holds no other reference to goes on across collections', async () => {

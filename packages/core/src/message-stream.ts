@@ -45,7 +45,8 @@ export class BufferedMessageStream implements MessageStream {
   #current: Message | undefined
   #queue: Message[] = []
   #head = 0
-  /** What arrived before the first read, packed (see {@link packUntilRead}). */
+  /** Whether what arrives before the first read is packed (see {@link packUntilRead}), and what was. */
+  #packing = false
   #packed: PackedMessages | undefined
   #waiters: Waiter[] = []
   /** `open`: accepts messages; `ending`: drains then finishes (or throws `#error`); `closed`: finished. */
@@ -80,7 +81,7 @@ export class BufferedMessageStream implements MessageStream {
    * cost. Only before anything was queued.
    */
   packUntilRead(): void {
-    if (this.#state === 'open' && this.queued === 0) this.#packed ??= new PackedMessages()
+    if (this.#state === 'open' && this.queued === 0) this.#packing = true
   }
 
   /**
@@ -106,7 +107,7 @@ export class BufferedMessageStream implements MessageStream {
       return
     }
     if (this.queued >= this.#maxQueued && !this.#makeRoom()) return
-    if (this.#packed) this.#packed.append(message)
+    if (this.#packing) (this.#packed ??= new PackedMessages()).append(message)
     else {
       this.#acks?.hold(message, this)
       this.#queue.push(message)
@@ -164,8 +165,9 @@ export class BufferedMessageStream implements MessageStream {
 
   /** @param reader who reads, so that {@link release} can end its pending read alone. */
   next(reader?: object): Promise<IteratorResult<Message, undefined>> {
-    if (this.#packed) {
-      this.#queue = this.#packed.take()
+    if (this.#packing) {
+      this.#packing = false
+      if (this.#packed) this.#queue = this.#packed.take()
       this.#packed = undefined
     }
     if (this.#current !== undefined) this.#hand(undefined)

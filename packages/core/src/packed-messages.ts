@@ -5,6 +5,7 @@ import type { Topic } from './topic.js'
 const blockSize = 64 * 1024
 /** Per message: topic, properties and block in `#references`; offset, length and flags in `#numbers`. */
 const fields = 3
+const noNumbers = new Int32Array(0)
 
 /** A block like `payload`: a Buffer under Node (and with MQTT.js's buffer polyfill), else a Uint8Array. */
 function allocateLike(payload: Uint8Array, size: number): Uint8Array {
@@ -25,7 +26,7 @@ export class PackedMessages {
   #first = 0
   #size = 0
   #references: unknown[] = []
-  #numbers = new Int32Array(0)
+  #numbers = noNumbers
   #block: Uint8Array | undefined
   #used = 0
 
@@ -91,7 +92,7 @@ export class PackedMessages {
     }
     this.#capacity = this.#first = this.#size = this.#used = 0
     this.#references = []
-    this.#numbers = new Int32Array(0)
+    this.#numbers = noNumbers
     this.#block = undefined
     return messages
   }

@@ -13,6 +13,8 @@ export interface BenchConfig {
   source: boolean
   /** Timed rounds per contender (the median counts). */
   rounds: number
+  /** Timed rounds of the QoS 0 publish and receive groups, which the targets read. */
+  targetRounds: number
   brokers: BrokerName[]
   scenarios: ScenarioName[]
   /** (a) QoS 0 messages per round and payload size. */
@@ -48,11 +50,14 @@ export const issuePublishMessages = 100_000
  * Default sizes: the issue's 100,000 QoS 0 publishes per round; the other scenarios are cut so the
  * whole run takes about 10 minutes on a 2-core machine. Receiving rounds last about half a second
  * (shorter ones moved a ratio by ±15% on a shared machine), and 11 rounds give the median of the
- * paired ratios some weight. `--messages N` sets the publishes per round and scales the other
+ * paired ratios some weight. The groups the targets read (QoS 0 publish, receive) run 21: their
+ * rounds swing ±20% from one run to the next, and at 11 the median of the ratio still moved ±5%,
+ * the whole margin of a 0.95x target. `--messages N` sets the publishes per round and scales the other
  * counts alike.
  */
 const full = {
   rounds: 11,
+  targetRounds: 21,
   publishMessages: issuePublishMessages,
   receiveMessages: 50_000,
   qosSequential: 3_000,
@@ -64,6 +69,7 @@ const full = {
 
 const quick = {
   rounds: 2,
+  targetRounds: 2,
   publishMessages: 2_000,
   receiveMessages: 2_000,
   qosSequential: 200,
@@ -78,6 +84,8 @@ const help = `Usage: npm run bench -w @await-mqtt/core -- [options]   (or node -
   --quick                 tiny sizes, 2 rounds (smoke test)              env BENCH_QUICK=1
   --source                measure core's source as tsx loads it, not a plain-JS bundle  env BENCH_SOURCE=1
   --rounds N              timed rounds per contender (default 11)        env BENCH_ROUNDS
+  --target-rounds N       rounds of the groups the targets read: QoS 0 publish, receive
+                          (default 21, at least --rounds)                env BENCH_TARGET_ROUNDS
   --messages N            QoS 0 publishes per round (default 100000, the issue's size);
                           the other counts scale with it                          env BENCH_MESSAGES
   --brokers a,b           mosquitto,aedes (default both)                 env BENCH_BROKERS
@@ -108,6 +116,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, repo
       quick: { type: 'boolean' },
       source: { type: 'boolean' },
       rounds: { type: 'string' },
+      'target-rounds': { type: 'string' },
       messages: { type: 'string' },
       brokers: { type: 'string' },
       only: { type: 'string' },
@@ -137,12 +146,16 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, repo
   for (const scenario of scenarios) {
     if (!scenarioNames.includes(scenario)) throw new Error(`unknown scenario ${scenario}`)
   }
+  const rounds = count(values.rounds ?? env.BENCH_ROUNDS, '--rounds') ?? base.rounds
   const streams = list(values.streams ?? env.BENCH_STREAMS)?.map((item) => count(item, '--streams') as number)
   const sizes = list(values.sizes ?? env.BENCH_SIZES)?.map((item) => count(item, '--sizes') as number)
   return {
     quick: isQuick,
     source: values.source ?? env.BENCH_SOURCE === '1',
-    rounds: count(values.rounds ?? env.BENCH_ROUNDS, '--rounds') ?? base.rounds,
+    rounds,
+    targetRounds:
+      count(values['target-rounds'] ?? env.BENCH_TARGET_ROUNDS, '--target-rounds') ??
+      Math.max(rounds, base.targetRounds),
     brokers,
     scenarios: scenarioNames.filter((name) => scenarios.includes(name)),
     publishMessages: scaled(sized.publishMessages),

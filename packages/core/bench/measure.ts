@@ -50,6 +50,8 @@ export interface Group {
   contenders: Contender[]
   /** At most this many timed rounds (figures that barely move need fewer than the run's). */
   maxRounds?: number
+  /** A target reads it: it runs the run's `targetRounds` (more, so its median moves less). */
+  carriesTargets?: boolean
   /** How a worker thread rebuilds these contenders, to run each in an isolate of its own. */
   recipe?: Recipe
 }
@@ -114,6 +116,8 @@ export async function measureGroup(group: Group, options: MeasureOptions): Promi
 export interface MeasureOptions {
   /** Timed rounds per contender. */
   rounds: number
+  /** Timed rounds of the groups a target reads (see {@link Group.carriesTargets}). */
+  targetRounds?: number
   log: (line: string) => void
   /** Where the worker threads connect; without it every contender runs in this thread. */
   isolation?: IsolationContext
@@ -121,9 +125,18 @@ export interface MeasureOptions {
   quietStarts: boolean
 }
 
+/** How many timed rounds `group` runs: the targets' groups more, memory groups fewer. */
+export function roundsOf(
+  group: Pick<Group, 'carriesTargets' | 'maxRounds'>,
+  options: Pick<MeasureOptions, 'rounds' | 'targetRounds'>,
+): number {
+  const planned = group.carriesTargets ? (options.targetRounds ?? options.rounds) : options.rounds
+  return Math.min(planned, group.maxRounds ?? planned)
+}
+
 async function measureContenders(group: Group, options: MeasureOptions): Promise<Row[]> {
   const { log, quietStarts } = options
-  const rounds = Math.min(options.rounds, group.maxRounds ?? options.rounds)
+  const rounds = roundsOf(group, options)
   const began = performance.now()
   const runnable = group.contenders.filter((contender) => contender.skip === undefined)
   const samples = new Map<string, Sample[]>(runnable.map((contender) => [contender.name, []]))

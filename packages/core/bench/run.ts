@@ -90,7 +90,7 @@ async function withBroker(name: BrokerName, work: (broker: BenchBroker) => Promi
 
 try {
   log(
-    `core bench: ${config.quick ? 'quick' : 'full'} run, ${config.rounds} rounds, brokers ${brokers.join(', ') || 'none'}, scenarios ${config.scenarios.join(', ')}`,
+    `core bench: ${config.quick ? 'quick' : 'full'} run, ${config.rounds} rounds (${config.targetRounds} for the targets' groups), brokers ${brokers.join(', ') || 'none'}, scenarios ${config.scenarios.join(', ')}`,
   )
   for (const name of brokers) {
     await withBroker(name, async (broker) => {
@@ -114,6 +114,7 @@ try {
         rows.push(
           ...(await measureGroup(group, {
             rounds: config.rounds,
+            targetRounds: config.targetRounds,
             log,
             isolation,
             quietStarts: !config.quick,
@@ -135,7 +136,7 @@ if (Math.max(...environment.loadAverageAtStart, ...loadAtEnd) > cpus().length) {
 const seconds = (performance.now() - started) / 1000
 const table = markdownTable(rows)
 const targets = checkTargets(rows)
-const sizes = `sizes: ${config.publishMessages.toLocaleString('en-US')} QoS 0 publishes per round (${config.sizes.join(' B, ')} B), ${config.receiveMessages.toLocaleString('en-US')} received, ${config.qosSequential.toLocaleString('en-US')} QoS 1/2 one at a time, ${config.qosPipelined.toLocaleString('en-US')} with ${config.inflight} in flight, ${config.fanoutMessages.toLocaleString('en-US')} fan-out, ${config.memorySubscriptions.toLocaleString('en-US')} subscriptions weighed, ${config.slowMessages.toLocaleString('en-US')} to the slow consumer; ${config.rounds} rounds each, median; ${seconds.toFixed(0)} s in all`
+const sizes = `sizes: ${config.publishMessages.toLocaleString('en-US')} QoS 0 publishes per round (${config.sizes.join(' B, ')} B), ${config.receiveMessages.toLocaleString('en-US')} received, ${config.qosSequential.toLocaleString('en-US')} QoS 1/2 one at a time, ${config.qosPipelined.toLocaleString('en-US')} with ${config.inflight} in flight, ${config.fanoutMessages.toLocaleString('en-US')} fan-out, ${config.memorySubscriptions.toLocaleString('en-US')} subscriptions weighed, ${config.slowMessages.toLocaleString('en-US')} to the slow consumer; ${config.rounds} rounds each (${config.targetRounds} for QoS 0 publish and receive), median; ${seconds.toFixed(0)} s in all`
 const envLine = environmentLine(environment, loadAtEnd)
 
 process.stdout.write(`\n## await-mqtt client benchmarks\n\n${envLine}\n${sizes}\n\n${table}\n\n`)

@@ -146,6 +146,7 @@ export function publishGroups(broker: BenchBroker, config: BenchConfig): Group[]
   return config.sizes.map((payloadSize) => ({
     broker: broker.name,
     scenario: `publish QoS 0, ${payloadSize} B`,
+    carriesTargets: true,
     unit: 'msg/s',
     higherIsBetter: true,
     size: config.publishMessages,

@@ -136,6 +136,7 @@ export function receiveGroups(broker: BenchBroker, config: BenchConfig): Group[]
     {
       broker: broker.name,
       scenario: `receive QoS 0, ${payloadSize} B`,
+      carriesTargets: true,
       unit: 'msg/s',
       higherIsBetter: true,
       size: config.receiveMessages,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { runOrder } from '../../bench/measure.js'
+import { readConfig } from '../../bench/config.js'
+import { roundsOf, runOrder } from '../../bench/measure.js'
 import { busyShare, parseProcStat, waitForQuiet } from '../../bench/quiet.js'
 import { pairedMean, pairedRatio } from '../../bench/stats.js'
 
@@ -67,5 +68,25 @@ describe('comparing with raw MQTT.js measured twice per round', () => {
     const ours = [99.5, 99.5, 99.5]
     expect(pairedRatio(ours, base)).toBeLessThan(0.95)
     expect(pairedRatio(ours, pairedMean(base, control))).toBeCloseTo(1, 2)
+  })
+})
+
+describe('how many rounds a group runs', () => {
+  it('gives the groups the targets read more rounds, and memory groups their cap', () => {
+    const options = { rounds: 11, targetRounds: 21 }
+    expect(roundsOf({}, options)).toBe(11)
+    expect(roundsOf({ carriesTargets: true }, options)).toBe(21)
+    expect(roundsOf({ maxRounds: 5 }, options)).toBe(5)
+    expect(roundsOf({ carriesTargets: true }, { rounds: 3 })).toBe(3)
+  })
+
+  it('reads --target-rounds, defaulting to 21 and never below --rounds', () => {
+    const config = (...argv: string[]) => readConfig(argv, {}, '/repo')
+    expect([config().rounds, config().targetRounds]).toEqual([11, 21])
+    expect(config('--rounds', '30').targetRounds).toBe(30)
+    expect(config('--target-rounds', '7').targetRounds).toBe(7)
+    expect(readConfig([], { BENCH_TARGET_ROUNDS: '9' }, '/repo').targetRounds).toBe(9)
+    expect(config('--quick').targetRounds).toBe(2)
+    expect(() => config('--target-rounds', '0')).toThrow('--target-rounds must be a positive integer')
   })
 })

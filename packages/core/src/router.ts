@@ -39,7 +39,8 @@ export interface CopyTargets {
 export class Router {
   readonly #filtered = new CachingTrie<BufferedMessageStream>()
   readonly #subscriptions = new CachingTrie<BufferedMessageStream>()
-  readonly #unfiltered = new Set<BufferedMessageStream>()
+  /** The `messages()` streams, in the order they were added (an array: no iterator per message). */
+  #unfiltered: readonly BufferedMessageStream[] = []
   readonly #all = new Set<BufferedMessageStream>()
   readonly #onAdd: (() => void) | undefined
 
@@ -59,7 +60,7 @@ export class Router {
    */
   add(stream: BufferedMessageStream, kind: RouteKind, filters: readonly string[] = []): () => void {
     this.#all.add(stream)
-    if (kind === 'unfiltered') this.#unfiltered.add(stream)
+    if (kind === 'unfiltered') this.#unfiltered = [...this.#unfiltered, stream]
     else {
       const trie = kind === 'filtered' ? this.#filtered : this.#subscriptions
       for (const filter of filters) trie.add(filter, stream)
@@ -69,7 +70,7 @@ export class Router {
       if (removed) return
       removed = true
       this.#all.delete(stream)
-      if (kind === 'unfiltered') this.#unfiltered.delete(stream)
+      if (kind === 'unfiltered') this.#unfiltered = this.#unfiltered.filter((other) => other !== stream)
       else {
         const trie = kind === 'filtered' ? this.#filtered : this.#subscriptions
         for (const filter of filters) trie.remove(filter, stream)
@@ -99,14 +100,17 @@ export class Router {
   #routeStreams(message: Message): void {
     const filtered = this.#filtered.match(message.topic.value)
     if (filtered.length > 0) deliver(filtered, message)
-    else for (const stream of this.#unfiltered) stream.push(message)
+    else {
+      const unfiltered = this.#unfiltered
+      for (let index = 0; index < unfiltered.length; index++) unfiltered[index]?.push(message)
+    }
   }
 
   /** Ends every stream (readers get what is buffered, then the end or `error`) and forgets them. */
   endAll(error?: unknown): void {
     const streams = [...this.#all]
     this.#all.clear()
-    this.#unfiltered.clear()
+    this.#unfiltered = []
     this.#filtered.clear()
     this.#subscriptions.clear()
     for (const stream of streams) stream.end(error)

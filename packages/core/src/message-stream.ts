@@ -107,8 +107,10 @@ export class BufferedMessageStream implements MessageStream {
       return
     }
     if (this.queued >= this.#maxQueued && !this.#makeRoom()) return
-    if (this.#packing) (this.#packed ??= new PackedMessages()).append(message)
-    else {
+    if (this.#packing) {
+      this.#packed ??= new PackedMessages()
+      this.#packed.append(message)
+    } else {
       this.#acks?.hold(message, this)
       this.#queue.push(message)
     }

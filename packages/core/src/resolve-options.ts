@@ -1,5 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { MqttValidationError } from './errors.js'
+import { mqttJsLog } from './mqtt-debug-log.js'
 import { nodeAvailable } from './node/builtins.js'
 import { createNodeStreamBuilder, nodeWebSocketOptions } from './node/stream-builder.js'
 import type {
@@ -212,6 +213,7 @@ export function resolveOptions(
  */
 export function createMqttClient(resolved: ResolvedOptions): MqttClient {
   const options: IClientOptions = {
+    log: mqttJsLog(),
     ...resolved.mqtt,
     protocolVersion: resolved.protocolVersion,
     protocolId: resolved.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',

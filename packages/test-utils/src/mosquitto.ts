@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -46,6 +46,12 @@ export interface MosquittoBroker extends AsyncDisposable {
   kill(): Promise<void>
   /** Stops it for good and removes its folder. Idempotent. */
   close(): Promise<void>
+  /**
+   * With `persistence`: resolves once mosquitto saved its database in a save that began after this
+   * call (it autosaves every second), so a crash from then on keeps what it held at the call.
+   * Rejects after `timeoutMs`.
+   */
+  saved(timeoutMs?: number): Promise<void>
 }
 
 /** Where Debian's mosquitto (or one of its tools, e.g. `mosquitto_passwd`) is, or undefined. */
@@ -150,6 +156,26 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
     close,
+    saved: (timeoutMs = 10_000) => savedAfter(join(dir, 'mosquitto.db'), Date.now(), timeoutMs),
     [Symbol.asyncDispose]: close,
   }
+}
+
+/**
+ * Waits for two saves of `file` finishing after `since`: the first may have begun before it, the
+ * second began after the first ended.
+ */
+async function savedAfter(file: string, since: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  const seen = new Set<number>()
+  while (Date.now() < deadline) {
+    const modified = await stat(file).then(
+      (info) => info.mtimeMs,
+      () => 0,
+    )
+    if (modified > since) seen.add(modified)
+    if (seen.size >= 2) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`mosquitto did not save ${file} twice within ${timeoutMs} ms`)
 }

@@ -61,5 +61,20 @@ describe.skipIf(!mosquittoAvailable())(
       await broker.start()
       expect(await roundTrip(broker.url)).toBe('hello')
     })
+
+    it('with persistence, keeps across a SIGKILL a session it saved() after', async () => {
+      await using broker = await startMosquitto({ persistence: true, websocket: false })
+      const session = { reconnectPeriod: 0, clean: false, clientId: uniqueTopic('kept').replaceAll('/', '-') }
+      const first = await mqtt.connectAsync(broker.url, session)
+      await first.subscribeAsync(uniqueTopic('kept'), { qos: 1 })
+      await first.endAsync()
+      await broker.saved()
+      await broker.kill()
+      await broker.start()
+      const again = mqtt.connect(broker.url, session)
+      onTestFinished(() => again.endAsync())
+      const connack = await new Promise<mqtt.IConnackPacket>((resolve) => again.once('connect', resolve))
+      expect(connack.sessionPresent).toBe(true)
+    })
   },
 )

@@ -55,7 +55,7 @@ export async function noLossRun(
     for await (const event of client.events()) into.push(describeEvent(event))
   }
   const watching = [watch(subscriber, subscriberEvents), watch(publisher, publisherEvents)]
-  await sleep(1_500) // the broker saves its database every second: the session is on disk now
+  await broker.saved() // the sessions and the subscription are on disk now: a SIGKILL keeps them
 
   const started = Date.now()
   const seen = new Map<number, number>()

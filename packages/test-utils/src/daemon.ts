@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { waitForPort } from './wait-for-port.js'
+import { waitForPort, waitForPortClosed } from './wait-for-port.js'
 
 const searchPath = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']
 
@@ -98,6 +98,9 @@ export async function spawnDaemon(binary: string, args: string[], ports: number[
     const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), stopGraceMs)
     await exited
     clearTimeout(timer)
+    // SIGKILL ends the guard shell at once, while the kernel may still be tearing the daemon down
+    // with its sockets: resolve once its ports are free, so a restart on them finds them so.
+    await Promise.all(ports.map((port) => waitForPortClosed(port)))
   }
   const failed = exited.then(() => {
     throw new Error(`${binary} exited while starting:\n${output}`)

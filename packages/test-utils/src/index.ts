@@ -40,4 +40,4 @@ export {
   tinyproxySkipReason,
 } from './tinyproxy.js'
 export { uniqueTopic } from './unique-topic.js'
-export { waitForPort } from './wait-for-port.js'
+export { waitForPort, waitForPortClosed } from './wait-for-port.js'

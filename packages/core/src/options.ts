@@ -84,7 +84,12 @@ export interface ConnectProperties {
 
 /** TCP socket settings, applied to the socket to the broker (or to the proxy). Node only. */
 export interface SocketOptions {
-  /** Send small packets at once (disables Nagle's algorithm). @default true */
+  /**
+   * Send small packets at once (disables Nagle's algorithm): lowest latency. `false` lets the
+   * kernel coalesce small packets, which can raise throughput with many acknowledgements in flight
+   * (QoS 2 with 20 in flight on aedes measured 0.68x raw MQTT.js with `true`, 0.91x with `false`).
+   * @default true
+   */
   noDelay?: boolean
   /** Send TCP keepalive probes on an idle socket. @default false */
   keepAlive?: boolean

@@ -91,6 +91,8 @@ export async function spawnDaemon(binary: string, args: string[], ports: number[
       resolve()
     }),
   )
+  /** Set once every port accepted a connection: from then on they are the daemon's own. */
+  let listening = false
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (!running.has(child)) return exited
     signalGroup(child, signal)
@@ -99,8 +101,9 @@ export async function spawnDaemon(binary: string, args: string[], ports: number[
     await exited
     clearTimeout(timer)
     // SIGKILL ends the guard shell at once, while the kernel may still be tearing the daemon down
-    // with its sockets: resolve once its ports are free, so a restart on them finds them so.
-    await Promise.all(ports.map((port) => waitForPortClosed(port)))
+    // with its sockets: resolve once its ports are free, so a restart on them finds them so. (A
+    // daemon that failed to start may never have owned them: someone else may listen there.)
+    if (listening) await Promise.all(ports.map((port) => waitForPortClosed(port)))
   }
   const failed = exited.then(() => {
     throw new Error(`${binary} exited while starting:\n${output}`)
@@ -108,6 +111,7 @@ export async function spawnDaemon(binary: string, args: string[], ports: number[
   failed.catch(() => {})
   try {
     await Promise.race([Promise.all(ports.map((port) => waitForPort(port))), failed])
+    listening = true
   } catch (error) {
     await stop('SIGKILL')
     throw error

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import type { TestCertificates } from './certificates.js'
 import { binaryAvailable, type Daemon, findBinary, skipReason, spawnDaemon } from './daemon.js'
@@ -156,7 +157,10 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
     close,
-    saved: (timeoutMs = 10_000) => savedAfter(join(dir, 'mosquitto.db'), Date.now(), timeoutMs),
+    saved: (timeoutMs = 10_000) =>
+      options.persistence
+        ? savedAfter(join(dir, 'mosquitto.db'), Date.now(), timeoutMs)
+        : Promise.reject(new Error('saved() needs startMosquitto({ persistence: true })')),
     [Symbol.asyncDispose]: close,
   }
 }
@@ -175,7 +179,7 @@ async function savedAfter(file: string, since: number, timeoutMs: number): Promi
     )
     if (modified > since) seen.add(modified)
     if (seen.size >= 2) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await sleep(50)
   }
   throw new Error(`mosquitto did not save ${file} twice within ${timeoutMs} ms`)
 }

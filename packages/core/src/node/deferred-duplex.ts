@@ -28,6 +28,12 @@ function writeBatch(socket: Duplex, pieces: readonly Uint8Array[], callback?: Wr
   socket.uncork()
   return accepted
 }
+/**
+ * The longest read that can only be one acknowledgement (PUBACK, PUBREC... with an MQTT 5 reason
+ * code): its answer has nothing to share a batch with, so it is not held for the end of the round.
+ */
+const loneAcknowledgementBytes = 5
+
 type DeferredDuplexClass = new () => DeferredDuplex
 let defined: DeferredDuplexClass | undefined
 
@@ -48,6 +54,8 @@ function define(): DeferredDuplexClass {
     readonly #held = new HeldWrites()
     /** A held write answered "wait" and no `drain` is on its way yet. */
     #owesDrain = false
+    /** Writes are corked until this round of reads is handled (see {@link #holdRepliesUntilReadsDone}). */
+    #holdingReplies = false
 
     get signal(): AbortSignal {
       return this.#abort.signal
@@ -62,6 +70,7 @@ function define(): DeferredDuplexClass {
       this.#explainEarly = explainEarly
       socket.on('data', (chunk: Buffer) => {
         this.#received = true
+        if (chunk.length > loneAcknowledgementBytes) this.#holdRepliesUntilReadsDone()
         if (!this.push(chunk)) socket.pause()
       })
       socket.on('drain', () => {
@@ -83,6 +92,21 @@ function define(): DeferredDuplexClass {
       this.#pendingFinal = undefined
       write?.()
       final?.()
+    }
+
+    /**
+     * Corks until the event loop has handled this round of reads: the acknowledgements MQTT.js
+     * writes for the packets of one read (PUBREL, PUBACK...) and the publishes they release leave
+     * in one batch, without Nagle's delay.
+     */
+    #holdRepliesUntilReadsDone(): void {
+      if (this.#holdingReplies) return
+      this.#holdingReplies = true
+      this.cork()
+      setImmediate(() => {
+        this.#holdingReplies = false
+        this.uncork()
+      })
     }
 
     #explain(error: Error): Error {

@@ -31,6 +31,17 @@ async function until(check: () => boolean): Promise<void> {
   expect(check()).toBe(true)
 }
 
+/** Records what reaches `socket.write` from now on. */
+function spyOnWrites(socket: Socket): unknown[] {
+  const socketWrites: unknown[] = []
+  const write = socket.write.bind(socket)
+  socket.write = ((chunk: unknown, ...rest: never[]) => {
+    socketWrites.push(chunk)
+    return write(chunk as string, ...rest)
+  }) as typeof socket.write
+  return socketWrites
+}
+
 const cleanup: Array<() => void> = []
 afterEach(() => {
   for (const step of cleanup.splice(0)) step()
@@ -56,6 +67,15 @@ async function joined() {
   return { stream, socket, peer: await accepted }
 }
 
+/** A joined stream that has written once (so writes go straight to the socket), its socket's writes watched. */
+async function joinedAndWatched() {
+  const { stream, socket, peer } = await joined()
+  const received = collect(peer)
+  stream.write('connect')
+  await until(() => received() === 'connect')
+  return { stream, peer, received, socketWrites: spyOnWrites(socket) }
+}
+
 describe('DeferredDuplex', () => {
   it('keeps the order of writes made before, while and after joining the socket', async () => {
     const { stream, accepted, port } = await unjoined()
@@ -74,12 +94,7 @@ describe('DeferredDuplex', () => {
     const { stream, socket, peer } = await joined()
     const received = collect(peer)
     await until(() => stream.writableLength === 0)
-    const socketWrites: unknown[] = []
-    const write = socket.write.bind(socket)
-    socket.write = ((chunk: unknown, ...rest: never[]) => {
-      socketWrites.push(chunk)
-      return write(chunk as string, ...rest)
-    }) as typeof socket.write
+    const socketWrites = spyOnWrites(socket)
     const called: string[] = []
     stream.cork()
     stream.write('x', () => called.push('x'))
@@ -94,6 +109,36 @@ describe('DeferredDuplex', () => {
     stream.write('z')
     expect(socketWrites).toHaveLength(2)
     await until(() => received() === 'xyéz' && called.length === 1)
+  })
+
+  it('replies written while one read is handled, over ticks and promises, leave as one write after it', async () => {
+    const { stream, peer, received, socketWrites } = await joinedAndWatched()
+    const afterRead = new Promise<unknown[]>((resolve) => {
+      stream.once('data', () => {
+        stream.write('a')
+        process.nextTick(() => stream.write('b'))
+        void Promise.resolve().then(() => stream.write('c'))
+        setImmediate(() => resolve([...socketWrites]))
+      })
+    })
+    peer.write('packets')
+    expect(await afterRead).toEqual([Buffer.from('abc')])
+    await until(() => received() === 'connectabc')
+    stream.write('d')
+    expect(socketWrites).toHaveLength(2)
+  })
+
+  it('the answer to a read of one acknowledgement leaves at once', async () => {
+    const { stream, peer, received, socketWrites } = await joinedAndWatched()
+    const answered = new Promise<unknown[]>((resolve) => {
+      stream.once('data', () => {
+        stream.write('next')
+        resolve([...socketWrites])
+      })
+    })
+    peer.write(Buffer.from([0x40, 0x02, 0x00, 0x01]))
+    expect(await answered).toEqual(['next'])
+    await until(() => received() === 'connectnext')
   })
 
   it("reports the socket's backpressure and emits drain when it clears", async () => {

@@ -56,6 +56,22 @@ describe("ack: 'after-processing' (aedes, MQTT 3.1.1)", () => {
     expect(acked()).toBe(2)
   })
 
+  it('holds back what arrives once the iterator exists, before its first next()', async () => {
+    await using pair = await consumerAndProducer()
+    const { consumer, producer, acked } = pair
+    const topic = uniqueTopic('iterated')
+    await using subscription = await consumer.subscribe(topic, { qos: 1 })
+    const iterator = subscription[Symbol.asyncIterator]()
+    for (const n of ['1', '2']) await producer.publish(topic, n, { qos: 1 })
+    await until(() => subscription.queued === 2, 5_000, 'both messages')
+    await pair.roundTrip()
+    expect(acked()).toBe(0)
+    expect((await iterator.next()).value?.text()).toBe('1')
+    expect((await iterator.next()).value?.text()).toBe('2')
+    await pair.roundTrip()
+    expect(acked()).toBe(1)
+  })
+
   it('acknowledges at once what no stream holds: a subscription nobody reads, a dropped message', async () => {
     await using pair = await consumerAndProducer()
     const { consumer, producer, acked } = pair

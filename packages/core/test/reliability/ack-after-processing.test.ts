@@ -44,6 +44,9 @@ describe("ack: 'after-processing' (aedes, MQTT 3.1.1)", () => {
     // Read from before the messages come: what arrives while nobody reads is acknowledged at once.
     const iterator = subscription[Symbol.asyncIterator]()
     for (const n of ['1', '2']) await producer.publish(topic, n, { qos: 1 })
+    await until(() => subscription.queued === 2, 5_000, 'both messages')
+    await pair.roundTrip()
+    expect(acked()).toBe(0) // the iterator exists: held, though no next() asked for them yet
     expect((await iterator.next()).value?.text()).toBe('1')
     await pair.roundTrip() // anything sent before it has arrived
     expect(acked()).toBe(0) // both delivered, neither acknowledged: 1 is being processed, 2 is queued
@@ -54,22 +57,6 @@ describe("ack: 'after-processing' (aedes, MQTT 3.1.1)", () => {
     expect((await iterator.next()).done).toBe(true)
     await pair.roundTrip()
     expect(acked()).toBe(2)
-  })
-
-  it('holds back what arrives once the iterator exists, before its first next()', async () => {
-    await using pair = await consumerAndProducer()
-    const { consumer, producer, acked } = pair
-    const topic = uniqueTopic('iterated')
-    await using subscription = await consumer.subscribe(topic, { qos: 1 })
-    const iterator = subscription[Symbol.asyncIterator]()
-    for (const n of ['1', '2']) await producer.publish(topic, n, { qos: 1 })
-    await until(() => subscription.queued === 2, 5_000, 'both messages')
-    await pair.roundTrip()
-    expect(acked()).toBe(0)
-    expect((await iterator.next()).value?.text()).toBe('1')
-    expect((await iterator.next()).value?.text()).toBe('2')
-    await pair.roundTrip()
-    expect(acked()).toBe(1)
   })
 
   it('acknowledges at once what no stream holds: a subscription nobody reads, a dropped message', async () => {

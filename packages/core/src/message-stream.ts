@@ -91,12 +91,11 @@ export class BufferedMessageStream implements MessageStream {
   holdAcknowledgements(acks: AckHooks): void {
     this.#acks = acks
     // Packed messages are not held: what arrives from now on must be, read yet or not.
-    this.#unpack()
+    if (this.#packing) this.#unpack()
   }
 
   /** Ends {@link packUntilRead}: what was packed becomes the queue. */
   #unpack(): void {
-    if (!this.#packing) return
     this.#packing = false
     if (this.#packed) this.#queue = this.#packed.take()
     this.#packed = undefined
@@ -177,7 +176,7 @@ export class BufferedMessageStream implements MessageStream {
 
   /** @param reader who reads, so that {@link release} can end its pending read alone. */
   next(reader?: object): Promise<IteratorResult<Message, undefined>> {
-    this.#unpack()
+    if (this.#packing) this.#unpack()
     if (this.#current !== undefined) this.#hand(undefined)
     if (this.queued > 0) {
       const message = this.#queue[this.#head] as Message

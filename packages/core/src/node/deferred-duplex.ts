@@ -28,6 +28,7 @@ function writeBatch(socket: Duplex, pieces: readonly Uint8Array[], callback?: Wr
   socket.uncork()
   return accepted
 }
+
 /**
  * The longest read that can only be one acknowledgement (PUBACK, PUBREC... with an MQTT 5 reason
  * code): its answer has nothing to share a batch with, so it is not held for the end of the round.

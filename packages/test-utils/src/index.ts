@@ -30,6 +30,12 @@ export {
   startMosquitto,
 } from './mosquitto.js'
 export type { ProxyServer } from './proxy-daemon.js'
+export {
+  type ScriptedBroker,
+  type ScriptedConnection,
+  type StartScriptedBrokerOptions,
+  startScriptedBroker,
+} from './scripted-broker.js'
 export { type ServerSentEvent, serverSentEvents } from './sse.js'
 export {
   type StartTinyproxyOptions,

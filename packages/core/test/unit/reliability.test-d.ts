@@ -9,7 +9,7 @@ import type {
   MqttError,
   ReconnectOptions,
   Subscription,
-} from '../src/index.js'
+} from '../../src/index.js'
 
 declare const client: Client
 

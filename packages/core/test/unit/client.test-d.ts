@@ -15,7 +15,7 @@ import {
   type Subscription,
   type Topic,
   withClient,
-} from '../src/index.js'
+} from '../../src/index.js'
 
 declare const client: Client
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { MqttValidationError } from '../src/errors.js'
-import { asBuffer, encodePayload } from '../src/payload.js'
+import { MqttValidationError } from '../../src/errors.js'
+import { asBuffer, encodePayload } from '../../src/payload.js'
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 

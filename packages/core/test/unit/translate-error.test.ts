@@ -5,7 +5,7 @@ import {
   MqttConnectError,
   MqttConnectionLostError,
   MqttTimeoutError,
-} from '../src/errors.js'
+} from '../../src/errors.js'
 import {
   closedBeforeConnack,
   connectionLost,
@@ -14,7 +14,7 @@ import {
   toCallError,
   toCodeError,
   toConnectError,
-} from '../src/translate-error.js'
+} from '../../src/translate-error.js'
 
 const address = 'mqtt://broker:1883'
 const withCode = (message: string, code: number | string) => Object.assign(new Error(message), { code })

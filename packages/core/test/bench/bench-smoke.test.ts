@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { describe, expect, it, onTestFinished } from 'vitest'
 
 const run = promisify(execFile)
-const packageRoot = resolve(import.meta.dirname, '..')
+const packageRoot = resolve(import.meta.dirname, '../..')
 
 interface BenchJson {
   title: string

@@ -9,14 +9,20 @@ import {
   MqttValidationError,
 } from '../../src/index.js'
 
-/** An aedes whose PUBLISH handling waits until `release()` (or never). */
+/** An aedes whose PUBLISH handling waits until `release()` (or never); `stalled` resolves at the first one held. */
 async function stallingBroker() {
-  const stalled: Array<() => void> = []
+  const held: Array<() => void> = []
   let stalling = true
+  let heldOne: () => void = () => {}
+  const stalled = new Promise<void>((resolve) => {
+    heldOne = resolve
+  })
   const broker = await startAedes({
     authorizePublish: (_client, _packet, callback) => {
-      if (stalling) stalled.push(() => callback(null))
-      else callback(null)
+      if (stalling) {
+        held.push(() => callback(null))
+        heldOne()
+      } else callback(null)
     },
   })
   return {
@@ -24,7 +30,7 @@ async function stallingBroker() {
     stalled,
     release() {
       stalling = false
-      for (const go of stalled.splice(0)) go()
+      for (const go of held.splice(0)) go()
     },
   }
 }
@@ -38,7 +44,7 @@ describe('lost connection (default: no reconnect)', () => {
     await using stream = client.messages()
     await using subscription = await client.subscribe(topic)
     const pending = client.publish(topic, 'x', { qos: 1 })
-    while (stalled.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    await stalled
     const reading = stream.next()
     const readingSubscription = subscription[Symbol.asyncIterator]().next()
     broker.dropConnections()
@@ -109,8 +115,8 @@ describe('calls', () => {
     const publishing = client.publish(uniqueTopic('handshake'), 'x', { qos: 1 }).then(() => {
       done = true
     })
-    while (stalled.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await stalled
+    await new Promise((resolve) => setImmediate(resolve)) // the broker holds the PUBLISH: no PUBACK can come
     expect(done).toBe(false)
     release()
     await publishing
@@ -219,7 +225,7 @@ describe('close', () => {
     await using _ = broker
     const client = await Client.connect(broker.url)
     const publishing = client.publish('a', 'x', { qos: 1 })
-    while (stalled.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    await stalled
     const closing = client.close()
     await expect(client.publish('a', 'late')).rejects.toBeInstanceOf(MqttClientClosedError)
     setTimeout(release, 50)
@@ -232,7 +238,7 @@ describe('close', () => {
     await using _ = broker
     const client = await Client.connect(broker.url)
     const publishing = client.publish('a', 'x', { qos: 1 }).catch((caught: unknown) => caught)
-    while (stalled.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    await stalled
     await client.close({ timeout: 200 })
     expect(await publishing).toBeInstanceOf(MqttClientClosedError)
     expect(client.connected).toBe(false)

@@ -1,6 +1,7 @@
 import { type ScriptedBroker, type ScriptedConnection, startScriptedBroker } from '@await-mqtt/test-utils'
 import { describe, expect, it } from 'vitest'
 import { Client, MqttUndeliverableError, type ReconnectOptions } from '../../src/index.js'
+import { nextEvent } from '../reliability/helpers.js'
 
 const fast = { minDelay: 20, maxDelay: 100, jitter: 0 }
 const poison = 'rooms/poison'
@@ -48,6 +49,7 @@ async function refusingBroker(): Promise<{ broker: ScriptedBroker; topics: strin
 async function publishWithPoison(reconnect: ReconnectOptions) {
   const { broker, topics } = await refusingBroker()
   const client = await Client.connect(broker.url, { reconnect, timeout: 8_000 })
+  const events = client.events()
   const first = client.publish('rooms/a', 'a', { qos: 1 })
   const refused = client.publish(poison, 'p', { qos: 1 }).then(
     () => undefined,
@@ -55,7 +57,11 @@ async function publishWithPoison(reconnect: ReconnectOptions) {
   )
   const second = client.publish('rooms/b', 'b', { qos: 2 })
   await Promise.all([first, second])
-  return { broker, topics, client, error: await refused }
+  const error = await refused
+  // The stored messages are resent within the handshake; the client reports connected right after.
+  await nextEvent(events, 'connected')
+  events.close()
+  return { broker, topics, client, error }
 }
 
 describe('poison protection: a stored publish the broker hangs up on is given up, not resent forever', () => {

@@ -38,7 +38,6 @@ export function redactText(text: string, secrets: readonly string[]): string {
  */
 export function serverText(text: string | undefined, secrets: readonly string[], max = 80): string {
   if (text === undefined) return ''
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
   const printable = redactText(text.replace(/[^\x20-\x7e]/g, '?'), secrets)
   return printable.length > max ? `${printable.slice(0, max)}…` : printable
 }

@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { createServer, type Socket } from 'node:net'
 import { inspect } from 'node:util'
 import {
+  generateCertificates,
   microsocksAvailable,
   microsocksSkipReason,
   mosquittoAvailable,
@@ -143,6 +144,29 @@ describe('no secret in any error, cause chain, inspection or log line', () => {
       )
       expect(error.failure).toBe('proxy')
       expect(error.cause).toBeDefined() // the proxy's reason is kept, the credentials are not
+    },
+  )
+
+  it.skipIf(!mosquittoAvailable())(
+    `a failed TLS handshake with a client key and passphrase ${mosquittoAvailable() ? '' : mosquittoSkipReason}`,
+    async () => {
+      await using certificates = await generateCertificates()
+      await using broker = await startMosquitto({ tls: { certificates }, websocket: false })
+      const keyLine = certificates.clientKey.split('\n')[1] ?? 'missing'
+      const error = await expectNoSecret(
+        broker.tlsUrl ?? '',
+        {
+          password: 'tls-broker-pw-3',
+          tls: {
+            ca: certificates.wrongCa,
+            cert: certificates.clientCert,
+            key: certificates.clientKey,
+            passphrase: 'tls-pass-777',
+          },
+        },
+        [keyLine, 'tls-pass-777', 'tls-broker-pw-3'],
+      )
+      expect(error.failure).not.toBe('bad-credentials') // it failed before the broker saw the password
     },
   )
 

@@ -67,6 +67,7 @@ export const reconnectDefaults: Readonly<Required<ReconnectOptions>> = {
   jitter: 0.2,
   maxAttempts: Number.POSITIVE_INFINITY,
   maxQueuedPublishes: 1000,
+  maxResends: 3,
 }
 
 function randomClientId(): string {

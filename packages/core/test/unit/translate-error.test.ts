@@ -10,7 +10,7 @@ import { toCallError, toConnectError } from '../../src/translate-error.js'
 // 5.16 produce the real error, so an upgrade that rewords one fails here, not in a user's app.
 
 function errorEvent(client: MqttClient): Promise<Error> {
-  return once(client, 'error').then(([error]) => error as Error)
+  return new Promise((resolve) => client.once('error', resolve))
 }
 
 function callback(): { done: (error?: Error) => void; error: Promise<Error | undefined> } {

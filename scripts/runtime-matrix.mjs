@@ -38,7 +38,7 @@ try {
     [`Node ${process.versions.node}`, process.execPath, []],
     [`Node ${versions.node}`, bin('node'), []],
     [`Bun ${versions.bun}`, bin('bun'), ['run']],
-    [`Deno ${versions.deno}`, bin('deno'), ['run', '--allow-all']],
+    [`Deno ${versions.deno}`, bin('deno'), ['run', '--allow-net', '--allow-env', '--allow-read']],
   ]
   for (const [name, command, args] of runtimes) {
     const begin = performance.now()

@@ -2,7 +2,8 @@
 // changesets (the working tree is never touched) it runs `changeset status` and
 // `npm run version-packages` and checks what a release would publish: the four packages at one
 // 0.x version (not 1.0.0), a CHANGELOG each with an entry of its own, adapters whose peer range on
-// the core accepts that version, and workspace dependencies npm can still resolve locally.
+// the core accepts that version, and workspace dependencies npm can still resolve locally. It also
+// checks what the registry shows: licence, repository, homepage, absolute README links.
 // Other changesets may come and go; only the result is checked.
 import { execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
@@ -86,6 +87,18 @@ try {
         check(ok, `${dir} ${field} ${dependency} ${range} rejects ${versions[dependency]}`)
       }
     }
+  }
+  // What the registry page and `npm install` show a stranger.
+  for (const [name, dir] of Object.entries(published)) {
+    const manifest = readManifest(join(root, dir))
+    check(manifest.license === 'MIT' && existsSync(join(root, dir, 'LICENSE')), `${dir}: no MIT LICENSE`)
+    for (const file of ['LICENSE', 'CHANGELOG.md'])
+      check(manifest.files?.includes(file), `${dir}: ${file} not in files`)
+    check(manifest.repository?.directory === dir, `${dir}: repository.directory is not ${dir}`)
+    for (const field of ['homepage', 'bugs', 'keywords', 'engines'])
+      check(manifest[field], `${name}: no ${field}`)
+    const relative = /\]\((?!https?:|#)[^)]*\)/.exec(readText(join(root, dir, 'README.md')))
+    check(relative === null, `${dir}/README.md links ${relative?.[0]}, which breaks on the registry`)
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
   if (failures.length === 0)

@@ -16,6 +16,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Topic filters', link: '/guide/topic-filters' },
       { text: 'Errors and cancellation', link: '/guide/errors' },
       { text: 'Reconnecting and reliability', link: '/guide/reconnecting' },
+      { text: 'Runtimes and module formats', link: '/guide/runtimes' },
     ],
   },
   {

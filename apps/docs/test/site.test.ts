@@ -17,6 +17,7 @@ const mainPages = [
   '/guide/topic-filters.html',
   '/guide/errors.html',
   '/guide/reconnecting.html',
+  '/guide/runtimes.html',
   '/guide/tls.html',
   '/guide/proxies.html',
   '/guide/websockets-and-browsers.html',

@@ -295,7 +295,7 @@ describe("the broker's CONNACK limits are held to (scripted broker, MQTT 5)", ()
     const fits = new Uint8Array(300 - 1 - 2 - 3 - 1)
     await client.publish('t', fits)
     const packet = (await connection.next('publish')) as IPublishPacket
-    expect(packet.length + 3).toBe(300)
+    expect((packet.length ?? 0) + 3).toBe(300)
     const error = await refusal(() => client.publish('t', new Uint8Array(fits.length + 1)))
     expect(error.field).toBe('size')
     expect(error.message).toMatch(/301-byte packet, above the broker's Maximum Packet Size of 300 bytes/)

@@ -39,6 +39,7 @@ export const everyOption = {
   ack: 'on-receipt', // or 'after-processing': PUBACK/PUBCOMP once every stream moved past the message
   maxQueued: 10_000, // messages a stream holds before `overflow` applies
   overflow: 'drop-oldest', // or 'drop-newest', or 'error'
+  strictUtf8: true, // refuse control characters and non-characters in what is sent (brokers disconnect for them)
   mqtt: undefined, // MQTT.js options passed through as they are
 } satisfies { [Option in keyof Required<ClientOptions>]: ClientOptions[Option] }
 

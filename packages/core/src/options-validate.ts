@@ -2,6 +2,7 @@ import { TopicValidationError, validateTopic } from '@await-mqtt/topic-trie'
 import { describeValue as describe } from './describe-value.js'
 import { MqttValidationError } from './errors.js'
 import type { ClientOptions, ConnectProperties, ProxyOptions, TlsOptions, WillOptions } from './options.js'
+import { validateOptionStrings } from './options-strings.js'
 
 const maxUint16 = 0xffff
 const maxUint32 = 0xffff_ffff
@@ -272,4 +273,6 @@ export function validateClientOptions(options: ClientOptions): void {
   validateLogger(options.logger)
   if (options.mqtt !== undefined && !isRecord(options.mqtt))
     fail('mqtt', 'must be an object of MQTT.js options')
+  boolean(options.strictUtf8, 'strictUtf8')
+  validateOptionStrings(options)
 }

@@ -198,6 +198,15 @@ export interface ClientOptions extends QueueOptions {
   reconnect?: boolean | ReconnectOptions
   /** When received QoS 1/2 messages are acknowledged; see {@link AckMode}. @default 'on-receipt' */
   ack?: AckMode
+  /**
+   * Refuse, in every string the client sends (topics, filters, client id, user name, properties,
+   * user properties), the control characters U+0001–U+001F and U+007F–U+009F and the
+   * non-characters (U+FFFE, U+FFFF...) that MQTT says SHOULD NOT be sent and brokers such as
+   * mosquitto answer by disconnecting. `false` lets them through (for brokers that accept them);
+   * U+0000 and lone surrogates are refused either way.
+   * @default true
+   */
+  strictUtf8?: boolean
   /** MQTT.js options passed through as they are, for what this interface does not cover. */
   mqtt?: Partial<IClientOptions>
 }

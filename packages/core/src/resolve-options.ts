@@ -57,6 +57,8 @@ export interface ResolvedOptions {
   protocolVersion: 3 | 4 | 5
   /** Whether the user chose `protocolVersion` (then no fallback from 5 to 4 happens). */
   protocolVersionExplicit: boolean
+  /** Refuse control characters and non-characters in what is sent (`strictUtf8`). */
+  strictUtf8: boolean
 }
 
 /** Defaults of `reconnect: true`. */
@@ -199,6 +201,7 @@ export function resolveOptions(
     ack: options.ack ?? 'on-receipt',
     protocolVersion,
     protocolVersionExplicit: options.protocolVersion !== undefined,
+    strictUtf8: options.strictUtf8 !== false,
   }
 }
 

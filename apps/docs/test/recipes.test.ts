@@ -40,7 +40,7 @@ async function until(events: AsyncIterator<ConnectionEvent>, type: ConnectionEve
 const onMosquitto = describe.skipIf(!mosquittoAvailable())
 
 describe('the READMEs show the recipes as the tests run them', () => {
-  it.for([
+  it.for<[string, string, string]>([
     ['packages/fastify-plugin/README.md', 'apps/docs/snippets/recipes/fastify-health.ts', 'health'],
     ['packages/fastify-plugin/README.md', 'apps/docs/snippets/recipes/fastify-publish.ts', 'publish'],
     ['packages/hono-middleware/README.md', 'apps/docs/snippets/recipes/hono-health.ts', 'health'],
@@ -66,7 +66,7 @@ onMosquitto(
 
       const events = app.mqtt.client.events()
       onTestFinished(async () => {
-        await events.return()
+        await events[Symbol.asyncDispose]()
       })
       await mosquitto.stop()
       await until(events, 'reconnecting')
@@ -132,7 +132,7 @@ onMosquitto(`the Hono health recipe on mosquitto ${mosquittoAvailable() ? '' : m
 
     const events = client.events()
     onTestFinished(async () => {
-      await events.return()
+      await events[Symbol.asyncDispose]()
     })
     await mosquitto.stop()
     await until(events, 'reconnecting')

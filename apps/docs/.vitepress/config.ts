@@ -38,7 +38,7 @@ const guide: DefaultTheme.SidebarItem[] = [
   {
     text: 'Migrating',
     items: [
-      { text: 'From MQTT.js callbacks', link: '/migrating/mqtt-js' },
+      { text: 'From MQTT.js', link: '/migrating/mqtt-js' },
       { text: 'From asyncio-mqtt (Python)', link: '/migrating/asyncio-mqtt' },
     ],
   },

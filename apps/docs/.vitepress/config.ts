@@ -17,6 +17,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Errors and cancellation', link: '/guide/errors' },
       { text: 'Reconnecting and reliability', link: '/guide/reconnecting' },
       { text: 'Runtimes and module formats', link: '/guide/runtimes' },
+      { text: 'How it works', link: '/guide/how-it-works' },
     ],
   },
   {

@@ -3,6 +3,7 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateApiReference } from './api-reference.js'
+import { generateArchitecture } from './architecture.js'
 import { generateCharts } from './bench-charts.js'
 import { generateBenchmarks } from './benchmarks.js'
 
@@ -22,4 +23,6 @@ console.log(
 )
 const charts = await generateCharts(root, docsRoot)
 console.log(`benchmark charts: drawn from ${charts.length === 0 ? 'nothing yet' : charts.join(', ')}`)
+const flows = await generateArchitecture(root, docsRoot)
+console.log(`architecture: ${flows.map((flow) => `${flow.title} (${flow.steps.length} steps)`).join(', ')}`)
 console.log(`prepared in ${((performance.now() - started) / 1000).toFixed(1)} s`)

@@ -18,6 +18,7 @@ const mainPages = [
   '/guide/errors.html',
   '/guide/reconnecting.html',
   '/guide/runtimes.html',
+  '/guide/how-it-works.html',
   '/guide/tls.html',
   '/guide/proxies.html',
   '/guide/websockets-and-browsers.html',
@@ -151,6 +152,33 @@ describe.skipIf(!available)(`the docs site in chromium ${available ? '' : chromi
       expect(shot.byteLength).toBeGreaterThan(10_000)
     },
   )
+
+  it('shows the architecture diagram on "How it works", every box inside the picture (screenshot kept)', async () => {
+    await using page = await context.newPage()
+    await page.goto(`${server.url}/guide/how-it-works.html`, { waitUntil: 'networkidle' })
+    const diagram = page.locator('.vp-doc svg.arch-diagram')
+    await expect.poll(() => diagram.isVisible()).toBe(true)
+    const layout = await diagram.evaluate((svg) => {
+      const frame = (svg as SVGSVGElement).viewBox.baseVal
+      const boxes = Array.from(svg.querySelectorAll('.step')).map((step) =>
+        (step as SVGGraphicsElement).getBBox(),
+      )
+      return {
+        steps: boxes.length,
+        outside: boxes.filter(
+          (box) =>
+            box.x < 0 || box.y < 0 || box.x + box.width > frame.width || box.y + box.height > frame.height,
+        ).length,
+        text: svg.textContent ?? '',
+      }
+    })
+    expect(layout.steps).toBeGreaterThan(10)
+    expect(layout.outside).toBe(0)
+    expect(layout.text).toContain('publish.ts')
+    expect(layout.text).toContain('message-stream.ts')
+    const shot = await diagram.screenshot({ path: join(artifacts, 'how-it-works.png') })
+    expect(shot.byteLength).toBeGreaterThan(10_000)
+  })
 
   it('takes a screenshot of the home page and of a guide page', async () => {
     await using page = await context.newPage()

@@ -40,7 +40,7 @@ const guide: DefaultTheme.SidebarItem[] = [
     text: 'Migrating',
     items: [
       { text: 'From MQTT.js', link: '/migrating/mqtt-js' },
-      { text: 'From asyncio-mqtt (Python)', link: '/migrating/asyncio-mqtt' },
+      { text: 'From aiomqtt / asyncio-mqtt (Python)', link: '/migrating/asyncio-mqtt' },
     ],
   },
   { text: 'Benchmarks', link: '/benchmarks' },

@@ -189,6 +189,16 @@ export interface ClientOptions extends QueueOptions {
   reconnect?: boolean | ReconnectOptions
   /** When received QoS 1/2 messages are acknowledged; see {@link AckMode}. @default 'on-receipt' */
   ack?: AckMode
+  /**
+   * The largest packet accepted from the broker, in bytes (fixed header included). A bigger one is
+   * refused from its first bytes, before its body is read: the client closes the connection
+   * (DISCONNECT 0x95 Packet too large under MQTT 5), as for any broken packet. Under MQTT 5 the
+   * smaller of this and `properties.maximumPacketSize` applies, and this bound is sent in CONNECT
+   * (Maximum Packet Size) unless `properties.maximumPacketSize` is set, so a broker drops a message
+   * too large for the client instead of sending it.
+   * @default 16777216 (16 MiB)
+   */
+  maxIncomingPacketSize?: number
   /** MQTT.js options passed through as they are, for what this interface does not cover. */
   mqtt?: Partial<IClientOptions>
 }

@@ -1,5 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { MqttValidationError } from './errors.js'
+import { incomingPacketBound } from './incoming-limits.js'
 import { mqttJsLog } from './mqtt-debug-log.js'
 import { nodeAvailable } from './node/builtins.js'
 import { createNodeStreamBuilder, nodeWebSocketOptions } from './node/stream-builder.js'
@@ -55,6 +56,8 @@ export interface ResolvedOptions {
   reconnect: Required<ReconnectOptions> | undefined
   ack: AckMode
   protocolVersion: 3 | 4 | 5
+  /** The largest packet accepted from the broker, in bytes (fixed header included). */
+  maxIncomingPacketSize: number
   /** Whether the user chose `protocolVersion` (then no fallback from 5 to 4 happens). */
   protocolVersionExplicit: boolean
 }
@@ -160,8 +163,14 @@ export function resolveOptions(
   }
   if (options.username !== undefined) mqttOptions.username = options.username
   if (options.password !== undefined) mqttOptions.password = encodeValue(options.password)
+  const maxIncomingPacketSize = incomingPacketBound(options)
   const properties = connectProperties(options)
   if (properties !== undefined) mqttOptions.properties = properties
+  // Tells an MQTT 5 broker the bound, so it drops a message too large for the client instead of
+  // sending it (MQTT 5 §3.1.2.11.4): sending it would only make the client close the connection.
+  if (protocolVersion === 5 && properties?.maximumPacketSize === undefined) {
+    mqttOptions.properties = { ...properties, maximumPacketSize: maxIncomingPacketSize }
+  }
   if (options.will !== undefined) mqttOptions.will = willMessage(options.will)
   if (!nodeAvailable()) refuseNodeOnly(options)
   const { reconnect } = options
@@ -197,6 +206,7 @@ export function resolveOptions(
           },
     ack: options.ack ?? 'on-receipt',
     protocolVersion,
+    maxIncomingPacketSize,
     protocolVersionExplicit: options.protocolVersion !== undefined,
   }
 }

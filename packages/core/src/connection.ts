@@ -274,8 +274,11 @@ export class Connection {
   #incomingFilter(): IncomingFilter {
     const guard = new IncomingGuard(this.protocolVersion, this.#maxIncomingPacketSize)
     let found: IncomingViolation | undefined
+    // Once refused, nothing more from this connection is parsed (the parser would start afresh).
+    let stopped = false
     return {
       accept: (chunk) => {
+        if (stopped) return chunk.subarray(0, 0)
         const verdict = guard.check(chunk)
         found = verdict.violation
         return verdict.accepted
@@ -283,9 +286,14 @@ export class Connection {
       parsed: () => {
         const violation = found
         found = undefined
-        if (violation !== undefined) this.#refuse(violation)
+        if (violation === undefined) return
+        stopped = true
+        this.#refuse(violation)
       },
-      parseError: (error) => this.#refuse(parserViolation(error), error),
+      parseError: (error) => {
+        stopped = true
+        this.#refuse(parserViolation(error), error)
+      },
     }
   }
 
@@ -303,8 +311,20 @@ export class Connection {
     )
     const stream = this.mqtt.stream
     if (stream === undefined || stream.destroyed) return
-    if (this.protocolVersion === 5 && stream.writable) stream.write(disconnectPacket(violation.reasonCode))
-    stream.destroy()
+    if (this.protocolVersion !== 5 || !stream.writable) {
+      stream.destroy()
+      return
+    }
+    // DISCONNECT goes out after what is already written (writes may be held for a moment), then
+    // the socket closes; a broker that does not read gets its socket closed within a second.
+    const destroy = () => {
+      clearTimeout(timer)
+      if (!stream.destroyed) stream.destroy()
+    }
+    const timer = setTimeout(destroy, 1_000)
+    stream.once('finish', destroy)
+    stream.once('close', destroy)
+    stream.end(disconnectPacket(violation.reasonCode))
   }
 
   /** The broker sent DISCONNECT: the connection is over even if its socket stays open. */

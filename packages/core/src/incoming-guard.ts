@@ -4,8 +4,11 @@
  * the receiver closes the connection, sending DISCONNECT with the reason code first if it can).
  */
 export interface IncomingViolation {
-  /** 0x81 Malformed Packet, 0x82 Protocol Error or 0x95 Packet too large. */
-  readonly reasonCode: 0x81 | 0x82 | 0x95
+  /**
+   * 0x81 Malformed Packet, 0x82 Protocol Error or 0x95 Packet too large (0x93 Receive Maximum
+   * exceeded and 0x94 Topic Alias invalid when MQTT.js found them).
+   */
+  readonly reasonCode: 0x81 | 0x82 | 0x93 | 0x94 | 0x95
   /** What was wrong, in words, e.g. 'a PUBLISH with QoS 3'. Never quotes packet contents. */
   readonly reason: string
 }

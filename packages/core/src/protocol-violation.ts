@@ -8,6 +8,9 @@ import { reasonName } from './reason-codes.js'
  * that broke the protocol (which this client detected, and closed the connection for).
  */
 
+/** DISCONNECT reason codes for a broken packet: malformed, protocol error, receive maximum exceeded, topic alias invalid, too large. */
+const disconnectCodes = new Set([0x81, 0x82, 0x93, 0x94, 0x95])
+
 const hex = (code: number) => `0x${code.toString(16).padStart(2, '0')}`
 
 /** A violation found by MQTT.js's packet parser (a body it cannot decode): a Malformed Packet. */
@@ -22,7 +25,8 @@ export function parserViolation(error: Error): IncomingViolation {
 export function mqttJsViolation(error: Error): IncomingViolation | undefined {
   const code = (error as { code?: unknown }).code
   if (typeof code === 'number' && code >= 0x80) {
-    const reasonCode = code === 0x81 || code === 0x95 ? code : 0x82
+    // Kept when it is a DISCONNECT reason code for such a case; any other becomes Protocol Error.
+    const reasonCode = disconnectCodes.has(code) ? (code as IncomingViolation['reasonCode']) : 0x82
     return { reasonCode, reason: error.message }
   }
   if (error.message.startsWith('Protocol error')) return { reasonCode: 0x82, reason: error.message }

@@ -133,6 +133,13 @@ export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error'
 export interface QueueOptions {
   /** Most messages a stream holds before its overflow policy applies. @default 10000 */
   maxQueued?: number
+  /**
+   * Most payload bytes a stream holds before its overflow policy applies (as `maxQueued` does by
+   * count): `drop-oldest` drops the oldest messages until the new one fits, `drop-newest` drops the
+   * new one, `error` ends the stream with `QUEUE_OVERFLOW`. A message handed straight to a waiting
+   * reader is not queued. @default 67108864 (64 MiB)
+   */
+  maxQueuedBytes?: number
   /** @default 'drop-oldest' */
   overflow?: OverflowPolicy
 }

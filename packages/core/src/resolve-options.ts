@@ -1,6 +1,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { MqttValidationError } from './errors.js'
 import { incomingPacketBound } from './incoming-limits.js'
+import type { StreamLimits } from './message-stream.js'
 import { mqttJsLog } from './mqtt-debug-log.js'
 import { nodeAvailable } from './node/builtins.js'
 import { createNodeStreamBuilder, nodeWebSocketOptions } from './node/stream-builder.js'
@@ -9,7 +10,6 @@ import type {
   ClientOptions,
   Logger,
   ProxyOptions,
-  QueueOptions,
   ReconnectOptions,
   SocketOptions,
 } from './options.js'
@@ -18,6 +18,7 @@ import { connectProperties, encodeValue, willMessage } from './options-session.j
 import { type ResolvedTls, resolveTls } from './options-tls.js'
 import { parseBrokerUrl } from './options-url.js'
 import { validateClientOptions } from './options-validate.js'
+import { checkQueueOptions } from './validation.js'
 
 type WsOptions = NonNullable<IClientOptions['wsOptions']>
 
@@ -52,7 +53,7 @@ export interface ResolvedOptions {
   timeout: number
   maxConcurrentOutgoingCalls: number | undefined
   logger: Logger | undefined
-  queue: Required<QueueOptions>
+  queue: StreamLimits
   reconnect: Required<ReconnectOptions> | undefined
   ack: AckMode
   protocolVersion: 3 | 4 | 5
@@ -61,6 +62,9 @@ export interface ResolvedOptions {
   /** Whether the user chose `protocolVersion` (then no fallback from 5 to 4 happens). */
   protocolVersionExplicit: boolean
 }
+
+/** Default of `maxQueuedBytes`: 64 MiB per stream. */
+const defaultMaxQueuedBytes = 64 * 1024 * 1024
 
 /** Defaults of `reconnect: true`. */
 export const reconnectDefaults: Readonly<Required<ReconnectOptions>> = {
@@ -194,7 +198,10 @@ export function resolveOptions(
     timeout,
     maxConcurrentOutgoingCalls: options.maxConcurrentOutgoingCalls,
     logger: options.logger,
-    queue: { maxQueued, overflow },
+    queue: checkQueueOptions(
+      { maxQueued, overflow, maxQueuedBytes: options.maxQueuedBytes },
+      { maxQueued, overflow, maxQueuedBytes: defaultMaxQueuedBytes },
+    ),
     reconnect:
       reconnect === undefined || reconnect === false
         ? undefined

@@ -7,6 +7,7 @@ export type MqttErrorCode =
   | 'INVALID_ARGUMENT'
   | 'CLIENT_CLOSED'
   | 'QUEUE_OVERFLOW'
+  | 'UNDELIVERABLE'
 
 /** Options shared by every error of the tree. */
 export interface MqttErrorOptions {

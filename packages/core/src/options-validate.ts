@@ -166,7 +166,8 @@ function validateReconnect(reconnect: unknown): void {
   if (reconnect === undefined || typeof reconnect === 'boolean') return
   if (!isRecord(reconnect))
     fail('reconnect', `must be a boolean or reconnect options, not ${describe(reconnect)}`)
-  const { minDelay, maxDelay, factor, jitter, maxAttempts, maxQueuedPublishes } = reconnect
+  const { minDelay, maxDelay, factor, jitter, maxAttempts, maxQueuedPublishes, maxResends } = reconnect
+  if (maxResends !== Number.POSITIVE_INFINITY) integer(maxResends, 'reconnect.maxResends', 0, 2 ** 31 - 1)
   integer(maxQueuedPublishes, 'reconnect.maxQueuedPublishes', 0, Number.MAX_SAFE_INTEGER)
   integer(minDelay, 'reconnect.minDelay', 0, 2 ** 31 - 1)
   integer(maxDelay, 'reconnect.maxDelay', 0, 2 ** 31 - 1)

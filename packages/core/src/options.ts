@@ -114,6 +114,15 @@ export interface ReconnectOptions {
    * `MqttError` of code `QUEUE_OVERFLOW`. Each waits at most its own `timeout`. @default 1000
    */
   maxQueuedPublishes?: number
+  /**
+   * Poison protection: a QoS 1/2 publish is resent after a reconnection at most this many times
+   * when the connection keeps dropping while it is unacknowledged (a broker closes the connection
+   * on a PUBLISH it refuses); then it is given up, its call rejects with `MqttUndeliverableError`
+   * and the messages queued behind it go on. Only resends count (the first transmission may share a
+   * dropped connection with other messages); `0` resends nothing: every publish still unacknowledged
+   * when the connection comes back is given up. `Infinity` resends forever. @default 3
+   */
+  maxResends?: number
 }
 
 /**

@@ -74,6 +74,7 @@ export const reconnectDefaults: Readonly<Required<ReconnectOptions>> = {
   jitter: 0.2,
   maxAttempts: Number.POSITIVE_INFINITY,
   maxQueuedPublishes: 1000,
+  maxResends: 3,
 }
 
 function randomClientId(): string {

@@ -1,12 +1,14 @@
 import { Duplex } from 'node:stream'
-import mqtt, { type MqttClient } from 'mqtt'
+import mqtt, { type MqttClient, type Packet } from 'mqtt'
 import { describe, expect, it } from 'vitest'
 import {
+  abandonOutgoing,
   filterIncoming,
   hasMqttInternals,
   type IncomingFilter,
   keepPublishesOnForcedClose,
   ResendStore,
+  type ResendStoreWatcher,
 } from '../../src/mqtt-internals.js'
 import { createMqttClient, resolveOptions } from '../../src/resolve-options.js'
 
@@ -115,5 +117,106 @@ describe('filterIncoming: bytes from the network pass a filter before MQTT.js pa
     await new Promise((resolve) => setImmediate(resolve))
     expect(other.parseErrors.map((error) => error.message)).toEqual(['Invalid puback reason code'])
     other.client.end(true)
+  })
+})
+
+/** An in-memory network connection: what the client writes is kept, `answer` plays the broker. */
+function memoryConnection() {
+  const written: Buffer[] = []
+  const stream = new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, callback) {
+      written.push(chunk)
+      callback()
+    },
+  })
+  return { stream, written, answer: (...bytes: number[]) => stream.push(Buffer.from(bytes)) }
+}
+
+const connack = [0x20, 0x02, 0x00, 0x00] // MQTT 3.1.1 CONNACK, accepted, no session
+
+describe('MQTT.js behaviour the resend guard relies on (src/resend-guard.ts)', () => {
+  it('calls createStream on each CONNACK, resends the stored PUBLISH object itself, emits connect after the resends', async () => {
+    const calls: string[] = []
+    const stored = new Map<number, Packet>()
+    const watcher: ResendStoreWatcher = {
+      stored: (packet) => {
+        if (packet.messageId !== undefined) stored.set(packet.messageId, packet)
+        calls.push(`stored ${packet.cmd}`)
+      },
+      removed: (messageId) => calls.push(`removed ${messageId}`),
+      resending: () => calls.push('resending'),
+    }
+    let network = memoryConnection()
+    const client = new mqtt.MqttClient(() => network.stream as never, {
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      manualConnect: true,
+      keepalive: 0,
+      outgoingStore: new ResendStore(watcher),
+    })
+    keepPublishesOnForcedClose(client)
+    const sent: Packet[] = []
+    client.on('packetsend', (packet: Packet) => sent.push(packet))
+    const connected = () => new Promise((resolve) => client.once('connect', resolve))
+
+    let first = connected()
+    client.connect()
+    network.answer(...connack)
+    await first
+    expect(calls).toEqual(['resending']) // an empty store, resent on the first CONNACK too
+    let acknowledged: unknown = 'pending'
+    client.publish('t', 'x', { qos: 1 }, (error) => {
+      acknowledged = error ?? null
+    })
+    const publish = sent.find((packet) => packet.cmd === 'publish')
+    expect(publish).toMatchObject({ dup: false, qos: 1 })
+    const id = publish?.messageId ?? 0
+    expect(stored.get(id)).not.toBe(publish) // the store keeps its own copy...
+    expect(stored.get(id)).toMatchObject({ dup: true })
+
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()))
+    network.stream.destroy()
+    await closed
+    network = memoryConnection()
+    sent.length = 0
+    calls.length = 0
+    let connectedAgain = false
+    first = connected().then(() => (connectedAgain = true))
+    client.connect()
+    network.answer(...connack)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(calls).toEqual(['resending'])
+    expect(sent.find((packet) => packet.cmd === 'publish')).toBe(stored.get(id)) // ...which only a resend sends
+    expect(connectedAgain).toBe(false) // 'connect' waits until the resent packets are acknowledged
+    network.answer(0x40, 0x02, id >> 8, id & 0xff) // PUBACK
+    await first
+    expect(acknowledged).toBe(null)
+    expect(calls).toEqual(['resending', `removed ${id}`])
+    client.end(true)
+  })
+
+  it('abandonOutgoing fails the call with the given error, empties its store entry and frees its id', async () => {
+    const client = createMqttClient(resolveOptions('mqtt://127.0.0.1:1'))
+    const removed: number[] = []
+    client.outgoingStore = new ResendStore({
+      stored: () => {},
+      removed: (id) => removed.push(id),
+      resending: () => {},
+    })
+    // Not connected: MQTT.js keeps the QoS 1 PUBLISH in its store for the next connection.
+    const failed = new Promise((resolve) => client.publish('t', 'x', { qos: 1 }, (error) => resolve(error)))
+    const ids = Object.keys(client.outgoing).map(Number)
+    expect(ids).toHaveLength(1)
+    const id = ids[0] ?? 0
+    const reason = new Error('given up')
+    abandonOutgoing(client, id, reason)
+    expect(await failed).toBe(reason)
+    expect(client.outgoing[id]).toBeUndefined()
+    expect(removed).toEqual([id])
+    const left = await new Promise((resolve) =>
+      client.outgoingStore.get({ messageId: id }, (error) => resolve(error)),
+    )
+    expect(left).toBeInstanceOf(Error) // missing packet
   })
 })

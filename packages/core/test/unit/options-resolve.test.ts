@@ -17,7 +17,11 @@ describe('resolveOptions defaults', () => {
       manualConnect: true,
     })
     expect(resolved.timeout).toBe(10_000)
-    expect(resolved.queue).toEqual({ maxQueued: 10_000, overflow: 'drop-oldest' })
+    expect(resolved.queue).toEqual({
+      maxQueued: 10_000,
+      maxQueuedBytes: 64 * 1024 * 1024,
+      overflow: 'drop-oldest',
+    })
     expect(resolved.reconnect).toBeUndefined()
     expect(resolved.maxConcurrentOutgoingCalls).toBeUndefined()
     expect(resolved.logger).toBeUndefined()

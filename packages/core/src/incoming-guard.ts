@@ -66,6 +66,7 @@ export class IncomingGuard {
   /** Where in the current packet the next byte belongs. */
   #state: 'header' | 'length' | 'body' | 'refused' = 'header'
   #type = 0
+  #qos = 0
   #length = 0
   #lengthBytes = 0
   #lastLengthByte = 0
@@ -156,6 +157,7 @@ export class IncomingGuard {
     if (type === 2 && ++this.#connacks > 1) return protocolError('a second CONNACK')
     if (type === 3) {
       const qos = (flags >> 1) & 3
+      this.#qos = qos
       if (qos === 3) return malformed('a PUBLISH with QoS 3')
       if (qos === 0 && flags & 0x08) return malformed('a QoS 0 PUBLISH with the DUP flag set')
       return undefined
@@ -166,13 +168,47 @@ export class IncomingGuard {
     return undefined
   }
 
+  /**
+   * The shortest and longest Remaining Length of the current packet type (MQTT 3.1.1 §3, MQTT 5 §3):
+   * e.g. every acknowledgement carries a packet identifier, and under 3.1.1 nothing more.
+   */
+  #bodySize(): [number, number] {
+    const v5 = this.#protocolVersion === 5
+    const any = Number.POSITIVE_INFINITY
+    switch (this.#type) {
+      case 2: // CONNACK
+        return v5 ? [2, any] : [2, 2]
+      case 3: // PUBLISH: topic length, and a packet identifier above QoS 0
+        return [this.#qos > 0 ? 4 : 2, any]
+      case 4: // PUBACK, PUBREC, PUBREL, PUBCOMP
+      case 5:
+      case 6:
+      case 7:
+        return v5 ? [2, any] : [2, 2]
+      case 9: // SUBACK: identifier and one return code at least
+        return [3, any]
+      case 11: // UNSUBACK
+        return v5 ? [3, any] : [2, 2]
+      case 13: // PINGRESP
+        return [0, 0]
+      case 14: // DISCONNECT
+        return v5 ? [0, any] : [0, 0]
+      default:
+        return [0, any]
+    }
+  }
+
   /** Checks the Remaining Length once read: minimal encoding, fixed sizes, the size bound. */
   #lengthDone(): IncomingViolation | undefined {
     if (this.#lengthBytes > 1 && this.#lastLengthByte === 0) {
       return malformed('a Remaining Length not encoded in the fewest bytes')
     }
     const name = typeNames[this.#type] as string
-    if (this.#type === 13 && this.#length !== 0) return malformed('a PINGRESP with a body')
+    const [least, most] = this.#bodySize()
+    if (this.#length < least)
+      return malformed(`a ${name} packet of ${this.#length} bytes after its fixed header (at least ${least})`)
+    if (this.#length > most)
+      return malformed(`a ${name} packet of ${this.#length} bytes after its fixed header (at most ${most})`)
     const total = 1 + this.#lengthBytes + this.#length
     if (total > this.#maxPacketSize) {
       return {

@@ -70,16 +70,17 @@ export function filterIncoming(client: MqttClient, create: () => IncomingFilter)
       const write = writable._write
       writable._write = (chunk, encoding, done) => {
         const accepted = filter.accept(chunk)
-        if (accepted.length === 0) done()
-        else {
-          parsing = filter
-          try {
+        try {
+          if (accepted.length === 0) done()
+          else {
+            parsing = filter
             write.call(writable, accepted, encoding, done)
-          } finally {
-            parsing = undefined
           }
+        } finally {
+          // Even when a packet handler threw: what the filter found is acted on.
+          parsing = undefined
+          filter.parsed()
         }
-        filter.parsed()
       }
       return pipe.call(stream, destination, pipeOptions) as T
     }

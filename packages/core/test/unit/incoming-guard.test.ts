@@ -18,7 +18,10 @@ const publish = (payload: number, qos: 0 | 1 = 1) =>
 /** A guard past CONNACK. */
 function connected(maxPacketSize = 1_000, version: 3 | 4 | 5 = 5): IncomingGuard {
   const guard = new IncomingGuard(version, maxPacketSize)
-  expect(guard.check(connack).violation).toBeUndefined()
+  expect(
+    guard.check(version === 5 ? connack : connack.subarray(0, 4).map((byte, i) => (i === 1 ? 2 : byte)))
+      .violation,
+  ).toBeUndefined()
   return guard
 }
 
@@ -92,6 +95,16 @@ describe('IncomingGuard', () => {
       reason: 'a PUBLISH packet before CONNACK',
     })
     expect(new IncomingGuard(5, 100).check(Uint8Array.of(0xf0, 0x00)).violation).toBeUndefined()
+  })
+
+  it.each([
+    ['a PUBREL without a packet identifier', 5, [0x62, 0x00]],
+    ['a PUBACK with a reason code under MQTT 3.1.1', 4, [0x40, 0x03, 0x00, 0x01, 0x00]],
+    ['a QoS 1 PUBLISH too short for its packet identifier', 5, [0x32, 0x03, 0x00, 0x01, 0x61]],
+    ['a SUBACK without a return code', 5, [0x90, 0x02, 0x00, 0x01]],
+    ['a DISCONNECT with a body under MQTT 3.1.1', 4, [0xe0, 0x01, 0x00]],
+  ] as const)('refuses %s as malformed (MQTT.js would crash or misread it)', (_what, version, bytes) => {
+    expect(connected(1_000, version).check(Uint8Array.from(bytes)).violation?.reasonCode).toBe(0x81)
   })
 
   it('AUTH (type 15) is malformed before MQTT 5', () => {

@@ -11,11 +11,13 @@ export type {
   ConnectionEventsOptions,
 } from './connection-events.js'
 export {
+  type ClosedBy,
   type ConnectFailure,
   MqttClientClosedError,
   MqttCodeError,
   MqttConnectError,
   MqttConnectionLostError,
+  type MqttConnectionLostErrorOptions,
   MqttError,
   type MqttErrorCode,
   type MqttErrorOptions,

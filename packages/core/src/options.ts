@@ -142,6 +142,13 @@ export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error'
 export interface QueueOptions {
   /** Most messages a stream holds before its overflow policy applies. @default 10000 */
   maxQueued?: number
+  /**
+   * Most payload bytes a stream holds before its overflow policy applies (as `maxQueued` does by
+   * count): `drop-oldest` drops the oldest messages until the new one fits, `drop-newest` drops the
+   * new one, `error` ends the stream with `QUEUE_OVERFLOW`. A message handed straight to a waiting
+   * reader is not queued. @default 67108864 (64 MiB)
+   */
+  maxQueuedBytes?: number
   /** @default 'drop-oldest' */
   overflow?: OverflowPolicy
 }
@@ -207,6 +214,16 @@ export interface ClientOptions extends QueueOptions {
    * @default true
    */
   strictUtf8?: boolean
+  /**
+   * The largest packet accepted from the broker, in bytes (fixed header included). A bigger one is
+   * refused from its first bytes, before its body is read: the client closes the connection
+   * (DISCONNECT 0x95 Packet too large under MQTT 5), as for any broken packet. Under MQTT 5 the
+   * smaller of this and `properties.maximumPacketSize` applies, and this bound is sent in CONNECT
+   * (Maximum Packet Size) unless `properties.maximumPacketSize` is set, so a broker drops a message
+   * too large for the client instead of sending it.
+   * @default 16777216 (16 MiB)
+   */
+  maxIncomingPacketSize?: number
   /** MQTT.js options passed through as they are, for what this interface does not cover. */
   mqtt?: Partial<IClientOptions>
 }

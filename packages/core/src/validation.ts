@@ -1,6 +1,7 @@
 import { parseShared, TopicValidationError, validateFilter, validateTopic } from '@await-mqtt/topic-trie'
 import { describeValue } from './describe-value.js'
 import { MqttValidationError } from './errors.js'
+import type { StreamLimits } from './message-stream.js'
 import { checkUserProperties as checkMqttUserProperties } from './mqtt-strings.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
 
@@ -123,16 +124,20 @@ export function checkCallOptions(options: CallOptions | undefined, defaultTimeou
 }
 
 /** @throws {@link MqttValidationError} unless the queue bounds are sensible. */
-export function checkQueueOptions(
-  options: QueueOptions,
-  defaults: Required<QueueOptions>,
-): Required<QueueOptions> {
-  const { maxQueued = defaults.maxQueued, overflow = defaults.overflow } = options
-  if (!(Number.isInteger(maxQueued) || maxQueued === Number.POSITIVE_INFINITY) || maxQueued < 1) {
-    throw new MqttValidationError(
-      `maxQueued must be a positive integer, not ${describeValue(maxQueued)}`,
-      'maxQueued',
-    )
+export function checkQueueOptions(options: QueueOptions, defaults: StreamLimits): StreamLimits {
+  const {
+    maxQueued = defaults.maxQueued,
+    maxQueuedBytes = defaults.maxQueuedBytes,
+    overflow = defaults.overflow,
+  } = options
+  for (const [field, value] of [
+    ['maxQueued', maxQueued],
+    ['maxQueuedBytes', maxQueuedBytes],
+  ] as const) {
+    if (value === undefined) continue
+    if (!(Number.isInteger(value) || value === Number.POSITIVE_INFINITY) || value < 1) {
+      throw new MqttValidationError(`${field} must be a positive integer, not ${describeValue(value)}`, field)
+    }
   }
   if (overflow !== 'drop-oldest' && overflow !== 'drop-newest' && overflow !== 'error') {
     throw new MqttValidationError(
@@ -140,7 +145,7 @@ export function checkQueueOptions(
       'overflow',
     )
   }
-  return { maxQueued, overflow }
+  return maxQueuedBytes === undefined ? { maxQueued, overflow } : { maxQueued, maxQueuedBytes, overflow }
 }
 
 /** @throws {@link MqttValidationError} unless every user property is a string or a list of strings. */

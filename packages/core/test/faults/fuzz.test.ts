@@ -3,11 +3,18 @@ import {
   mosquittoSkipReason,
   startAedes,
   startMosquitto,
+  startScriptedBroker,
   uniqueTopic,
 } from '@await-mqtt/test-utils'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Client, type MessageStream, MqttError, type Subscription } from '../../src/index.js'
+import {
+  Client,
+  type MessageStream,
+  MqttConnectionLostError,
+  MqttError,
+  type Subscription,
+} from '../../src/index.js'
 import { watchProcess } from './watch.js'
 
 /** Settles `run` (sync throw or promise) within `ms`; returns what it resolved to or threw. */
@@ -257,4 +264,77 @@ describe('bad inputs, fuzzed: a typed MqttError every time, never a hang, and th
     },
     120_000,
   )
+})
+
+/** A fixed header for `type` (any flags) and a body of `body.length` bytes, correctly framed. */
+function framed(first: number, body: Uint8Array): Buffer {
+  const length: number[] = []
+  let rest = body.length
+  do {
+    let byte = rest % 128
+    rest = Math.floor(rest / 128)
+    if (rest > 0) byte |= 0x80
+    length.push(byte)
+  } while (rest > 0)
+  return Buffer.concat([Buffer.from([first, ...length]), body])
+}
+
+describe('random packets from the broker after CONNACK: the client never stays deaf', () => {
+  it('it either keeps processing (a valid PUBLISH sent after them arrives) or closes the connection', async () => {
+    await using broker = await startScriptedBroker()
+    const watch = watchProcess()
+    let n = 0
+    let closed = 0
+    const packets = fc.array(
+      fc.oneof(
+        fc.record({ first: fc.integer({ min: 0, max: 255 }), body: fc.uint8Array({ maxLength: 40 }) }),
+        // What a broker may send, with random bodies: often valid (an ack for no one), often not.
+        fc.record({
+          first: fc.constantFrom(0x30, 0x40, 0x50, 0x62, 0x70, 0xb0, 0xd0),
+          body: fc.oneof(fc.uint8Array({ minLength: 2, maxLength: 2 }), fc.uint8Array({ maxLength: 12 })),
+        }),
+      ),
+      { minLength: 1, maxLength: 4 },
+    )
+    await fc.assert(
+      fc.asyncProperty(packets, fc.boolean(), async (random, v5) => {
+        const client = await Client.connect(broker.url, { protocolVersion: v5 ? 5 : 4, timeout: 2_000 })
+        const connection = await broker.connection(n++)
+        const stream = client.messages()
+        const probe = `probe ${n}`
+        connection.sendRaw(Buffer.concat(random.map(({ first, body }) => framed(first, body))))
+        connection.send({
+          cmd: 'publish',
+          topic: 'fuzz/probe',
+          payload: Buffer.from(probe),
+          qos: 1,
+          messageId: 60_000,
+          dup: false,
+          retain: false,
+        })
+        const outcome = await settle(async () => {
+          for (;;) {
+            const next = await stream.next()
+            if (next.done) return 'ended'
+            if (next.value.text() === probe) return 'delivered'
+          }
+        })
+        if (outcome.ok) {
+          expect(outcome.value).toBe('delivered')
+          expect(client.state).toBe('connected')
+        } else {
+          closed++
+          expect(outcome.value).toBeInstanceOf(MqttConnectionLostError)
+          expect(['client', 'broker']).toContain((outcome.value as MqttConnectionLostError).closedBy)
+          await connection.closed
+        }
+        await client.close()
+      }),
+      { numRuns: 120 },
+    )
+    // Most random packets break a rule: the client closed for them (and stayed attentive otherwise).
+    expect(closed).toBeGreaterThan(0)
+    expect(closed).toBeLessThan(n)
+    expect(watch.unhandled).toEqual([])
+  }, 120_000)
 })

@@ -1,9 +1,11 @@
 import { Duplex } from 'node:stream'
-import mqtt, { type Packet } from 'mqtt'
+import mqtt, { type MqttClient, type Packet } from 'mqtt'
 import { describe, expect, it } from 'vitest'
 import {
   abandonOutgoing,
+  filterIncoming,
   hasMqttInternals,
+  type IncomingFilter,
   keepPublishesOnForcedClose,
   ResendStore,
   type ResendStoreWatcher,
@@ -17,6 +19,7 @@ describe('MQTT.js internals used by reconnect and ack: after-processing', () => 
     expect(hasMqttInternals(client)).toBe(true)
     const inner = client as unknown as Record<string, unknown>
     expect(typeof inner._releaseIncomingQoS2Publish).toBe('function')
+    expect(typeof inner.streamBuilder).toBe('function')
     expect(typeof client.handleMessage).toBe('function')
     keepPublishesOnForcedClose(client)
     expect(() => (inner._flush as () => void)()).not.toThrow()
@@ -47,6 +50,73 @@ describe('MQTT.js internals used by reconnect and ack: after-processing', () => 
       store.get({ messageId: 7 }, (_error, packet) => resolve(packet)),
     )
     expect(replaced).toEqual(pubrel)
+  })
+})
+
+describe('filterIncoming: bytes from the network pass a filter before MQTT.js parses them', () => {
+  /** An MQTT.js client over an in-memory duplex: what the test pushes is what "the broker" sent. */
+  function clientOverMemory(filter: Partial<IncomingFilter> = {}) {
+    const seen: Uint8Array[] = []
+    const parseErrors: Error[] = []
+    let fromBroker: Duplex | undefined
+    const client = new mqtt.MqttClient(
+      () => {
+        fromBroker = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() })
+        return fromBroker as unknown as MqttClient['stream']
+      },
+      { manualConnect: true, reconnectPeriod: 0, protocolVersion: 5, keepalive: 0 },
+    )
+    client.on('error', () => {})
+    filterIncoming(client, () => ({
+      accept: (chunk) => {
+        seen.push(chunk)
+        return filter.accept?.(chunk) ?? chunk
+      },
+      parsed: () => {},
+      parseError: (error) => parseErrors.push(error),
+    }))
+    client.connect()
+    const push = (bytes: number[]) => fromBroker?.push(Buffer.from(bytes))
+    return { client, seen, parseErrors, push }
+  }
+  const connack = [0x20, 0x03, 0x00, 0x00, 0x00]
+
+  it('hands every chunk to the filter first, and parses only what it accepts', async () => {
+    const { client, seen, push } = clientOverMemory({ accept: (chunk) => chunk.subarray(0, 5) })
+    const connected = new Promise((resolve) => client.once('connect', resolve))
+    push([...connack, 0xd0, 0x00])
+    await connected
+    const received: string[] = []
+    client.on('packetreceive', (packet) => received.push(packet.cmd))
+    push([0xd0, 0x00, 0xd0, 0x00]) // accepted: the first 5 bytes only (2 PINGRESPs + a byte)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(seen.map((chunk) => chunk.length)).toEqual([7, 4])
+    expect(received).toEqual(['pingresp', 'pingresp'])
+    client.end(true)
+  })
+
+  it("tells parser errors apart from MQTT.js's other errors", async () => {
+    const { client, parseErrors, push } = clientOverMemory()
+    const connected = new Promise((resolve) => client.once('connect', resolve))
+    push(connack)
+    await connected
+    const errors: Error[] = []
+    client.on('error', (error) => errors.push(error))
+    push([0x20, 0x03, 0x00, 0x00, 0x00]) // a second CONNACK: MQTT.js's handler reports it, not the parser
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(errors.map((error) => error.message)).toEqual([
+      'Protocol error: duplicate CONNACK on the same network connection',
+    ])
+    expect(parseErrors).toEqual([]) // (MQTT.js closed that stream)
+    client.end(true)
+    const other = clientOverMemory()
+    const otherConnected = new Promise((resolve) => other.client.once('connect', resolve))
+    other.push(connack)
+    await otherConnected
+    other.push([0x40, 0x03, 0x00, 0x01, 0x05]) // a PUBACK with an invalid reason code: the parser fails
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(other.parseErrors.map((error) => error.message)).toEqual(['Invalid puback reason code'])
+    other.client.end(true)
   })
 })
 

@@ -8,6 +8,7 @@ import type {
   Packet,
 } from 'mqtt'
 import type { MqttConnectionLostError } from './errors.js'
+import { IncomingQoS2 } from './incoming-qos2.js'
 import { Message } from './message.js'
 import type { Logger } from './options.js'
 import { createMqttClient, type ResolvedOptions } from './resolve-options.js'
@@ -48,6 +49,13 @@ export class Connection {
   connack: IConnackPacket | undefined
   /** How many handshakes succeeded; what was received on one network connection is acknowledged on it only. */
   epoch = 0
+  /**
+   * `ack: 'after-processing'` (set by the AckTracker): called right after a QoS 2 message was routed;
+   * whether its PUBREC waits until the message is processed (then `processed` is called).
+   */
+  holdAcknowledgement: ((messageId: number, processed: () => void) => boolean) | undefined
+  /** QoS 2 reception (MQTT.js's own delivers on PUBREL and cannot hold the PUBREC). */
+  readonly incomingQoS2: IncomingQoS2
 
   constructor(resolved: ResolvedOptions, handlers: ConnectionHandlers) {
     this.protocolVersion = resolved.protocolVersion
@@ -59,6 +67,14 @@ export class Connection {
     const mqtt = this.mqtt
     mqtt.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) =>
       this.#message(topic, payload, packet),
+    )
+    this.incomingQoS2 = new IncomingQoS2(
+      mqtt,
+      {
+        deliver: (topic, payload, packet) => this.#message(topic, payload, packet),
+        hold: (messageId, processed) => this.holdAcknowledgement?.(messageId, processed) ?? false,
+      },
+      { clean: resolved.mqtt.clean !== false, protocolVersion: resolved.protocolVersion },
     )
     mqtt.on('error', (error) => this.#error(error))
     mqtt.on('disconnect', (packet) => {

@@ -1,4 +1,8 @@
-import { type ScriptedConnection, startScriptedBroker } from '@await-mqtt/test-utils'
+import {
+  type ScriptedConnection,
+  type StartScriptedBrokerOptions,
+  startScriptedBroker,
+} from '@await-mqtt/test-utils'
 import type { IPublishPacket, Packet } from 'mqtt'
 import { describe, expect, it } from 'vitest'
 import { type AckMode, Client, type ClientOptions, type Message } from '../../src/index.js'
@@ -19,13 +23,14 @@ function publish(messageId: number, topic: string, payload: string, extra: Parti
 }
 
 /** A scripted broker, a client subscribed to `qos2/#` at QoS 2, and a reader of its subscription. */
-async function scripted(options: ClientOptions = {}) {
-  const broker = await startScriptedBroker()
+async function scripted(options: ClientOptions = {}, brokerOptions: StartScriptedBrokerOptions = {}) {
+  const broker = await startScriptedBroker(brokerOptions)
   const client = await Client.connect(broker.url, { protocolVersion: 5, ...options })
   const connection = await broker.connection()
   const subscription = await client.subscribe('qos2/#', { qos: 2 })
   const reader = subscription[Symbol.asyncIterator]()
   return {
+    broker,
     client,
     connection,
     /** The next message the subscription hands out; fails after `ms` (it may never come). */
@@ -154,5 +159,32 @@ describe('QoS 2 reception (scripted broker, MQTT 5)', () => {
     expect((await run.read()).text()).toBe('q')
     await release(connection, 7)
     expect(run.pubrecs()).toEqual([7, 7, 7])
+  })
+
+  it("ack: 'after-processing': resent after a reconnection (session present), a message still processed is not delivered again; its PUBREC goes on the new connection", async () => {
+    await using run = await scripted(
+      {
+        ack: 'after-processing',
+        clientId: 'qos2-resumed',
+        clean: false,
+        sessionExpiryInterval: 60,
+        reconnect: { minDelay: 10, maxDelay: 50 },
+      },
+      { connack: (_connect, n) => ({ sessionPresent: n > 0 }) },
+    )
+    const { broker, connection } = run
+    connection.send(publish(9, 'qos2/r', 'r'))
+    expect((await run.read()).text()).toBe('r') // being processed: PUBREC held
+    connection.destroy()
+    const again = await broker.connection(1)
+    again.send(publish(9, 'qos2/r', 'r', { dup: true }))
+    await run.settle() // the resend was handled (and is held: still being processed)
+    expect(pubrecIds(again)).toEqual([])
+    const next = run.read() // done with r
+    expect((await again.next('pubrec')).messageId).toBe(9)
+    await release(again, 9)
+    again.send(publish(10, 'qos2/s', 's'))
+    expect((await next).text()).toBe('s') // not r again
+    expect(pubrecIds(connection)).toEqual([])
   })
 })

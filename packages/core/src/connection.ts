@@ -54,8 +54,6 @@ export class Connection {
    * whether its PUBREC waits until the message is processed (then `processed` is called).
    */
   holdAcknowledgement: ((messageId: number, processed: () => void) => boolean) | undefined
-  /** QoS 2 reception (MQTT.js's own delivers on PUBREL and cannot hold the PUBREC). */
-  readonly incomingQoS2: IncomingQoS2
 
   constructor(resolved: ResolvedOptions, handlers: ConnectionHandlers) {
     this.protocolVersion = resolved.protocolVersion
@@ -68,7 +66,9 @@ export class Connection {
     mqtt.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) =>
       this.#message(topic, payload, packet),
     )
-    this.incomingQoS2 = new IncomingQoS2(
+    // QoS 2 reception in place of MQTT.js's (which delivers on PUBREL and cannot hold the PUBREC):
+    // installed on the MQTT.js client, whose hooks keep it.
+    new IncomingQoS2(
       mqtt,
       {
         deliver: (topic, payload, packet) => this.#message(topic, payload, packet),

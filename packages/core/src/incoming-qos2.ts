@@ -74,11 +74,6 @@ export class IncomingQoS2 {
     })
   }
 
-  /** How many QoS 2 messages wait for their PUBREL. */
-  get pending(): number {
-    return this.#received.size
-  }
-
   #publish(topic: string, payload: Buffer, packet: IPublishPacket): void {
     const messageId = packet.messageId
     if (messageId === undefined) return

@@ -1,7 +1,7 @@
 import type { DoneCallback, IPublishPacket } from 'mqtt'
 import type { Connection } from './connection.js'
 import type { Message } from './message.js'
-import { releaseIncomingQoS2, sendAcknowledgement } from './mqtt-internals.js'
+import { sendAcknowledgement } from './mqtt-internals.js'
 
 /** What a message stream tells about the messages it holds (`ack: 'after-processing'`). */
 export interface AckHooks {
@@ -18,7 +18,7 @@ interface Ticket {
   readonly holders: Set<object>
   /** `routing` until MQTT.js hands the acknowledgement over; `held` while streams hold it; then `done`. */
   state: 'routing' | 'held' | 'done'
-  /** Sends the acknowledgement (if still on the same connection); set in state `held`. */
+  /** Sends the acknowledgement (if still on the connection it is due on); set in state `held`. */
   deferred: (() => void) | undefined
 }
 
@@ -26,11 +26,12 @@ interface Ticket {
 const heldBack = Object.freeze(new Error('acknowledgement held back until the message is processed'))
 
 /**
- * `ack: 'after-processing'`: holds back the PUBACK (QoS 1) / PUBCOMP (QoS 2) of each received
- * message until every stream that took it has released it. MQTT.js's `handleMessage` hook answers
- * at once (so MQTT.js goes on reading packets — PINGRESP included, keepalive keeps working: the trap
- * of MQTT.js issue 1935 is to block that hook); the acknowledgement is sent later, on the same
- * connection only: after a reconnection the broker sends unacknowledged messages again.
+ * `ack: 'after-processing'`: holds back the PUBACK (QoS 1) / PUBREC (QoS 2) of each received
+ * message until every stream that took it has released it. MQTT.js's `handleMessage` hook (QoS 1)
+ * answers at once (so MQTT.js goes on reading packets — PINGRESP included, keepalive keeps working:
+ * the trap of MQTT.js issue 1935 is to block that hook); so does the QoS 2 hook of
+ * incoming-qos2.ts. The acknowledgement is sent later, on the connection the message came on only:
+ * after a reconnection the broker sends unacknowledged messages again.
  */
 export class AckTracker implements AckHooks {
   readonly #tickets = new WeakMap<Message, Ticket>()
@@ -38,11 +39,11 @@ export class AckTracker implements AckHooks {
   #current: Ticket | undefined
   /** Tickets whose acknowledgement waits for the streams, by connection. */
   readonly #deferred = new Set<Ticket>()
-  #connection: Connection | undefined
 
   /** Installs the hook on a connection's MQTT.js client (before it connects). */
   install(connection: Connection): void {
     connection.mqtt.handleMessage = (packet, callback) => this.#handled(connection, packet, callback)
+    connection.holdAcknowledgement = (messageId, processed) => this.#routedQoS2(messageId, processed)
   }
 
   /** A message is about to be routed to the streams. */
@@ -70,21 +71,40 @@ export class AckTracker implements AckHooks {
     if (ticket.holders.size === 0 && ticket.state === 'held') this.#settle(ticket)
   }
 
-  /** The connection dropped: held-back acknowledgements are void (the broker will send those messages again). */
+  /**
+   * The connection dropped: held-back PUBACKs are void (the broker will send those messages again).
+   * Held-back PUBRECs stay: incoming-qos2.ts remembers the message, so the broker's resend is not
+   * delivered twice, and is answered once the message is processed.
+   */
   reset(): void {
     for (const ticket of this.#deferred) {
-      if (ticket.qos === 2 && this.#connection) releaseIncomingQoS2(this.#connection.mqtt, ticket.messageId)
+      if (ticket.qos === 2) continue
       ticket.state = 'done'
       ticket.deferred = undefined
+      this.#deferred.delete(ticket)
     }
-    this.#deferred.clear()
     this.#current = undefined
+  }
+
+  /** A QoS 2 message was just routed: whether its streams hold it (then `processed` is called once they are done). */
+  #routedQoS2(messageId: number, processed: () => void): boolean {
+    const ticket = this.#current
+    this.#current = undefined
+    if (ticket === undefined || ticket.qos !== 2 || ticket.messageId !== messageId) return false
+    if (ticket.holders.size === 0) {
+      ticket.state = 'done'
+      return false
+    }
+    ticket.deferred = processed
+    ticket.state = 'held'
+    this.#deferred.add(ticket)
+    return true
   }
 
   #handled(connection: Connection, packet: IPublishPacket, callback: DoneCallback): void {
     const ticket = this.#current
     this.#current = undefined
-    if (ticket === undefined || packet.qos === 0 || ticket.messageId !== packet.messageId) {
+    if (ticket === undefined || packet.qos !== 1 || ticket.messageId !== packet.messageId) {
       callback()
       return
     }
@@ -93,14 +113,10 @@ export class AckTracker implements AckHooks {
       callback() // no stream holds it: MQTT.js acknowledges it now
       return
     }
-    // QoS 2: forget the stored PUBLISH now, so a PUBREL sent again after a reconnection is answered
-    // without delivering the message twice.
-    if (packet.qos === 2) connection.mqtt.incomingStore.del(packet, () => {})
     const epoch = connection.epoch
-    this.#connection = connection
     ticket.deferred = () => {
       if (connection.epoch === epoch && connection.open) {
-        sendAcknowledgement(connection.mqtt, ticket.qos, ticket.messageId)
+        sendAcknowledgement(connection.mqtt, 1, ticket.messageId)
       }
     }
     ticket.state = 'held'

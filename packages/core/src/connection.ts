@@ -10,6 +10,7 @@ import type {
 } from 'mqtt'
 import type { MqttConnectionLostError } from './errors.js'
 import { disconnectPacket, IncomingGuard, type IncomingViolation } from './incoming-guard.js'
+import { IncomingQoS2 } from './incoming-qos2.js'
 import { Message } from './message.js'
 import { filterIncoming, type IncomingFilter } from './mqtt-internals.js'
 import type { Logger } from './options.js'
@@ -63,6 +64,11 @@ export class Connection {
   connack: IConnackPacket | undefined
   /** How many handshakes succeeded; what was received on one network connection is acknowledged on it only. */
   epoch = 0
+  /**
+   * `ack: 'after-processing'` (set by the AckTracker): called right after a QoS 2 message was routed;
+   * whether its PUBREC waits until the message is processed (then `processed` is called).
+   */
+  holdAcknowledgement: ((messageId: number, processed: () => void) => boolean) | undefined
 
   constructor(resolved: ResolvedOptions, handlers: ConnectionHandlers) {
     this.protocolVersion = resolved.protocolVersion
@@ -76,6 +82,16 @@ export class Connection {
     filterIncoming(mqtt, () => this.#incomingFilter())
     mqtt.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) =>
       this.#message(topic, payload, packet),
+    )
+    // QoS 2 reception in place of MQTT.js's (which delivers on PUBREL and cannot hold the PUBREC):
+    // installed on the MQTT.js client, whose hooks keep it.
+    new IncomingQoS2(
+      mqtt,
+      {
+        deliver: (topic, payload, packet) => this.#message(topic, payload, packet),
+        hold: (messageId, processed) => this.holdAcknowledgement?.(messageId, processed) ?? false,
+      },
+      { clean: resolved.mqtt.clean !== false, protocolVersion: resolved.protocolVersion },
     )
     mqtt.on('error', (error) => this.#error(error))
     mqtt.on('disconnect', (packet) => this.#brokerDisconnect(packet))

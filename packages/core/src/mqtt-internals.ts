@@ -1,10 +1,24 @@
-import mqtt, { type DoneCallback, type IClientOptions, type MqttClient, type Packet } from 'mqtt'
+import mqtt, {
+  type DoneCallback,
+  type IClientOptions,
+  type IPublishPacket,
+  type MqttClient,
+  type Packet,
+  type PacketCallback,
+} from 'mqtt'
 
 /**
  * The few places where this library reaches past MQTT.js's public API, gathered in one file so an
  * MQTT.js upgrade has one place to check (test/unit/mqtt-internals.test.ts fails if they disappear):
- * - `_sendPacket`: sends a PUBACK/PUBCOMP that `ack: 'after-processing'` held back;
- * - `_releaseIncomingQoS2Publish`: frees the receive-maximum slot of a held-back QoS 2 message;
+ * - `_sendPacket`: sends a PUBACK/PUBREC that `ack: 'after-processing'` held back, and is wrapped
+ *   to keep MQTT.js from sending a PUBREC that is held back ({@link skipHeldPubrecs});
+ * - `_releaseIncomingQoS2Publish`: frees the receive-maximum slot of a QoS 2 message once its PUBREL
+ *   came (MQTT.js does it only for the messages it delivers itself);
+ * - `options.customHandleAcks`, set after construction (MQTT.js only takes it from the options under
+ *   MQTT 5, but calls it under every version): the one place MQTT.js hands over a QoS 2 PUBLISH
+ *   when it arrives, with its topic alias resolved ({@link interceptQoS2Publish});
+ * - `options.incomingStore`, also read again by MQTT.js when it builds a new store: kept with the
+ *   store set on the client ({@link useIncomingStore}).
  * - `_flush`: on a forced close (keepalive or CONNACK timeout) MQTT.js fails every unacknowledged
  *   publish when `reconnectPeriod` is 0, although its store resends them on the next connection; a
  *   reconnecting session keeps those calls waiting instead (its own timeouts still bound them);
@@ -12,11 +26,16 @@ import mqtt, { type DoneCallback, type IClientOptions, type MqttClient, type Pac
  *   `_write` runs the packet parser (whose errors it re-emits as the client's `error`, before any
  *   packet of that chunk is handled): {@link filterIncoming} checks bytes before the parser does.
  */
+/** What MQTT.js passes to the ack handler: call back with a reason code (0: go on as usual). */
+type AckCallback = (error: Error | number | null, code?: number) => void
+type AckHandler = (topic: string, payload: Buffer, packet: IPublishPacket, callback: AckCallback) => void
+
 interface MqttInternals {
-  _sendPacket(packet: Packet, callback?: DoneCallback): void
+  _sendPacket(packet: Packet, callback?: DoneCallback, ...rest: unknown[]): void
   _releaseIncomingQoS2Publish?(messageId: number): void
   _flush(): void
   streamBuilder: (client: MqttClient, options?: IClientOptions) => MqttClient['stream']
+  options: { customHandleAcks?: AckHandler; incomingStore?: mqtt.Store }
 }
 
 /** The Writable MQTT.js pipes the network stream into (its `_write` parses). */
@@ -101,16 +120,15 @@ export function keepPublishesOnForcedClose(client: MqttClient): void {
   internals(client)._flush = () => {}
 }
 
-/** Sends a held-back acknowledgement of message `messageId` on the current connection. */
+/** Sends a held-back acknowledgement of message `messageId` (PUBACK or PUBREC) on the current connection. */
 export function sendAcknowledgement(client: MqttClient, qos: 1 | 2, messageId: number): void {
-  if (qos === 2) internals(client)._releaseIncomingQoS2Publish?.(messageId)
   const packet = (
-    qos === 1 ? { cmd: 'puback', messageId, reasonCode: 0 } : { cmd: 'pubcomp', messageId }
+    qos === 1 ? { cmd: 'puback', messageId, reasonCode: 0 } : { cmd: 'pubrec', messageId, reasonCode: 0 }
   ) as Packet
   internals(client)._sendPacket(packet)
 }
 
-/** Frees the receive-maximum slot of a QoS 2 message whose PUBCOMP will never be sent on this connection. */
+/** Frees the receive-maximum slot of a QoS 2 message (its PUBREL came). */
 export function releaseIncomingQoS2(client: MqttClient, messageId: number): void {
   internals(client)._releaseIncomingQoS2Publish?.(messageId)
 }
@@ -128,6 +146,66 @@ export interface ResendStoreWatcher {
   removed(messageId: number): void
   /** A CONNACK arrived and MQTT.js is about to resend what the store holds. */
   resending(): void
+}
+
+/**
+ * Calls `onPublish` with each QoS 2 PUBLISH as it arrives, its topic alias resolved (`topic`; the
+ * packet's own topic is empty when the broker sent an alias alone), before MQTT.js stores it and
+ * sends PUBREC. QoS 1 goes on as before.
+ */
+export function interceptQoS2Publish(
+  client: MqttClient,
+  onPublish: (topic: string, payload: Buffer, packet: IPublishPacket) => void,
+): void {
+  const options = internals(client).options
+  const previous = options.customHandleAcks
+  options.customHandleAcks = (topic, payload, packet, callback) => {
+    if (packet.qos !== 2) {
+      if (previous) previous(topic, payload, packet, callback)
+      else callback(null, 0)
+      return
+    }
+    onPublish(topic, payload, packet)
+    callback(null, 0)
+  }
+}
+
+/**
+ * Keeps MQTT.js from sending the PUBREC of a message for which `held` says yes (its acknowledgement
+ * waits until it is processed); MQTT.js goes on with the next packet as if it were sent.
+ */
+export function skipHeldPubrecs(client: MqttClient, held: (messageId: number) => boolean): void {
+  const inner = internals(client)
+  const send = inner._sendPacket
+  inner._sendPacket = function (this: unknown, packet: Packet, callback?: DoneCallback, ...rest: unknown[]) {
+    if (packet.cmd === 'pubrec' && packet.messageId !== undefined && held(packet.messageId)) {
+      callback?.()
+      return
+    }
+    send.call(this, packet, callback, ...rest)
+  }
+}
+
+/** Makes `store` MQTT.js's store of received QoS 2 messages, now and whenever MQTT.js makes a new one. */
+export function useIncomingStore(client: MqttClient, store: mqtt.Store): void {
+  client.incomingStore = store
+  internals(client).options.incomingStore = store
+}
+
+/**
+ * An incoming store that keeps nothing: the QoS 2 messages are delivered on PUBLISH (see
+ * incoming-qos2.ts), so MQTT.js finds none to deliver on PUBREL and only answers with PUBCOMP.
+ */
+export class NoIncomingStore extends mqtt.Store {
+  override put(_packet: Packet, callback: DoneCallback): this {
+    callback()
+    return this
+  }
+
+  override get(_packet: Pick<Packet, 'messageId'>, callback: PacketCallback): this {
+    callback(new Error('not stored: delivered on PUBLISH'))
+    return this
+  }
 }
 
 /**

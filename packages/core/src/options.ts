@@ -126,7 +126,7 @@ export interface ReconnectOptions {
 }
 
 /**
- * When received QoS 1/2 messages are acknowledged (PUBACK / PUBCOMP):
+ * When received QoS 1/2 messages are acknowledged (PUBACK / PUBREC):
  * - `on-receipt`: as soon as they arrive (MQTT.js's behaviour);
  * - `after-processing`: once every stream that got the message has moved past it (its consumer
  *   asked for the next message, closed the stream, or the stream dropped it). The broker sends at

@@ -6,9 +6,15 @@ import {
   filterIncoming,
   hasMqttInternals,
   type IncomingFilter,
+  interceptQoS2Publish,
   keepPublishesOnForcedClose,
+  NoIncomingStore,
   ResendStore,
   type ResendStoreWatcher,
+  releaseIncomingQoS2,
+  sendAcknowledgement,
+  skipHeldPubrecs,
+  useIncomingStore,
 } from '../../src/mqtt-internals.js'
 import { createMqttClient, resolveOptions } from '../../src/resolve-options.js'
 
@@ -218,5 +224,117 @@ describe('MQTT.js behaviour the resend guard relies on (src/resend-guard.ts)', (
       client.outgoingStore.get({ messageId: id }, (error) => resolve(error)),
     )
     expect(left).toBeInstanceOf(Error) // missing packet
+  })
+})
+
+/** Bytes of a QoS 2 PUBLISH (payload one byte): MQTT 5 with an optional Topic Alias, or 3.1.1. */
+function qos2Publish(
+  protocolVersion: 4 | 5,
+  messageId: number,
+  topic: string,
+  payload: string,
+  alias?: number,
+) {
+  const topicBytes = [0, topic.length, ...Buffer.from(topic)]
+  const id = [messageId >> 8, messageId & 0xff]
+  const properties = protocolVersion === 5 ? (alias === undefined ? [0] : [3, 0x23, 0, alias]) : []
+  const body = [...topicBytes, ...id, ...properties, ...Buffer.from(payload)]
+  return [0x34, body.length, ...body]
+}
+
+describe('MQTT.js behaviour QoS 2 reception relies on (src/incoming-qos2.ts)', () => {
+  it.each([4, 5] as const)(
+    'MQTT %i: the ack handler set after construction gets each QoS 2 PUBLISH first, alias resolved; PUBREC goes through _sendPacket; PUBREL finds nothing stored',
+    async (protocolVersion) => {
+      const network = memoryConnection()
+      const client = new mqtt.MqttClient(() => network.stream as never, {
+        protocolVersion,
+        reconnectPeriod: 0,
+        manualConnect: true,
+        keepalive: 0,
+        ...(protocolVersion === 5 ? { properties: { topicAliasMaximum: 5 } } : {}),
+      })
+      const seen: string[] = []
+      const sent = (cmd: string, messageId: number) =>
+        new Promise<void>((resolve) =>
+          client.on('packetsend', (packet: Packet) => {
+            if (packet.cmd === cmd && packet.messageId === messageId) resolve()
+          }),
+        )
+      let holding = true
+      useIncomingStore(client, new NoIncomingStore())
+      interceptQoS2Publish(client, (topic, payload, packet) =>
+        seen.push(`publish ${packet.messageId} ${topic} ${payload}`),
+      )
+      skipHeldPubrecs(client, (messageId) => holding && messageId === 1)
+      client.on('message', (topic) => seen.push(`message ${topic}`))
+      client.on('packetsend', (packet: Packet) => {
+        if (packet.cmd !== 'connect') seen.push(`sent ${packet.cmd} ${packet.messageId}`)
+      })
+      client.on('packetreceive', (packet: Packet) => {
+        if (packet.cmd === 'pubrel') seen.push(`received pubrel ${packet.messageId}`)
+      })
+      const connected = new Promise((resolve) => client.once('connect', resolve))
+      client.connect()
+      network.answer(...(protocolVersion === 5 ? [0x20, 0x03, 0, 0, 0] : [0x20, 0x02, 0, 0]))
+      await connected
+
+      const pubrec2 = sent('pubrec', 2)
+      network.answer(...qos2Publish(protocolVersion, 1, 'a/b', 'x', 1))
+      // MQTT 5: the topic alone by alias (MQTT.js leaves the packet's topic empty)
+      network.answer(...qos2Publish(protocolVersion, 2, protocolVersion === 5 ? '' : 'a/b', 'y', 1))
+      await pubrec2
+      expect(seen).toEqual(['publish 1 a/b x', 'publish 2 a/b y', 'sent pubrec 2']) // PUBREC 1 held
+      holding = false
+      sendAcknowledgement(client, 2, 1)
+      expect(seen.at(-1)).toBe('sent pubrec 1')
+
+      const pubcomp1 = sent('pubcomp', 1)
+      network.answer(0x62, 0x02, 0, 1) // PUBREL 1
+      await pubcomp1
+      // 'packetreceive' before MQTT.js answers; nothing stored: no 'message', PUBCOMP at once
+      expect(seen.slice(-2)).toEqual(['received pubrel 1', 'sent pubcomp 1'])
+      expect(client.incomingStore).toBeInstanceOf(NoIncomingStore)
+      client.end(true)
+    },
+  )
+
+  it('MQTT 5: the receive-maximum slot of a QoS 2 message MQTT.js did not deliver is freed by releaseIncomingQoS2 only', async () => {
+    const run = async (release: boolean) => {
+      const network = memoryConnection()
+      const client = new mqtt.MqttClient(() => network.stream as never, {
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+        manualConnect: true,
+        keepalive: 0,
+        properties: { receiveMaximum: 1 },
+      })
+      client.on('error', () => {})
+      useIncomingStore(client, new NoIncomingStore())
+      interceptQoS2Publish(client, () => {})
+      client.on('packetreceive', (packet: Packet) => {
+        if (release && packet.cmd === 'pubrel' && packet.messageId !== undefined) {
+          releaseIncomingQoS2(client, packet.messageId)
+        }
+      })
+      const outcome = new Promise<string>((resolve) => {
+        client.on('packetsend', (packet: Packet) => {
+          if (packet.cmd === 'pubrec' && packet.messageId === 2) resolve('second accepted')
+        })
+        client.on('close', () => resolve('closed'))
+      })
+      const connected = new Promise((resolve) => client.once('connect', resolve))
+      client.connect()
+      network.answer(0x20, 0x03, 0, 0, 0)
+      await connected
+      network.answer(...qos2Publish(5, 1, 't', 'x'))
+      network.answer(0x62, 0x02, 0, 1) // PUBREL 1: MQTT.js answers PUBCOMP
+      network.answer(...qos2Publish(5, 2, 't', 'y'))
+      const result = await outcome
+      client.end(true)
+      return result
+    }
+    expect(await run(false)).toBe('closed') // the slot of 1 was never freed: receive maximum exceeded
+    expect(await run(true)).toBe('second accepted')
   })
 })

@@ -16,10 +16,8 @@ function delay(ms: number): { promise: Promise<void>; cancel(): void } {
  */
 export async function closeSession(session: Session, timeout: number): Promise<void> {
   const started = Date.now()
-  // Reconnecting: nothing in flight can complete without a connection; do not wait for one.
-  const lost = session.state === 'lost' || session.state === 'reconnecting'
-  session.stopReconnecting()
-  session.state = 'closing'
+  // Lost or reconnecting: nothing in flight can complete without a connection; do not wait for one.
+  const lost = session.beginClosing()
   if (!lost && session.calls.pending > 0) {
     const bound = delay(timeout)
     await Promise.race([session.calls.idle(), bound.promise])
@@ -34,10 +32,6 @@ export async function closeSession(session: Session, timeout: number): Promise<v
     await Promise.race([connection.closed, bound.promise])
     bound.cancel()
   }
-  session.early.discard()
-  session.router.endAll()
-  session.subscriptions.endAll()
-  session.state = 'closed'
-  session.events.emit({ type: 'closed' })
+  session.closed()
   session.logger?.debug({ address: session.options.address }, 'mqtt client closed')
 }

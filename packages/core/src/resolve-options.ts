@@ -3,63 +3,18 @@ import { MqttValidationError } from './errors.js'
 import { mqttJsLog } from './mqtt-debug-log.js'
 import { nodeAvailable } from './node/builtins.js'
 import { createNodeStreamBuilder, nodeWebSocketOptions } from './node/stream-builder.js'
-import type {
-  AckMode,
-  ClientOptions,
-  Logger,
-  ProxyOptions,
-  QueueOptions,
-  ReconnectOptions,
-  SocketOptions,
-} from './options.js'
+import type { ClientOptions, ReconnectOptions } from './options.js'
 import { redactOptions } from './options-redact.js'
 import { connectProperties, encodeValue, willMessage } from './options-session.js'
-import { type ResolvedTls, resolveTls } from './options-tls.js'
+import { resolveTls } from './options-tls.js'
 import { parseBrokerUrl } from './options-url.js'
 import { validateClientOptions } from './options-validate.js'
+import type { ResolvedOptions } from './resolved-options.js'
+
+// The types live in resolved-options.ts so the socket openers can use them without importing this file back.
+export type { ResolvedOptions, TransportTarget } from './resolved-options.js'
 
 type WsOptions = NonNullable<IClientOptions['wsOptions']>
-
-/** Where and how the connection goes: the part of the options that builds the socket. */
-export interface TransportTarget {
-  transport: 'tcp' | 'websockets'
-  hostname: string
-  port: number
-  /** TLS settings with defaults applied; undefined for a plain connection. */
-  tls: ResolvedTls | undefined
-  proxy: ProxyOptions | undefined
-  bindAddress: string | undefined
-  bindPort: number | undefined
-  socketOptions: SocketOptions | undefined
-  /** Path of the WebSocket endpoint (websockets only). */
-  websocketPath: string
-  websocketHeaders: Record<string, string> | undefined
-  /** Bound on opening the socket (proxy handshake and TLS included), in ms. */
-  connectTimeout: number
-}
-
-/** Everything the client needs, with defaults applied; built once by {@link resolveOptions}. */
-export interface ResolvedOptions {
-  /** MQTT.js options for {@link createMqttClient} (no socket details: see `target`). */
-  mqtt: IClientOptions
-  /** How the socket is opened. */
-  target: TransportTarget
-  /** Credential-free description of the broker, for messages and logs (`mqtts://host:8883`). */
-  address: string
-  clientId: string
-  /** Default timeout of every call, in ms. */
-  timeout: number
-  maxConcurrentOutgoingCalls: number | undefined
-  logger: Logger | undefined
-  queue: Required<QueueOptions>
-  reconnect: Required<ReconnectOptions> | undefined
-  ack: AckMode
-  protocolVersion: 3 | 4 | 5
-  /** Whether the user chose `protocolVersion` (then no fallback from 5 to 4 happens). */
-  protocolVersionExplicit: boolean
-  /** Refuse control characters and non-characters in what is sent (`strictUtf8`). */
-  strictUtf8: boolean
-}
 
 /** Defaults of `reconnect: true`. */
 export const reconnectDefaults: Readonly<Required<ReconnectOptions>> = {

@@ -11,7 +11,7 @@ import {
 import type { Session } from './session.js'
 import { sendCall } from './session-call.js'
 import { grantedCodes, subscribePackets } from './subscribe-packets.js'
-import { ActiveSubscription, type SubscribeRequest, type Subscription } from './subscription.js'
+import type { SubscribeRequest, Subscription } from './subscription.js'
 import { SubscriptionHandle } from './subscription-handle.js'
 import { toCodeError } from './translate-error.js'
 
@@ -129,8 +129,9 @@ export async function subscribe(
     session.protocolVersion,
     request.properties,
   )
-  if (session.state !== 'reconnecting') session.usable('subscribe')
-  const subscription = new ActiveSubscription(session, checked, request, limits, unsubscribeFilters)
+  const subscription = session.openSubscription(checked, request, limits, (orphans, unsubscribeOptions) =>
+    unsubscribeFilters(session, orphans, unsubscribeOptions),
+  )
   const packets = subscribePackets(session, subscription.filters, request, true)
   try {
     // Exact sizes: the packets carry the Subscription Identifiers assigned above.

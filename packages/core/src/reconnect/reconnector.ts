@@ -1,8 +1,22 @@
 import type { Connection } from '../connection.js'
+import type { EventChannel } from '../connection-events.js'
 import { MqttClientClosedError, MqttConnectionLostError } from '../errors.js'
-import type { Session } from '../session.js'
+import type { ResolvedOptions } from '../resolved-options.js'
 import { backoffDelay } from './backoff.js'
-import { resubscribe, unsubscribeLeftovers } from './resubscribe.js'
+import { type ResubscribingSession, resubscribe, unsubscribeLeftovers } from './resubscribe.js'
+
+/**
+ * What the reconnector needs from the session it brings back (the `Session` has it; named here
+ * because session.ts starts the reconnector and must not be imported back).
+ */
+export interface ReconnectingSession extends ResubscribingSession {
+  readonly options: ResolvedOptions
+  readonly events: EventChannel
+  takeUnsubscribeLeftovers(): string[]
+  unsubscribeLater(filters: readonly string[]): void
+  reconnected(connection: Connection, sessionPresent: boolean): void
+  gaveUp(error: MqttConnectionLostError): void
+}
 
 /** Resolves after `ms`, or at once (with false) when `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -38,10 +52,10 @@ function describe(error: unknown): string {
  * `maxAttempts` failed attempts. One run per lost connection; `stop()` ends it (on close).
  */
 export class Reconnector {
-  readonly #session: Session
+  readonly #session: ReconnectingSession
   readonly #abort = new AbortController()
 
-  constructor(session: Session) {
+  constructor(session: ReconnectingSession) {
     this.#session = session
   }
 

@@ -1,5 +1,6 @@
 import type { Message } from './message.js'
 import type { QueueOptions } from './options.js'
+import { worthCompacting } from './queue.js'
 
 /** Told which messages are held (`ack: 'after-processing'` keeps their acknowledgement back meanwhile). */
 export interface HoldHooks {
@@ -54,7 +55,7 @@ export class EarlyMessages {
       if (overflow !== 'drop-oldest') return true
       this.#hooks?.release(held[this.#head] as Message, this)
       held[this.#head++] = undefined
-      if (this.#head > 1024 && this.#head * 2 > held.length) {
+      if (worthCompacting(this.#head, held.length)) {
         this.#held = held.slice(this.#head)
         this.#head = 0
       }

@@ -1,5 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { MqttValidationError } from './errors.js'
+import { authority, bracketIPv6 } from './host.js'
 import { mqttJsLog } from './mqtt-debug-log.js'
 import { nodeAvailable } from './node/builtins.js'
 import { createNodeStreamBuilder, nodeWebSocketOptions } from './node/stream-builder.js'
@@ -38,7 +39,7 @@ function defaultPort(transport: 'tcp' | 'websockets', secure: boolean): number {
 }
 
 function formatAddress(protocol: string, hostname: string, port: number, path: string): string {
-  return `${protocol}://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}${path}`
+  return `${protocol}://${authority(hostname, port)}${path}`
 }
 
 /** Merges a URL (if any) under the explicit options: explicit fields win over what the URL says. */
@@ -185,7 +186,7 @@ export function createMqttClient(resolved: ResolvedOptions): MqttClient {
     return new mqtt.MqttClient(createNodeStreamBuilder(target, logger), options)
   }
   options.path = target.websocketPath
-  options.hostname = target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname
+  options.hostname = bracketIPv6(target.hostname)
   if (nodeAvailable())
     options.wsOptions = { ...nodeWebSocketOptions(target, logger), ...resolved.mqtt.wsOptions } as WsOptions
   else if (target.tls) Object.assign(options, target.tls)

@@ -2,11 +2,12 @@ import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import { type ConnectFailure, MqttConnectError } from '../errors.js'
+import { authority } from '../host.js'
 import type { Logger } from '../options.js'
 import type { TransportTarget } from '../resolved-options.js'
 import { nodeModule } from './builtins.js'
 import { httpConnect } from './http-connect-proxy.js'
-import { authority, settle } from './settle.js'
+import { settle } from './settle.js'
 import { socksConnect } from './socks-proxy.js'
 
 function connectError(failure: ConnectFailure, message: string, error: unknown): MqttConnectError {

@@ -2,6 +2,7 @@ import type { Connection } from '../connection.js'
 import type { EventChannel } from '../connection-events.js'
 import { MqttClientClosedError, MqttConnectionLostError } from '../errors.js'
 import type { ResolvedOptions } from '../resolved-options.js'
+import { onTimeoutOrAbort, settledWithin } from '../timers.js'
 import { backoffDelay } from './backoff.js'
 import { type ResubscribingSession, resubscribe, unsubscribeLeftovers } from './resubscribe.js'
 
@@ -22,23 +23,13 @@ export interface ReconnectingSession extends ResubscribingSession {
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false)
   return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve(false)
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve(true)
-    }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
+    onTimeoutOrAbort(
+      ms,
+      signal,
+      () => resolve(true),
+      () => resolve(false),
+    )
   })
-}
-
-/** Waits (at most `ms`) until the previous network connection has closed. */
-async function closedWithin(connection: Connection, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  await Promise.race([connection.closed, new Promise((resolve) => (timer = setTimeout(resolve, ms)))])
-  clearTimeout(timer)
 }
 
 function describe(error: unknown): string {
@@ -79,7 +70,8 @@ export class Reconnector {
       session.events.emit({ type: 'reconnecting', attempt, delay })
       session.logger?.info({ address, attempt, delay }, 'mqtt reconnecting')
       if (!(await sleep(delay, signal))) return
-      await closedWithin(connection, 1_000)
+      // the previous network connection closes first (at most 1 s)
+      await settledWithin(connection.closed, 1_000)
       if (signal.aborted) return
       try {
         const connack = await connection.handshake(timeout, signal)

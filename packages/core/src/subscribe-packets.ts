@@ -1,4 +1,5 @@
 import type { IClientSubscribeOptions, IConnackPacket, ISubscriptionMap, Packet } from 'mqtt'
+import { ReasonCode } from './reason-codes.js'
 import type { SubscribeRequest } from './subscription.js'
 import type { FilterIdentifiers } from './subscription-identifiers.js'
 
@@ -84,7 +85,7 @@ export function grantedCodes(packet: SubscribePacket, suback: Packet | undefined
   return new Map(
     packet.filters.map((filter, index) => {
       const code = granted[index]
-      return [filter, typeof code === 'number' ? code : 0x80]
+      return [filter, typeof code === 'number' ? code : ReasonCode.UnspecifiedError]
     }),
   )
 }

@@ -2,6 +2,7 @@ import type { AckTracker } from './ack-after-processing.js'
 import type { Message } from './message.js'
 import { BufferedMessageStream } from './message-stream.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
+import { ReasonCode } from './reason-codes.js'
 import type { Router } from './router.js'
 import type { SessionState } from './session-state.js'
 import type { RegisteredSubscription, SubscriptionRegistry } from './subscription-registry.js'
@@ -136,8 +137,9 @@ export class ActiveSubscription implements RegisteredSubscription {
   grant(reasonCodes: readonly number[]): void {
     this.#granted = Object.freeze(
       this.filters.map((filter, index) => {
-        const reasonCode = reasonCodes[index] ?? 0x80
-        return Object.freeze({ filter, reasonCode, qos: (reasonCode < 3 ? reasonCode : 0) as QoS })
+        const reasonCode = reasonCodes[index] ?? ReasonCode.UnspecifiedError
+        const qos = (reasonCode <= ReasonCode.GrantedQoS2 ? reasonCode : 0) as QoS
+        return Object.freeze({ filter, reasonCode, qos })
       }),
     )
   }

@@ -2,6 +2,7 @@ import type { Packet } from 'mqtt'
 import type { Connection } from '../connection.js'
 import type { Logger } from '../options.js'
 import type { OutgoingCalls } from '../outgoing-calls.js'
+import { isFailure } from '../reason-codes.js'
 import { grantedCodes, type PacketSession, subscribePackets } from '../subscribe-packets.js'
 import type { ActiveSubscription } from '../subscription.js'
 import type { SubscriptionRegistry } from '../subscription-registry.js'
@@ -39,7 +40,7 @@ export async function resubscribe(
       )
       sent.push(
         subscribing.then((suback) => {
-          const refused = [...grantedCodes(packet, suback)].find(([, code]) => code >= 0x80)
+          const refused = [...grantedCodes(packet, suback)].find(([, code]) => isFailure(code))
           if (refused === undefined) return
           const [filter, code] = refused
           const error = toCodeError(`subscribe to ${filter} (again, after reconnecting)`, code)
@@ -67,7 +68,7 @@ export async function unsubscribeLeftovers(
   const unsuback = (await session.calls.run<Packet | undefined>('unsubscribe', timeout, undefined, (done) =>
     connection.unsubscribe(orphans, {}, done),
   )) as IUnsubackPacket | undefined
-  const refused = (unsuback?.granted ?? []).findIndex((code: number) => code >= 0x80)
+  const refused = (unsuback?.granted ?? []).findIndex(isFailure)
   if (refused !== -1) {
     session.logger?.warn({ filter: orphans[refused] }, 'mqtt could not unsubscribe after reconnecting')
   }

@@ -19,8 +19,6 @@ import { ActiveSubscription, type SubscribeRequest, type Unsubscriber } from './
 import { SubscriptionRegistry } from './subscription-registry.js'
 import type { CheckedFilter } from './validation.js'
 
-export type { SessionState } from './session-state.js'
-
 /**
  * The state behind a {@link Client}: options, the current connection, the message router, the calls
  * in flight and the subscriptions. Streams and subscriptions belong to the session, not to the

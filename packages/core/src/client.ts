@@ -2,8 +2,8 @@ import { closeSession } from './close.js'
 import { connectSession } from './connect.js'
 import type { ClientState, ConnectionEvents, ConnectionEventsOptions } from './connection-events.js'
 import { describeValue } from './describe-value.js'
-import { MqttClientClosedError, MqttValidationError } from './errors.js'
-import { BufferedMessageStream, type MessageStream } from './message-stream.js'
+import { MqttValidationError } from './errors.js'
+import type { MessageStream } from './message-stream.js'
 import type { ClientOptions, PayloadInput, QueueOptions } from './options.js'
 import { type PublishOptions, publish } from './publish.js'
 import { resolveOptions } from './resolve-options.js'
@@ -148,15 +148,7 @@ export class Client implements AsyncDisposable {
     checkOptionsObject(options)
     const checked = filter === undefined ? undefined : checkFilter(filter)
     const limits = checkQueueOptions(options, this.#session.options.queue)
-    const session = this.#session
-    if (session.state === 'closing' || session.state === 'closed') {
-      throw new MqttClientClosedError('cannot create a message stream: the client is closed')
-    }
-    if (session.state === 'lost' && session.lostError) throw session.lostError
-    let unroute: () => void = () => {}
-    const stream = new BufferedMessageStream(filter, limits, () => unroute(), session.acks)
-    unroute = session.router.add(stream, checked ? 'filtered' : 'unfiltered', checked ? [checked.match] : [])
-    return stream
+    return this.#session.openStream(checked, limits)
   }
 
   /**

@@ -1,5 +1,5 @@
 import { MqttValidationError } from './errors.js'
-import type { ResolvedOptions } from './resolve-options.js'
+import type { ResolvedOptions } from './resolved-options.js'
 import type { Session } from './session.js'
 import { isUnsupportedProtocol } from './translate-error.js'
 
@@ -34,7 +34,7 @@ export async function connectSession(session: Session, signal?: unknown): Promis
     return
   } catch (error) {
     if (resolved.protocolVersionExplicit || resolved.protocolVersion !== 5 || !isUnsupportedProtocol(error)) {
-      session.state = 'closed'
+      session.connectFailed()
       throw error
     }
     session.logger?.info({ address: resolved.address }, 'mqtt broker refused MQTT 5; trying MQTT 3.1.1')
@@ -44,7 +44,7 @@ export async function connectSession(session: Session, signal?: unknown): Promis
     await fallback.handshake(Math.max(deadline - Date.now(), 1), abort)
     session.attach(fallback)
   } catch (error) {
-    session.state = 'closed'
+    session.connectFailed()
     throw error
   }
 }

@@ -1,12 +1,11 @@
 import { MqttError, MqttTimeoutError } from './errors.js'
+import { onTimeoutOrAbort } from './timers.js'
 
 interface Waiter {
   resolve(): void
   reject(error: unknown): void
   counted: boolean
 }
-
-const maxTimer = 2_147_483_647
 
 /**
  * Where calls wait while a reconnecting session has no connection: each waits at most its own
@@ -47,27 +46,18 @@ export class ConnectionGate {
       const settle = (error?: unknown) => {
         if (!this.#waiters.delete(waiter)) return
         if (counted) this.#counted--
-        if (timer !== undefined) clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
+        disarm()
         if (error === undefined) resolve()
         else reject(error)
       }
       const waiter: Waiter = { resolve: () => settle(), reject: (error) => settle(error), counted }
-      const onAbort = () => settle(signal?.reason)
-      const timer =
-        timeout > maxTimer
-          ? undefined
-          : setTimeout(
-              () =>
-                settle(
-                  new MqttTimeoutError(
-                    `${what} timed out after ${timeout} ms while waiting for the connection to come back`,
-                    timeout,
-                  ),
-                ),
-              timeout,
-            )
-      signal?.addEventListener('abort', onAbort, { once: true })
+      const message = `${what} timed out after ${timeout} ms while waiting for the connection to come back`
+      const disarm = onTimeoutOrAbort(
+        timeout,
+        signal,
+        () => settle(new MqttTimeoutError(message, timeout)),
+        settle,
+      )
       this.#waiters.add(waiter)
       if (counted) this.#counted++
     })

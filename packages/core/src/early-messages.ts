@@ -1,5 +1,6 @@
 import type { Message } from './message.js'
 import type { StreamLimits } from './message-stream.js'
+import { worthCompacting } from './queue.js'
 
 /** Told which messages are held (`ack: 'after-processing'` keeps their acknowledgement back meanwhile). */
 export interface HoldHooks {
@@ -84,7 +85,7 @@ export class EarlyMessages {
     this.#bytes -= oldest.payload.byteLength
     this.#hooks?.release(oldest, this)
     held[this.#head++] = undefined
-    if (this.#head > 1024 && this.#head * 2 > held.length) {
+    if (worthCompacting(this.#head, held.length)) {
       this.#held = held.slice(this.#head)
       this.#head = 0
     }

@@ -3,6 +3,7 @@ import { MqttError } from './errors.js'
 import type { Message } from './message.js'
 import type { QueueOptions } from './options.js'
 import { PackedMessages } from './packed-messages.js'
+import { worthCompacting } from './queue.js'
 
 /**
  * An async iterable of received messages, buffered from the moment it was created.
@@ -173,7 +174,7 @@ export class BufferedMessageStream implements MessageStream {
     // Forget the dropped message (a stream nobody reads would otherwise keep every one), and
     // compact once the dropped slots outnumber the queued ones.
     this.#queue[this.#head++] = undefined as unknown as Message
-    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+    if (worthCompacting(this.#head, this.#queue.length)) {
       this.#queue = this.#queue.slice(this.#head)
       this.#head = 0
     }
@@ -212,7 +213,7 @@ export class BufferedMessageStream implements MessageStream {
       if (this.#head === this.#queue.length) {
         this.#queue = []
         this.#head = 0
-      } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      } else if (worthCompacting(this.#head, this.#queue.length)) {
         this.#queue = this.#queue.slice(this.#head)
         this.#head = 0
       }

@@ -1,4 +1,4 @@
-import type { ResolvedOptions } from './resolve-options.js'
+import type { ResolvedOptions } from './resolved-options.js'
 
 /** What stands in for a secret in logs. */
 export const redacted = '[redacted]'

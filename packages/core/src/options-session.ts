@@ -1,25 +1,14 @@
 import type { IClientOptions } from 'mqtt'
+import { asBuffer } from './bytes.js'
 import type { ClientOptions, ConnectProperties, PayloadInput, WillOptions } from './options.js'
 
 type MqttConnectProperties = NonNullable<IClientOptions['properties']>
 type MqttWill = NonNullable<IClientOptions['will']>
 
-/**
- * Bytes as a Buffer over the same memory, which MQTT.js's encoder expects, without copying.
- * Where there is no global `Buffer` (browsers) the bytes are passed as they are.
- */
-export function toBuffer(bytes: Uint8Array): Buffer {
-  const NodeBuffer = globalThis.Buffer
-  if (NodeBuffer === undefined) return bytes as Buffer
-  return NodeBuffer.isBuffer(bytes)
-    ? bytes
-    : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-}
-
 /** A password or will payload for MQTT.js: text stays text (numbers and booleans as text), bytes become a Buffer. */
 export function encodeValue(value: PayloadInput | undefined): string | Buffer {
   if (value === null || value === undefined) return ''
-  if (value instanceof Uint8Array) return toBuffer(value)
+  if (value instanceof Uint8Array) return asBuffer(value)
   return String(value)
 }
 
@@ -32,7 +21,7 @@ export function connectProperties(options: ClientOptions): MqttConnectProperties
   if (properties === undefined && sessionExpiryInterval === undefined) return undefined
   const { authenticationData, ...rest }: ConnectProperties = properties ?? {}
   const result: MqttConnectProperties = { ...rest }
-  if (authenticationData !== undefined) result.authenticationData = toBuffer(authenticationData)
+  if (authenticationData !== undefined) result.authenticationData = asBuffer(authenticationData)
   if (sessionExpiryInterval !== undefined) result.sessionExpiryInterval = sessionExpiryInterval
   return result
 }
@@ -44,7 +33,7 @@ export function willMessage(will: WillOptions): MqttWill {
   if (properties !== undefined) {
     const { correlationData, ...rest } = properties
     result.properties = { ...rest }
-    if (correlationData !== undefined) result.properties.correlationData = toBuffer(correlationData)
+    if (correlationData !== undefined) result.properties.correlationData = asBuffer(correlationData)
   }
   return result
 }

@@ -1,5 +1,5 @@
+import { asBuffer } from './bytes.js'
 import type { TlsOptions } from './options.js'
-import { toBuffer } from './options-session.js'
 
 /** TLS settings with defaults applied, in the shape `tls.connect` (and MQTT.js, and ws) take. */
 export interface ResolvedTls {
@@ -17,7 +17,7 @@ export interface ResolvedTls {
 type Pem = string | Uint8Array | Array<string | Uint8Array>
 
 function pem(value: Pem): string | Buffer | Array<string | Buffer> {
-  const one = (item: string | Uint8Array) => (typeof item === 'string' ? item : toBuffer(item))
+  const one = (item: string | Uint8Array) => (typeof item === 'string' ? item : asBuffer(item))
   return Array.isArray(value) ? value.map(one) : one(value)
 }
 

@@ -1,5 +1,6 @@
 import { CallDeadlines, type Deadline } from './call-deadlines.js'
 import { MqttTimeoutError } from './errors.js'
+import { maxTimer } from './timers.js'
 import { toCallError } from './translate-error.js'
 
 /** Completes a call: an error, or the value it resolves to. */
@@ -10,8 +11,6 @@ interface PendingCall extends Deadline {
   /** Set while the call waits for a free slot. */
   start: (() => void) | undefined
 }
-
-const maxTimer = 2_147_483_647
 
 /**
  * Every publish/subscribe/unsubscribe in flight: applies `maxConcurrentOutgoingCalls`, the per-call

@@ -38,14 +38,3 @@ export function encodePayload(payload: PayloadInput | undefined, field = 'payloa
   }
   return bytes
 }
-
-const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer
-
-/**
- * The bytes as a Node Buffer sharing the same memory, which MQTT.js expects. Where there is no
- * global Buffer (browsers), the bytes are passed on as they are.
- */
-export function asBuffer(bytes: Uint8Array): Buffer {
-  if (NodeBuffer === undefined || NodeBuffer.isBuffer(bytes)) return bytes as Buffer
-  return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-}

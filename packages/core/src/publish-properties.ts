@@ -1,8 +1,8 @@
 import type { IClientPublishOptions } from 'mqtt'
+import { asBuffer } from './bytes.js'
 import { describeValue } from './describe-value.js'
 import { MqttValidationError } from './errors.js'
 import { checkBinary, checkMqttString, checkUserProperties } from './mqtt-strings.js'
-import { asBuffer } from './payload.js'
 import { checkTopic, requireMqtt5 } from './validation.js'
 
 /** The PUBLISH properties handed to MQTT.js. */

@@ -1,69 +1,23 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { MqttValidationError } from './errors.js'
+import { authority, bracketIPv6 } from './host.js'
 import { incomingPacketBound } from './incoming-limits.js'
-import type { StreamLimits } from './message-stream.js'
 import { mqttJsLog } from './mqtt-debug-log.js'
 import { nodeAvailable } from './node/builtins.js'
 import { createNodeStreamBuilder, nodeWebSocketOptions } from './node/stream-builder.js'
-import type {
-  AckMode,
-  ClientOptions,
-  Logger,
-  ProxyOptions,
-  ReconnectOptions,
-  SocketOptions,
-} from './options.js'
+import type { ClientOptions, ReconnectOptions } from './options.js'
 import { redactOptions } from './options-redact.js'
 import { connectProperties, encodeValue, willMessage } from './options-session.js'
-import { type ResolvedTls, resolveTls } from './options-tls.js'
+import { resolveTls } from './options-tls.js'
 import { parseBrokerUrl } from './options-url.js'
 import { validateClientOptions } from './options-validate.js'
+import type { ResolvedOptions } from './resolved-options.js'
 import { checkQueueOptions } from './validation.js'
 
+// The types live in resolved-options.ts so the socket openers can use them without importing this file back.
+export type { ResolvedOptions, TransportTarget } from './resolved-options.js'
+
 type WsOptions = NonNullable<IClientOptions['wsOptions']>
-
-/** Where and how the connection goes: the part of the options that builds the socket. */
-export interface TransportTarget {
-  transport: 'tcp' | 'websockets'
-  hostname: string
-  port: number
-  /** TLS settings with defaults applied; undefined for a plain connection. */
-  tls: ResolvedTls | undefined
-  proxy: ProxyOptions | undefined
-  bindAddress: string | undefined
-  bindPort: number | undefined
-  socketOptions: SocketOptions | undefined
-  /** Path of the WebSocket endpoint (websockets only). */
-  websocketPath: string
-  websocketHeaders: Record<string, string> | undefined
-  /** Bound on opening the socket (proxy handshake and TLS included), in ms. */
-  connectTimeout: number
-}
-
-/** Everything the client needs, with defaults applied; built once by {@link resolveOptions}. */
-export interface ResolvedOptions {
-  /** MQTT.js options for {@link createMqttClient} (no socket details: see `target`). */
-  mqtt: IClientOptions
-  /** How the socket is opened. */
-  target: TransportTarget
-  /** Credential-free description of the broker, for messages and logs (`mqtts://host:8883`). */
-  address: string
-  clientId: string
-  /** Default timeout of every call, in ms. */
-  timeout: number
-  maxConcurrentOutgoingCalls: number | undefined
-  logger: Logger | undefined
-  queue: StreamLimits
-  reconnect: Required<ReconnectOptions> | undefined
-  ack: AckMode
-  protocolVersion: 3 | 4 | 5
-  /** The largest packet accepted from the broker, in bytes (fixed header included). */
-  maxIncomingPacketSize: number
-  /** Whether the user chose `protocolVersion` (then no fallback from 5 to 4 happens). */
-  protocolVersionExplicit: boolean
-  /** Refuse control characters and non-characters in what is sent (`strictUtf8`). */
-  strictUtf8: boolean
-}
 
 /** Default of `maxQueuedBytes`: 64 MiB per stream. */
 const defaultMaxQueuedBytes = 64 * 1024 * 1024
@@ -90,7 +44,7 @@ function defaultPort(transport: 'tcp' | 'websockets', secure: boolean): number {
 }
 
 function formatAddress(protocol: string, hostname: string, port: number, path: string): string {
-  return `${protocol}://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}${path}`
+  return `${protocol}://${authority(hostname, port)}${path}`
 }
 
 /** Merges a URL (if any) under the explicit options: explicit fields win over what the URL says. */
@@ -247,7 +201,7 @@ export function createMqttClient(resolved: ResolvedOptions): MqttClient {
     return new mqtt.MqttClient(createNodeStreamBuilder(target, logger), options)
   }
   options.path = target.websocketPath
-  options.hostname = target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname
+  options.hostname = bracketIPv6(target.hostname)
   if (nodeAvailable())
     options.wsOptions = { ...nodeWebSocketOptions(target, logger), ...resolved.mqtt.wsOptions } as WsOptions
   else if (target.tls) Object.assign(options, target.tls)

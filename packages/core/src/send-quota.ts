@@ -1,6 +1,5 @@
 import { MqttTimeoutError } from './errors.js'
-
-const maxTimer = 2_147_483_647
+import { onTimeoutOrAbort } from './timers.js'
 
 interface Waiter {
   go(): void
@@ -47,19 +46,18 @@ export class SendQuota {
     return new Promise((resolve, reject) => {
       const settle = (error?: unknown) => {
         if (!this.#waiting.delete(waiter)) return
-        if (timer !== undefined) clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
+        disarm()
         if (error === undefined) resolve(this.#take())
         else reject(error)
       }
       const waiter: Waiter = { go: () => settle(), fail: (error) => settle(error) }
-      const onAbort = () => settle(signal?.reason)
       const message = `${what} timed out after ${timeout} ms waiting for the broker's receive maximum`
-      const timer =
-        timeout > maxTimer
-          ? undefined
-          : setTimeout(() => settle(new MqttTimeoutError(message, timeout)), timeout)
-      signal?.addEventListener('abort', onAbort, { once: true })
+      const disarm = onTimeoutOrAbort(
+        timeout,
+        signal,
+        () => settle(new MqttTimeoutError(message, timeout)),
+        settle,
+      )
       this.#waiting.add(waiter)
     })
   }

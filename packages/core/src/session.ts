@@ -5,23 +5,27 @@ import { ConnectionGate } from './connection-gate.js'
 import { EarlyMessages } from './early-messages.js'
 import { MqttClientClosedError, MqttConnectionLostError } from './errors.js'
 import type { Message } from './message.js'
+import { BufferedMessageStream, type StreamLimits } from './message-stream.js'
 import { keepPublishesOnForcedClose, ResendStore } from './mqtt-internals.js'
 import { OutgoingCalls } from './outgoing-calls.js'
 import { Reconnector } from './reconnect/reconnector.js'
 import { ResendGuard } from './resend-guard.js'
-import type { ResolvedOptions } from './resolve-options.js'
+import type { ResolvedOptions } from './resolved-options.js'
 import { Router } from './router.js'
 import { SendQuota } from './send-quota.js'
-import type { ActiveSubscription } from './subscription.js'
+import type { SessionState } from './session-state.js'
+import { ActiveSubscription, type SubscribeRequest, type Unsubscriber } from './subscription.js'
 import { SubscriptionRegistry } from './subscription-registry.js'
-
-/** Where a client is in its life. Held here and nowhere else. */
-export type SessionState = 'connecting' | 'connected' | 'reconnecting' | 'lost' | 'closing' | 'closed'
+import type { CheckedFilter } from './validation.js'
 
 /**
  * The state behind a {@link Client}: options, the current connection, the message router, the calls
  * in flight and the subscriptions. Streams and subscriptions belong to the session, not to the
  * MQTT.js client, so they outlive a lost connection when `reconnect` is on.
+ *
+ * Its state (where the client is, the current connection, why it was lost, the client id) is
+ * private: other files read it through getters and change it only through the named transitions
+ * below, so every change of state can be found here.
  */
 export class Session {
   readonly options: ResolvedOptions
@@ -38,12 +42,10 @@ export class Session {
   readonly acks: AckTracker | undefined
   /** Messages that arrived before any stream or subscription existed (persistent sessions). */
   readonly early: EarlyMessages
-  state: SessionState = 'connecting'
-  connection: Connection | undefined
-  /** Why the connection was lost for good (state `lost`). */
-  lostError: MqttConnectionLostError | undefined
-  /** The client id in use (the broker may assign one under MQTT 5). */
-  clientId: string
+  #state: SessionState = 'connecting'
+  #connection: Connection | undefined
+  #lostError: MqttConnectionLostError | undefined
+  #clientId: string
   #reconnector: Reconnector | undefined
   /** Filters whose last subscription went away while reconnecting (UNSUBSCRIBE them if the broker kept the session). */
   #unsubscribeLater = new Set<string>()
@@ -54,7 +56,27 @@ export class Session {
     this.gate = new ConnectionGate(options.reconnect?.maxQueuedPublishes ?? 0)
     this.acks = options.ack === 'after-processing' ? new AckTracker() : undefined
     this.early = new EarlyMessages(options.queue, (message) => this.#route(message), this.acks)
-    this.clientId = options.mqtt.clientId ?? ''
+    this.#clientId = options.mqtt.clientId ?? ''
+  }
+
+  /** Where the client is in its life. */
+  get state(): SessionState {
+    return this.#state
+  }
+
+  /** The current connection (the last one attached; kept, closed, once lost). */
+  get connection(): Connection | undefined {
+    return this.#connection
+  }
+
+  /** Why the connection was lost for good (state `lost`). */
+  get lostError(): MqttConnectionLostError | undefined {
+    return this.#lostError
+  }
+
+  /** The client id in use (the broker may assign one under MQTT 5). */
+  get clientId(): string {
+    return this.#clientId
   }
 
   get protocolVersion(): 3 | 4 | 5 {
@@ -67,7 +89,7 @@ export class Session {
 
   /** The state as `client.state` shows it. */
   get publicState(): ClientState {
-    switch (this.state) {
+    switch (this.#state) {
       case 'connecting':
       case 'connected':
         return 'connected'
@@ -97,11 +119,64 @@ export class Session {
 
   /** Makes `connection` (after a successful handshake) the current one. */
   attach(connection: Connection): void {
-    this.connection = connection
+    this.#connection = connection
     const assigned = connection.connack?.properties?.assignedClientIdentifier
-    if (assigned) this.clientId = assigned
+    if (assigned) this.#clientId = assigned
     this.quota.setLimit(connection.connack?.properties?.receiveMaximum)
-    this.state = 'connected'
+    this.#state = 'connected'
+  }
+
+  /** The first connection failed (`Client.connect()` throws): nothing to close, the session is over. */
+  connectFailed(): void {
+    this.#state = 'closed'
+  }
+
+  /**
+   * `close()` began: new calls are refused from now on and reconnecting stops.
+   * @returns whether the connection was already down (lost, or reconnecting): nothing in flight can complete.
+   */
+  beginClosing(): boolean {
+    const lost = this.#state === 'lost' || this.#state === 'reconnecting'
+    this.stopReconnecting()
+    this.#state = 'closing'
+    return lost
+  }
+
+  /** `close()` is done (the socket closed): every stream and subscription ends, `closed` is emitted. */
+  closed(): void {
+    this.early.discard()
+    this.router.endAll()
+    this.subscriptions.endAll()
+    this.#state = 'closed'
+    this.events.emit({ type: 'closed' })
+  }
+
+  /**
+   * A message stream of `client.messages()`, routed from now on: the messages matching `filter`,
+   * or, without one, those matching no filtered stream.
+   * @throws {@link MqttClientClosedError} once closing, the {@link lostError} once lost for good.
+   */
+  openStream(filter: CheckedFilter | undefined, limits: StreamLimits): BufferedMessageStream {
+    this.#refuseIfOver('create a message stream')
+    let unroute: () => void = () => {}
+    const stream = new BufferedMessageStream(filter?.filter, limits, () => unroute(), this.acks)
+    unroute = this.router.add(stream, filter ? 'filtered' : 'unfiltered', filter ? [filter.match] : [])
+    return stream
+  }
+
+  /**
+   * A new subscription of `client.subscribe()`, registered and routed (it buffers from now on)
+   * before its SUBSCRIBE is sent. While reconnecting it is made at once; its SUBSCRIBE waits.
+   * @throws as {@link usable} does, unless reconnecting.
+   */
+  openSubscription(
+    filters: CheckedFilter[],
+    request: SubscribeRequest,
+    limits: StreamLimits,
+    unsubscriber: Unsubscriber,
+  ): ActiveSubscription {
+    if (this.#state !== 'reconnecting') this.usable('subscribe')
+    return new ActiveSubscription(this, filters, request, limits, unsubscriber)
   }
 
   /** Routes an incoming message to the streams (held until the first one exists: see {@link EarlyMessages}). */
@@ -126,10 +201,10 @@ export class Session {
    * in flight stay; new calls wait; the {@link Reconnector} brings the connection back.
    */
   connectionLost(connection: Connection, error: MqttConnectionLostError): void {
-    if (this.state !== 'connected' || connection !== this.connection) return
+    if (this.#state !== 'connected' || connection !== this.#connection) return
     this.acks?.reset()
     if (this.options.reconnect) {
-      this.state = 'reconnecting'
+      this.#state = 'reconnecting'
       this.events.emit({ type: 'disconnected', cause: error, willReconnect: true })
       const reconnector = new Reconnector(this)
       this.#reconnector = reconnector
@@ -151,7 +226,7 @@ export class Session {
   /** The reconnector gave up (`maxAttempts`): everything ends with `error`. */
   gaveUp(error: MqttConnectionLostError): void {
     this.#reconnector = undefined
-    if (this.state !== 'reconnecting') return
+    if (this.#state !== 'reconnecting') return
     this.logger?.warn({ address: this.options.address, error: error.message }, 'mqtt gave up reconnecting')
     this.#endAll(error)
   }
@@ -182,20 +257,25 @@ export class Session {
    * @throws {@link MqttClientClosedError} after close, {@link MqttConnectionLostError} once the connection dropped.
    */
   usable(what: string): Connection {
-    if (this.state === 'closing' || this.state === 'closed') {
-      throw new MqttClientClosedError(`cannot ${what}: the client is ${this.state}`)
-    }
-    if (this.state === 'lost' && this.lostError) throw this.lostError
-    const connection = this.connection
-    if (this.state !== 'connected' || connection === undefined || !connection.open) {
+    this.#refuseIfOver(what)
+    const connection = this.#connection
+    if (this.#state !== 'connected' || connection === undefined || !connection.open) {
       throw new MqttConnectionLostError(`cannot ${what}: not connected to ${this.options.address}`)
     }
     return connection
   }
 
+  /** Throws once the client is closing or closed, or lost for good. */
+  #refuseIfOver(what: string): void {
+    if (this.#state === 'closing' || this.#state === 'closed') {
+      throw new MqttClientClosedError(`cannot ${what}: the client is ${this.#state}`)
+    }
+    if (this.#state === 'lost' && this.#lostError) throw this.#lostError
+  }
+
   #endAll(error: MqttConnectionLostError): void {
-    this.state = 'lost'
-    this.lostError = error
+    this.#state = 'lost'
+    this.#lostError = error
     this.events.emit({ type: 'disconnected', cause: error, willReconnect: false })
     this.calls.failAll(error)
     this.gate.fail(error)

@@ -1,8 +1,19 @@
-import type { IClientSubscribeOptions, ISubscriptionMap, Packet } from 'mqtt'
-import type { Session } from './session.js'
+import type { IClientSubscribeOptions, IConnackPacket, ISubscriptionMap, Packet } from 'mqtt'
+import { ReasonCode } from './reason-codes.js'
 import type { SubscribeRequest } from './subscription.js'
+import type { FilterIdentifiers } from './subscription-identifiers.js'
 
 type ISubackPacket = Extract<Packet, { cmd: 'suback' }>
+
+/**
+ * What building SUBSCRIBE packets needs from the session (the `Session` has it; named here so the
+ * reconnector, which resubscribes, does not import session.ts, which starts it).
+ */
+export interface PacketSession {
+  readonly protocolVersion: 3 | 4 | 5
+  readonly connection: { readonly connack: IConnackPacket | undefined } | undefined
+  readonly subscriptions: { readonly identifiers: FilterIdentifiers }
+}
 
 /** One SUBSCRIBE to send: its filters, the MQTT.js subscription map and options. */
 export interface SubscribePacket {
@@ -31,7 +42,7 @@ export function subscriptionMap(
  * Whether SUBSCRIBEs carry our Subscription Identifiers: MQTT 5, unless the broker's CONNACK said
  * it has none (`subscriptionIdentifiersAvailable: false`).
  */
-export function identifiersAvailable(session: Session): boolean {
+export function identifiersAvailable(session: PacketSession): boolean {
   const connack = session.connection?.connack
   return session.protocolVersion === 5 && connack?.properties?.subscriptionIdentifiersAvailable !== false
 }
@@ -44,7 +55,7 @@ export function identifiersAvailable(session: Session): boolean {
  * in `request.properties` is sent as it is.
  */
 export function subscribePackets(
-  session: Session,
+  session: PacketSession,
   filters: readonly string[],
   request: SubscribeRequest,
   assign: boolean,
@@ -74,7 +85,7 @@ export function grantedCodes(packet: SubscribePacket, suback: Packet | undefined
   return new Map(
     packet.filters.map((filter, index) => {
       const code = granted[index]
-      return [filter, typeof code === 'number' ? code : 0x80]
+      return [filter, typeof code === 'number' ? code : ReasonCode.UnspecifiedError]
     }),
   )
 }

@@ -11,7 +11,7 @@ import {
 import type { Session } from './session.js'
 import { sendCall } from './session-call.js'
 import { grantedCodes, subscribePackets } from './subscribe-packets.js'
-import { ActiveSubscription, type SubscribeRequest, type Subscription } from './subscription.js'
+import type { SubscribeRequest, Subscription } from './subscription.js'
 import { SubscriptionHandle } from './subscription-handle.js'
 import { toCodeError } from './translate-error.js'
 
@@ -19,6 +19,7 @@ type IUnsubackPacket = Extract<Packet, { cmd: 'unsuback' }>
 
 export { subscriptionMap } from './subscribe-packets.js'
 
+import { isFailure, ReasonCode } from './reason-codes.js'
 import {
   checkBoolean,
   checkCallOptions,
@@ -129,8 +130,9 @@ export async function subscribe(
     session.protocolVersion,
     request.properties,
   )
-  if (session.state !== 'reconnecting') session.usable('subscribe')
-  const subscription = new ActiveSubscription(session, checked, request, limits, unsubscribeFilters)
+  const subscription = session.openSubscription(checked, request, limits, (orphans, unsubscribeOptions) =>
+    unsubscribeFilters(session, orphans, unsubscribeOptions),
+  )
   const packets = subscribePackets(session, subscription.filters, request, true)
   try {
     // Exact sizes: the packets carry the Subscription Identifiers assigned above.
@@ -156,12 +158,14 @@ export async function subscribe(
     subscription.discard()
     throw error
   }
-  const codes = subscription.filters.map((filter) => granted.get(filter) ?? 0x80)
+  const codes = subscription.filters.map((filter) => granted.get(filter) ?? ReasonCode.UnspecifiedError)
   subscription.grant(codes)
-  const refused = codes.findIndex((code) => code >= 0x80)
+  const refused = codes.findIndex(isFailure)
   if (refused !== -1) {
     const orphans = subscription.discard()
-    const granted = orphans.filter((filter) => (codes[subscription.filters.indexOf(filter)] ?? 0x80) < 0x80)
+    const granted = orphans.filter(
+      (filter) => !isFailure(codes[subscription.filters.indexOf(filter)] ?? ReasonCode.UnspecifiedError),
+    )
     if (granted.length > 0) {
       unsubscribeFilters(session, granted, { timeout: session.options.timeout }).catch((error: unknown) =>
         session.logger?.warn({ error }, 'mqtt could not undo a partly refused subscription'),
@@ -191,7 +195,7 @@ export async function unsubscribeFilters(
     connection.unsubscribe(filters, options.properties ?? {}, done),
   )) as IUnsubackPacket | undefined
   const codes = unsuback?.granted ?? []
-  const refused = codes.findIndex((code: number) => code >= 0x80)
+  const refused = codes.findIndex(isFailure)
   if (refused !== -1) {
     throw toCodeError(`unsubscribe from ${filters[refused]}`, codes[refused] as number)
   }

@@ -1,8 +1,11 @@
+import type { AckTracker } from './ack-after-processing.js'
 import type { Message } from './message.js'
 import { BufferedMessageStream, type StreamLimits } from './message-stream.js'
 import type { CallOptions, QoS, UserProperties } from './options.js'
-import type { Session } from './session.js'
-import type { RegisteredSubscription } from './subscription-registry.js'
+import { ReasonCode } from './reason-codes.js'
+import type { Router } from './router.js'
+import type { SessionState } from './session-state.js'
+import type { RegisteredSubscription, SubscriptionRegistry } from './subscription-registry.js'
 import type { CheckedFilter } from './validation.js'
 
 /**
@@ -53,12 +56,21 @@ export interface SubscribeRequest {
   properties: { subscriptionIdentifier?: number; userProperties?: UserProperties } | undefined
 }
 
-/** Sends UNSUBSCRIBE; provided by subscribe.ts so this file does not import it back. */
-export type Unsubscriber = (
-  session: Session,
-  filters: string[],
-  options: CallOptions | undefined,
-) => Promise<void>
+/** Sends UNSUBSCRIBE for `filters`; provided by subscribe.ts so this file does not import it back. */
+export type Unsubscriber = (filters: string[], options: CallOptions | undefined) => Promise<void>
+
+/**
+ * What a subscription needs from its session (the `Session` has it all; named here so this file
+ * does not import session.ts, which creates subscriptions).
+ */
+export interface SubscriptionOwner {
+  readonly state: SessionState
+  readonly lostError: Error | undefined
+  readonly router: Router
+  readonly subscriptions: SubscriptionRegistry<ActiveSubscription>
+  readonly acks: AckTracker | undefined
+  unsubscribeLater(filters: readonly string[]): void
+}
 
 /**
  * What `client.subscribe()` holds on the client's side, registered in the session's registry and
@@ -68,7 +80,7 @@ export class ActiveSubscription implements RegisteredSubscription {
   readonly filters: readonly string[]
   /** Match filters (without `$share/{group}/`) by filter. */
   readonly #checked: Map<string, CheckedFilter>
-  readonly #session: Session
+  readonly #session: SubscriptionOwner
   readonly #stream: BufferedMessageStream
   readonly #unsubscriber: Unsubscriber
   #unroute: () => void
@@ -81,7 +93,7 @@ export class ActiveSubscription implements RegisteredSubscription {
   readonly request: SubscribeRequest
 
   constructor(
-    session: Session,
+    session: SubscriptionOwner,
     filters: CheckedFilter[],
     request: SubscribeRequest,
     limits: StreamLimits,
@@ -125,8 +137,9 @@ export class ActiveSubscription implements RegisteredSubscription {
   grant(reasonCodes: readonly number[]): void {
     this.#granted = Object.freeze(
       this.filters.map((filter, index) => {
-        const reasonCode = reasonCodes[index] ?? 0x80
-        return Object.freeze({ filter, reasonCode, qos: (reasonCode < 3 ? reasonCode : 0) as QoS })
+        const reasonCode = reasonCodes[index] ?? ReasonCode.UnspecifiedError
+        const qos = (reasonCode <= ReasonCode.GrantedQoS2 ? reasonCode : 0) as QoS
+        return Object.freeze({ filter, reasonCode, qos })
       }),
     )
   }
@@ -213,7 +226,7 @@ export class ActiveSubscription implements RegisteredSubscription {
     this.#held = []
     if (this.#session.state === 'reconnecting') this.#session.unsubscribeLater(orphans)
     if (orphans.length === 0 || this.#session.state !== 'connected') return
-    await this.#unsubscriber(this.#session, orphans, options)
+    await this.#unsubscriber(orphans, options)
   }
 
   #route(): () => void {

@@ -1,9 +1,10 @@
 import type { Duplex } from 'node:stream'
 import { credentialForms, safeCause, serverText } from '../error-secrets.js'
 import { MqttConnectError } from '../errors.js'
+import { authority } from '../host.js'
 import type { ProxyOptions } from '../options.js'
 import { nodeModule } from './builtins.js'
-import { authority, settle } from './settle.js'
+import { settle } from './settle.js'
 
 /** The broker the tunnel leads to. */
 interface Destination {

@@ -1,10 +1,5 @@
 import type { Duplex } from 'node:stream'
 
-/** `host:port`, with IPv6 hosts in brackets. */
-export function authority(host: string, port: number): string {
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`
-}
-
 /** Runs `step` until it settles, the signal aborts, or the socket fails; always cleans up its listeners. */
 export function settle<T>(
   socket: Duplex,

@@ -2,8 +2,9 @@ import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { credentialForms, safeCause } from '../error-secrets.js'
 import { MqttConnectError } from '../errors.js'
+import { authority } from '../host.js'
 import type { ProxyOptions } from '../options.js'
-import { authority, settle } from './settle.js'
+import { settle } from './settle.js'
 
 interface Destination {
   hostname: string

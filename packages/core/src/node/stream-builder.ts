@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream'
 import type { IClientOptions, IStream, StreamBuilder } from 'mqtt'
 import type { Logger } from '../options.js'
-import type { TransportTarget } from '../resolve-options.js'
+import type { TransportTarget } from '../resolved-options.js'
 import { createDeferredDuplex } from './deferred-duplex.js'
 import { openSocket } from './open-socket.js'
 

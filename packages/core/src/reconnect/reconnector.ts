@@ -1,30 +1,35 @@
 import type { Connection } from '../connection.js'
+import type { EventChannel } from '../connection-events.js'
 import { MqttClientClosedError, MqttConnectionLostError } from '../errors.js'
-import type { Session } from '../session.js'
+import type { ResolvedOptions } from '../resolved-options.js'
+import { onTimeoutOrAbort, settledWithin } from '../timers.js'
 import { backoffDelay } from './backoff.js'
-import { resubscribe, unsubscribeLeftovers } from './resubscribe.js'
+import { type ResubscribingSession, resubscribe, unsubscribeLeftovers } from './resubscribe.js'
+
+/**
+ * What the reconnector needs from the session it brings back (the `Session` has it; named here
+ * because session.ts starts the reconnector and must not be imported back).
+ */
+export interface ReconnectingSession extends ResubscribingSession {
+  readonly options: ResolvedOptions
+  readonly events: EventChannel
+  takeUnsubscribeLeftovers(): string[]
+  unsubscribeLater(filters: readonly string[]): void
+  reconnected(connection: Connection, sessionPresent: boolean): void
+  gaveUp(error: MqttConnectionLostError): void
+}
 
 /** Resolves after `ms`, or at once (with false) when `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false)
   return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve(false)
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve(true)
-    }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
+    onTimeoutOrAbort(
+      ms,
+      signal,
+      () => resolve(true),
+      () => resolve(false),
+    )
   })
-}
-
-/** Waits (at most `ms`) until the previous network connection has closed. */
-async function closedWithin(connection: Connection, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  await Promise.race([connection.closed, new Promise((resolve) => (timer = setTimeout(resolve, ms)))])
-  clearTimeout(timer)
 }
 
 function describe(error: unknown): string {
@@ -38,10 +43,10 @@ function describe(error: unknown): string {
  * `maxAttempts` failed attempts. One run per lost connection; `stop()` ends it (on close).
  */
 export class Reconnector {
-  readonly #session: Session
+  readonly #session: ReconnectingSession
   readonly #abort = new AbortController()
 
-  constructor(session: Session) {
+  constructor(session: ReconnectingSession) {
     this.#session = session
   }
 
@@ -65,7 +70,8 @@ export class Reconnector {
       session.events.emit({ type: 'reconnecting', attempt, delay })
       session.logger?.info({ address, attempt, delay }, 'mqtt reconnecting')
       if (!(await sleep(delay, signal))) return
-      await closedWithin(connection, 1_000)
+      // the previous network connection closes first (at most 1 s)
+      await settledWithin(connection.closed, 1_000)
       if (signal.aborted) return
       try {
         const connack = await connection.handshake(timeout, signal)

@@ -1,10 +1,21 @@
 import type { Packet } from 'mqtt'
 import type { Connection } from '../connection.js'
-import type { Session } from '../session.js'
-import { grantedCodes, subscribePackets } from '../subscribe-packets.js'
+import type { Logger } from '../options.js'
+import type { OutgoingCalls } from '../outgoing-calls.js'
+import { isFailure } from '../reason-codes.js'
+import { grantedCodes, type PacketSession, subscribePackets } from '../subscribe-packets.js'
+import type { ActiveSubscription } from '../subscription.js'
+import type { SubscriptionRegistry } from '../subscription-registry.js'
 import { toCodeError } from '../translate-error.js'
 
 type IUnsubackPacket = Extract<Packet, { cmd: 'unsuback' }>
+
+/** What restoring subscriptions needs from the session (named here: session.ts imports this side). */
+export interface ResubscribingSession extends PacketSession {
+  readonly subscriptions: SubscriptionRegistry<ActiveSubscription>
+  readonly calls: OutgoingCalls
+  readonly logger: Logger | undefined
+}
 
 /**
  * After a reconnection without a session on the broker: sends every live subscription's SUBSCRIBE
@@ -14,7 +25,11 @@ type IUnsubackPacket = Extract<Packet, { cmd: 'unsuback' }>
  * `subscribe()` call, which sends again by itself.
  * @throws when a SUBSCRIBE gets no answer within `timeout` or the connection drops (the session retries).
  */
-export async function resubscribe(session: Session, connection: Connection, timeout: number): Promise<void> {
+export async function resubscribe(
+  session: ResubscribingSession,
+  connection: Connection,
+  timeout: number,
+): Promise<void> {
   const sent: Array<Promise<void>> = []
   for (const subscription of session.subscriptions.subscriptions) {
     if (subscription.granted.length === 0 || subscription.held.length === 0) continue
@@ -25,7 +40,7 @@ export async function resubscribe(session: Session, connection: Connection, time
       )
       sent.push(
         subscribing.then((suback) => {
-          const refused = [...grantedCodes(packet, suback)].find(([, code]) => code >= 0x80)
+          const refused = [...grantedCodes(packet, suback)].find(([, code]) => isFailure(code))
           if (refused === undefined) return
           const [filter, code] = refused
           const error = toCodeError(`subscribe to ${filter} (again, after reconnecting)`, code)
@@ -43,7 +58,7 @@ export async function resubscribe(session: Session, connection: Connection, time
  * subscription was disposed while the connection was down.
  */
 export async function unsubscribeLeftovers(
-  session: Session,
+  session: ResubscribingSession,
   connection: Connection,
   filters: readonly string[],
   timeout: number,
@@ -53,7 +68,7 @@ export async function unsubscribeLeftovers(
   const unsuback = (await session.calls.run<Packet | undefined>('unsubscribe', timeout, undefined, (done) =>
     connection.unsubscribe(orphans, {}, done),
   )) as IUnsubackPacket | undefined
-  const refused = (unsuback?.granted ?? []).findIndex((code: number) => code >= 0x80)
+  const refused = (unsuback?.granted ?? []).findIndex(isFailure)
   if (refused !== -1) {
     session.logger?.warn({ filter: orphans[refused] }, 'mqtt could not unsubscribe after reconnecting')
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { asBuffer } from '../../src/bytes.js'
 import { MqttValidationError } from '../../src/errors.js'
-import { asBuffer, encodePayload } from '../../src/payload.js'
+import { encodePayload } from '../../src/payload.js'
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 

@@ -1,16 +1,21 @@
-import { closeSession } from './close.js'
-import { connectSession } from './connect.js'
-import type { ClientState, ConnectionEvents, ConnectionEventsOptions } from './connection-events.js'
-import { describeValue } from './describe-value.js'
-import { MqttValidationError } from './errors.js'
-import type { MessageStream } from './message-stream.js'
-import type { ClientOptions, PayloadInput, QueueOptions } from './options.js'
-import { type PublishOptions, publish } from './publish.js'
-import { resolveOptions } from './resolve-options.js'
-import { Session } from './session.js'
-import { type SubscribeOptions, subscribe, type UnsubscribeOptions, unsubscribe } from './subscribe.js'
-import type { Subscription } from './subscription.js'
-import { checkCallOptions, checkFilter, checkOptionsObject, checkQueueOptions } from './validation.js'
+import { describeValue } from './errors/describe-value.js'
+import { MqttValidationError } from './errors/errors.js'
+import type { MessageStream } from './incoming/message-stream.js'
+import type { ClientOptions, PayloadInput, QueueOptions } from './options/client-options.js'
+import { resolveOptions } from './options/resolve-options.js'
+import { type PublishOptions, publish } from './outgoing/publish.js'
+import { closeSession } from './session/close-session.js'
+import { connectSession } from './session/connect-session.js'
+import type { ClientState, ConnectionEvents, ConnectionEventsOptions } from './session/connection-events.js'
+import { Session } from './session/session.js'
+import {
+  type SubscribeOptions,
+  subscribe,
+  type UnsubscribeOptions,
+  unsubscribe,
+} from './subscriptions/subscribe.js'
+import type { Subscription } from './subscriptions/subscription.js'
+import { checkCallOptions, checkFilter, checkOptionsObject, checkQueueOptions } from './validation/checks.js'
 
 /**
  * Options of `client.close()`.

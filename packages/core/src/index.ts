@@ -4,12 +4,6 @@
  * @module
  */
 export { Client, type CloseOptions } from './client.js'
-export type {
-  ClientState,
-  ConnectionEvent,
-  ConnectionEvents,
-  ConnectionEventsOptions,
-} from './connection-events.js'
 export {
   type ClosedBy,
   type ConnectFailure,
@@ -23,9 +17,12 @@ export {
   type MqttErrorOptions,
   MqttTimeoutError,
   MqttValidationError,
-} from './errors.js'
-export { Message, type MessageInit, type PublishProperties } from './message.js'
-export type { MessageStream } from './message-stream.js'
+} from './errors/errors.js'
+export { ConnackReturnCode, ReasonCode, type ReasonCodeName, reasonName } from './errors/reason-codes.js'
+export { MqttUndeliverableError, type UndeliverableDetails } from './errors/undeliverable-error.js'
+export { Message, type MessageInit, type PublishProperties } from './incoming/message.js'
+export type { MessageStream } from './incoming/message-stream.js'
+export { Topic } from './incoming/topic.js'
 export type {
   AckMode,
   CallOptions,
@@ -42,12 +39,15 @@ export type {
   TlsOptions,
   UserProperties,
   WillOptions,
-} from './options.js'
-export { encodePayload } from './payload.js'
-export type { PublishOptions } from './publish.js'
-export { ConnackReturnCode, ReasonCode, type ReasonCodeName, reasonName } from './reason-codes.js'
-export type { SubscribeOptions, UnsubscribeOptions } from './subscribe.js'
-export type { GrantedFilter, Subscription } from './subscription.js'
-export { Topic } from './topic.js'
-export { MqttUndeliverableError, type UndeliverableDetails } from './undeliverable-error.js'
+} from './options/client-options.js'
+export { encodePayload } from './outgoing/encode-payload.js'
+export type { PublishOptions } from './outgoing/publish.js'
+export type {
+  ClientState,
+  ConnectionEvent,
+  ConnectionEvents,
+  ConnectionEventsOptions,
+} from './session/connection-events.js'
+export type { SubscribeOptions, UnsubscribeOptions } from './subscriptions/subscribe.js'
+export type { GrantedFilter, Subscription } from './subscriptions/subscription.js'
 export { withClient } from './with-client.js'

@@ -1,6 +1,6 @@
 import { Client } from './client.js'
-import { MqttValidationError } from './errors.js'
-import type { ClientOptions } from './options.js'
+import { MqttValidationError } from './errors/errors.js'
+import type { ClientOptions } from './options/client-options.js'
 
 /**
  * Connects, runs `fn` with the client and closes it afterwards, whether `fn` resolves or throws —

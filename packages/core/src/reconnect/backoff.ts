@@ -1,4 +1,4 @@
-import type { ReconnectOptions } from '../options.js'
+import type { ReconnectOptions } from '../options/client-options.js'
 
 /** The settings {@link backoffDelay} needs. */
 export type BackoffOptions = Required<Pick<ReconnectOptions, 'minDelay' | 'maxDelay' | 'factor' | 'jitter'>>

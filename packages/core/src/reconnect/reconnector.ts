@@ -1,8 +1,8 @@
-import type { Connection } from '../connection.js'
-import type { EventChannel } from '../connection-events.js'
-import { MqttClientClosedError, MqttConnectionLostError } from '../errors.js'
-import type { ResolvedOptions } from '../resolved-options.js'
-import { onTimeoutOrAbort, settledWithin } from '../timers.js'
+import { MqttClientClosedError, MqttConnectionLostError } from '../errors/errors.js'
+import { onTimeoutOrAbort, settledWithin } from '../helpers/timers.js'
+import type { Connection } from '../mqttjs/connection.js'
+import type { ResolvedOptions } from '../options/resolved-options.js'
+import type { EventChannel } from '../session/connection-events.js'
 import { backoffDelay } from './backoff.js'
 import { type ResubscribingSession, resubscribe, unsubscribeLeftovers } from './resubscribe.js'
 

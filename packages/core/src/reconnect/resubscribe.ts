@@ -1,12 +1,12 @@
 import type { Packet } from 'mqtt'
-import type { Connection } from '../connection.js'
-import type { Logger } from '../options.js'
-import type { OutgoingCalls } from '../outgoing-calls.js'
-import { isFailure } from '../reason-codes.js'
-import { grantedCodes, type PacketSession, subscribePackets } from '../subscribe-packets.js'
-import type { ActiveSubscription } from '../subscription.js'
-import type { SubscriptionRegistry } from '../subscription-registry.js'
-import { toCodeError } from '../translate-error.js'
+import { isFailure } from '../errors/reason-codes.js'
+import type { Connection } from '../mqttjs/connection.js'
+import { toCodeError } from '../mqttjs/translate-error.js'
+import type { Logger } from '../options/client-options.js'
+import type { OutgoingCalls } from '../outgoing/outgoing-calls.js'
+import { grantedCodes, type PacketSession, subscribePackets } from '../subscriptions/subscribe-packets.js'
+import type { ActiveSubscription } from '../subscriptions/subscription.js'
+import type { SubscriptionRegistry } from '../subscriptions/subscription-registry.js'
 
 type IUnsubackPacket = Extract<Packet, { cmd: 'unsuback' }>
 

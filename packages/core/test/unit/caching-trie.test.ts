@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CachingTrie } from '../../src/caching-trie.js'
+import { CachingTrie } from '../../src/incoming/caching-trie.js'
 
 describe('CachingTrie', () => {
   it('answers a repeated topic from the last walk', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { CallDeadlines, type Deadline } from '../../src/call-deadlines.js'
+import { CallDeadlines, type Deadline } from '../../src/session/call-deadlines.js'
 
 afterEach(() => {
   vi.useRealTimers()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { EventChannel } from '../../src/connection-events.js'
-import { MqttConnectionLostError } from '../../src/errors.js'
+import { MqttConnectionLostError } from '../../src/errors/errors.js'
+import { EventChannel } from '../../src/session/connection-events.js'
 
 const lost = { type: 'disconnected', cause: new MqttConnectionLostError(), willReconnect: true } as const
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ConnectionGate } from '../../src/connection-gate.js'
-import { MqttError, MqttTimeoutError } from '../../src/errors.js'
+import { MqttError, MqttTimeoutError } from '../../src/errors/errors.js'
+import { ConnectionGate } from '../../src/session/connection-gate.js'
 
 describe('ConnectionGate', () => {
   it('lets the waiting calls go on in order when opened', async () => {

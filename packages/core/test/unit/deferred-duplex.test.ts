@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createDeferredDuplex } from '../../src/node/deferred-duplex.js'
+import { createDeferredDuplex } from '../../src/transport/deferred-duplex.js'
 
 /** A TCP server on 127.0.0.1 that hands over the socket it accepts. */
 async function startServer(): Promise<{ server: Server; accepted: Promise<Socket>; port: number }> {

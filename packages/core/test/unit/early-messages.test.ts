@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { EarlyMessages } from '../../src/early-messages.js'
-import { Message } from '../../src/message.js'
-import type { OverflowPolicy } from '../../src/options.js'
+import { EarlyMessages } from '../../src/incoming/early-messages.js'
+import { Message } from '../../src/incoming/message.js'
+import type { OverflowPolicy } from '../../src/options/client-options.js'
 
 const message = (n: number) => new Message({ topic: `t/${n}`, payload: new Uint8Array(), qos: 0 })
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0))

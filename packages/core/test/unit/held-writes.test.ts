@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HeldWrites } from '../../src/node/held-writes.js'
+import { HeldWrites } from '../../src/transport/held-writes.js'
 
 const joined = (pieces: readonly Uint8Array[]) => Buffer.concat(pieces).toString('latin1')
 

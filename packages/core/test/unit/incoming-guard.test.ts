@@ -1,6 +1,6 @@
 import mqttPacket, { type Packet } from 'mqtt-packet'
 import { describe, expect, it } from 'vitest'
-import { disconnectPacket, IncomingGuard } from '../../src/incoming-guard.js'
+import { disconnectPacket, IncomingGuard } from '../../src/incoming/incoming-guard.js'
 
 const connack = Uint8Array.of(0x20, 0x03, 0x00, 0x00, 0x00)
 const encode = (packet: Packet) => mqttPacket.generate(packet, { protocolVersion: 5 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Message } from '../../src/message.js'
-import { BufferedMessageStream } from '../../src/message-stream.js'
+import { Message } from '../../src/incoming/message.js'
+import { BufferedMessageStream } from '../../src/incoming/message-stream.js'
 
 const limits = { maxQueued: 10, overflow: 'drop-oldest' } as const
 const message = (text: string) => new Message({ topic: 't', payload: new TextEncoder().encode(text), qos: 0 })

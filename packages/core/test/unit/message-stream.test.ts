@@ -1,9 +1,9 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
-import { MqttError } from '../../src/errors.js'
-import { Message } from '../../src/message.js'
-import { BufferedMessageStream } from '../../src/message-stream.js'
+import { MqttError } from '../../src/errors/errors.js'
+import { Message } from '../../src/incoming/message.js'
+import { BufferedMessageStream } from '../../src/incoming/message-stream.js'
 
 const message = (n: number) =>
   new Message({ topic: 't', payload: new TextEncoder().encode(String(n)), qos: 0 })

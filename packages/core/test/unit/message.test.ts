@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { MqttValidationError } from '../../src/errors.js'
-import { Message } from '../../src/message.js'
-import { Topic } from '../../src/topic.js'
+import { MqttValidationError } from '../../src/errors/errors.js'
+import { Message } from '../../src/incoming/message.js'
+import { Topic } from '../../src/incoming/topic.js'
 
 describe('Topic', () => {
   it('splits into levels and matches filters', () => {

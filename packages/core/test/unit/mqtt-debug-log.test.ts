@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { mqttJsLog } from '../../src/mqtt-debug-log.js'
-import { createMqttClient, resolveOptions } from '../../src/resolve-options.js'
+import { mqttJsLog } from '../../src/mqttjs/mqtt-js-log.js'
+import { createMqttClient, resolveOptions } from '../../src/options/resolve-options.js'
 
 describe("MQTT.js's debug log", () => {
   it('is a no-op unless DEBUG asks for mqttjs (or everything)', () => {

@@ -15,10 +15,10 @@ import {
   sendAcknowledgement,
   skipHeldPubrecs,
   useIncomingStore,
-} from '../../src/mqtt-internals.js'
-import { createMqttClient, resolveOptions } from '../../src/resolve-options.js'
+} from '../../src/mqttjs/mqtt-internals.js'
+import { createMqttClient, resolveOptions } from '../../src/options/resolve-options.js'
 
-// The MQTT.js internals src/mqtt-internals.ts relies on: this fails first when an upgrade moves them.
+// The MQTT.js internals src/mqttjs/mqtt-internals.ts relies on: this fails first when an upgrade moves them.
 describe('MQTT.js internals used by reconnect and ack: after-processing', () => {
   it('are still there', () => {
     const client = createMqttClient(resolveOptions('mqtt://127.0.0.1:1'))
@@ -141,7 +141,7 @@ function memoryConnection() {
 
 const connack = [0x20, 0x02, 0x00, 0x00] // MQTT 3.1.1 CONNACK, accepted, no session
 
-describe('MQTT.js behaviour the resend guard relies on (src/resend-guard.ts)', () => {
+describe('MQTT.js behaviour the resend guard relies on (src/outgoing/resend-guard.ts)', () => {
   it('calls createStream on each CONNACK, resends the stored PUBLISH object itself, emits connect after the resends', async () => {
     const calls: string[] = []
     const stored = new Map<number, Packet>()

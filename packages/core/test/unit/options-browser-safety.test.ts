@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { resolveOptions } from '../../src/resolve-options.js'
+import { resolveOptions } from '../../src/options/resolve-options.js'
 
 const src = new URL('../../src/', import.meta.url).pathname
 

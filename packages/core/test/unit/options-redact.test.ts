@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { redactOptions } from '../../src/options-redact.js'
-import { resolveOptions } from '../../src/resolve-options.js'
+import { redactOptions } from '../../src/options/redact-options.js'
+import { resolveOptions } from '../../src/options/resolve-options.js'
 
 describe('redactOptions', () => {
   const secrets = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { MqttValidationError } from '../../src/errors.js'
-import type { ClientOptions } from '../../src/options.js'
-import { reconnectDefaults, resolveOptions } from '../../src/resolve-options.js'
+import { MqttValidationError } from '../../src/errors/errors.js'
+import type { ClientOptions } from '../../src/options/client-options.js'
+import { reconnectDefaults, resolveOptions } from '../../src/options/resolve-options.js'
 
 describe('reliability options', () => {
   it('ack defaults to on-receipt; after-processing is kept', () => {

@@ -1,6 +1,6 @@
 import type { PayloadInput } from '@await-mqtt/core'
 import { describe, expect, it } from 'vitest'
-import { createMqttClient, reconnectDefaults, resolveOptions } from '../../src/resolve-options.js'
+import { createMqttClient, reconnectDefaults, resolveOptions } from '../../src/options/resolve-options.js'
 
 describe('resolveOptions defaults', () => {
   const resolved = resolveOptions({ hostname: 'broker.local' })

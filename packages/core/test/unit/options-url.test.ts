@@ -1,6 +1,6 @@
 import { MqttValidationError } from '@await-mqtt/core'
 import { describe, expect, it } from 'vitest'
-import { parseBrokerUrl } from '../../src/options-url.js'
+import { parseBrokerUrl } from '../../src/options/parse-broker-url.js'
 
 function validationError(run: () => unknown): MqttValidationError {
   try {

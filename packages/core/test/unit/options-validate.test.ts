@@ -1,6 +1,6 @@
 import { type ClientOptions, MqttValidationError } from '@await-mqtt/core'
 import { describe, expect, it } from 'vitest'
-import { resolveOptions } from '../../src/resolve-options.js'
+import { resolveOptions } from '../../src/options/resolve-options.js'
 
 function fieldOf(options: ClientOptions | string, overrides?: ClientOptions): string {
   try {

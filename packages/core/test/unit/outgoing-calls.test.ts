@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { MqttClientClosedError, MqttCodeError, MqttTimeoutError } from '../../src/errors.js'
-import { type Done, OutgoingCalls } from '../../src/outgoing-calls.js'
+import { MqttClientClosedError, MqttCodeError, MqttTimeoutError } from '../../src/errors/errors.js'
+import { type Done, OutgoingCalls } from '../../src/outgoing/outgoing-calls.js'
 
 afterEach(() => {
   vi.useRealTimers()

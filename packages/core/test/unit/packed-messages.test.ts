@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { Message } from '../../src/message.js'
-import { PackedMessages } from '../../src/packed-messages.js'
-import { Topic } from '../../src/topic.js'
+import { Message } from '../../src/incoming/message.js'
+import { PackedMessages } from '../../src/incoming/packed-messages.js'
+import { Topic } from '../../src/incoming/topic.js'
 
 const bytes = (length: number, fill: number) => new Uint8Array(length).fill(fill)
 

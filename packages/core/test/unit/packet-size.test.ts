@@ -2,8 +2,12 @@ import { mqttStringProblem } from '@await-mqtt/topic-trie'
 import fc from 'fast-check'
 import mqttPacket from 'mqtt-packet'
 import { describe, expect, it } from 'vitest'
-import { publishPacketSize, subscribePacketSize, unsubscribePacketSize } from '../../src/packet-size.js'
-import { checkPublishProperties } from '../../src/publish-properties.js'
+import {
+  publishPacketSize,
+  subscribePacketSize,
+  unsubscribePacketSize,
+} from '../../src/validation/packet-size.js'
+import { checkPublishProperties } from '../../src/validation/publish-properties.js'
 
 /**
  * The sizes the client holds to the broker's Maximum Packet Size must be the bytes mqtt-packet

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { asBuffer } from '../../src/bytes.js'
-import { MqttValidationError } from '../../src/errors.js'
-import { encodePayload } from '../../src/payload.js'
+import { MqttValidationError } from '../../src/errors/errors.js'
+import { asBuffer } from '../../src/helpers/bytes.js'
+import { encodePayload } from '../../src/outgoing/encode-payload.js'
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isFailure, ReasonCode, reasonName } from '../../src/reason-codes.js'
+import { isFailure, ReasonCode, reasonName } from '../../src/errors/reason-codes.js'
 
 describe('reason codes', () => {
   it('has the values of the MQTT 5 specification', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { Message } from '../../src/message.js'
-import { BufferedMessageStream } from '../../src/message-stream.js'
-import { Router } from '../../src/router.js'
+import { Message } from '../../src/incoming/message.js'
+import { BufferedMessageStream } from '../../src/incoming/message-stream.js'
+import { Router } from '../../src/incoming/router.js'
 
 const limits = { maxQueued: 1000, overflow: 'drop-oldest' } as const
 const stream = () => new BufferedMessageStream(undefined, limits)

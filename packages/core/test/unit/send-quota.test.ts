@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { MqttTimeoutError } from '../../src/errors.js'
-import { SendQuota } from '../../src/send-quota.js'
+import { MqttTimeoutError } from '../../src/errors/errors.js'
+import { SendQuota } from '../../src/outgoing/send-quota.js'
 
 describe('SendQuota (the broker receive maximum for QoS 1/2 publishes)', () => {
   it('lets limit calls in at once, the next ones in order as slots free up', async () => {

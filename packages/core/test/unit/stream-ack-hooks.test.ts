@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { AckHooks } from '../../src/ack-after-processing.js'
-import { Message } from '../../src/message.js'
-import { BufferedMessageStream } from '../../src/message-stream.js'
-import type { OverflowPolicy } from '../../src/options.js'
+import type { AckHooks } from '../../src/incoming/ack-tracker.js'
+import { Message } from '../../src/incoming/message.js'
+import { BufferedMessageStream } from '../../src/incoming/message-stream.js'
+import type { OverflowPolicy } from '../../src/options/client-options.js'
 
 function message(n: number): Message {
   return new Message({ topic: 't', payload: new TextEncoder().encode(String(n)), qos: 1, messageId: n })

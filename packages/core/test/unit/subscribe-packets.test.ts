@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Session } from '../../src/session.js'
-import { identifiersAvailable, subscribePackets } from '../../src/subscribe-packets.js'
-import type { SubscribeRequest } from '../../src/subscription.js'
-import { SubscriptionRegistry } from '../../src/subscription-registry.js'
+import type { Session } from '../../src/session/session.js'
+import { identifiersAvailable, subscribePackets } from '../../src/subscriptions/subscribe-packets.js'
+import type { SubscribeRequest } from '../../src/subscriptions/subscription.js'
+import { SubscriptionRegistry } from '../../src/subscriptions/subscription-registry.js'
 
 /** What subscribePackets reads of a session: its protocol version, CONNACK and registry. */
 function sessionWith(protocolVersion: 4 | 5, subscriptionIdentifiersAvailable?: boolean): Session {

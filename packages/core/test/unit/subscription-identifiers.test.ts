@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { Message } from '../../src/message.js'
-import { FilterIdentifiers, maxSubscriptionIdentifier, overlaps } from '../../src/subscription-identifiers.js'
-import { type RegisteredSubscription, SubscriptionRegistry } from '../../src/subscription-registry.js'
+import { Message } from '../../src/incoming/message.js'
+import {
+  FilterIdentifiers,
+  maxSubscriptionIdentifier,
+  overlaps,
+} from '../../src/subscriptions/filter-identifiers.js'
+import {
+  type RegisteredSubscription,
+  SubscriptionRegistry,
+} from '../../src/subscriptions/subscription-registry.js'
 
 const copy = (topic: string, ids?: number | number[]) =>
   new Message({

@@ -3,8 +3,8 @@ import { createServer } from 'node:net'
 import { startScriptedBroker } from '@await-mqtt/test-utils'
 import mqtt, { type MqttClient } from 'mqtt'
 import { describe, expect, it } from 'vitest'
-import { MqttClientClosedError, MqttConnectError, MqttConnectionLostError } from '../../src/errors.js'
-import { toCallError, toConnectError } from '../../src/translate-error.js'
+import { MqttClientClosedError, MqttConnectError, MqttConnectionLostError } from '../../src/errors/errors.js'
+import { toCallError, toConnectError } from '../../src/mqttjs/translate-error.js'
 
 // translate-error.ts recognises MQTT.js errors by their text and codes. Each case makes MQTT.js
 // 5.16 produce the real error, so an upgrade that rewords one fails here, not in a user's app.

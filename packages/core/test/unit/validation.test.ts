@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { describeValue } from '../../src/describe-value.js'
-import { MqttValidationError } from '../../src/errors.js'
+import { describeValue } from '../../src/errors/describe-value.js'
+import { MqttValidationError } from '../../src/errors/errors.js'
 import {
   checkCallOptions,
   checkFilter,
@@ -10,7 +10,7 @@ import {
   checkTopic,
   checkUserProperties,
   requireMqtt5,
-} from '../../src/validation.js'
+} from '../../src/validation/checks.js'
 
 function caught(fn: () => unknown): MqttValidationError {
   try {

@@ -1,0 +1,282 @@
+import { MqttError } from '../errors/errors.js'
+import { worthCompacting } from '../helpers/queue.js'
+import type { QueueOptions } from '../options/client-options.js'
+import type { AckHooks } from './ack-tracker.js'
+import type { Message } from './message.js'
+import { PackedMessages } from './packed-messages.js'
+
+/**
+ * An async iterable of received messages, buffered from the moment it was created.
+ * Ends (the loop finishes) when it is closed or the client closes; throws
+ * {@link MqttConnectionLostError} after the buffered messages when the connection is lost.
+ * @example
+ * await using messages = client.messages('sensors/#')
+ * await client.subscribe('sensors/#')
+ * for await (const message of messages) console.log(message.text())
+ */
+export interface MessageStream extends AsyncIterableIterator<Message>, AsyncDisposable {
+  /** The filter this stream matches, or `undefined` for the stream of otherwise unmatched messages. */
+  readonly filter: string | undefined
+  /** How many messages were dropped because the queue was full. */
+  readonly dropped: number
+  /** How many messages are waiting to be read. */
+  readonly queued: number
+  /** Stops the stream: buffered messages are discarded and pending reads finish. Idempotent. */
+  close(): void
+}
+
+interface Waiter {
+  resolve(result: IteratorResult<Message, undefined>): void
+  reject(error: unknown): void
+  /** The iterator that is waiting (see {@link BufferedMessageStream.release}). */
+  reader: object | undefined
+}
+
+const done: IteratorResult<Message, undefined> = Object.freeze({ done: true, value: undefined })
+
+/** A stream's bounds, defaults applied (no byte bound when `maxQueuedBytes` is left out). */
+export type StreamLimits = Omit<Required<QueueOptions>, 'maxQueuedBytes'> &
+  Pick<QueueOptions, 'maxQueuedBytes'>
+
+/** The queue behind every {@link MessageStream}: bounded, with an overflow policy. */
+export class BufferedMessageStream implements MessageStream {
+  readonly filter: string | undefined
+  readonly #maxQueued: number
+  readonly #maxQueuedBytes: number
+  /** Payload bytes queued (packed or not). */
+  #bytes = 0
+  readonly #overflow: Required<QueueOptions>['overflow']
+  readonly #onClose: (() => void) | undefined
+  /** `ack: 'after-processing'`: told which messages this stream holds. */
+  #acks: AckHooks | undefined
+  /** The message the reader got last; released when it asks for the next (acks only). */
+  #current: Message | undefined
+  #queue: Message[] = []
+  #head = 0
+  /** Whether what arrives before the first read is packed (see {@link packUntilRead}), and what was. */
+  #packing = false
+  #packed: PackedMessages | undefined
+  #waiters: Waiter[] = []
+  /** `open`: accepts messages; `ending`: drains then finishes (or throws `#error`); `closed`: finished. */
+  #state: 'open' | 'ending' | 'closed' = 'open'
+  #error: unknown
+  #dropped = 0
+
+  constructor(filter: string | undefined, limits: StreamLimits, onClose?: () => void, acks?: AckHooks) {
+    this.filter = filter
+    this.#maxQueued = limits.maxQueued
+    this.#maxQueuedBytes = limits.maxQueuedBytes ?? Number.POSITIVE_INFINITY
+    this.#overflow = limits.overflow
+    this.#onClose = onClose
+    this.#acks = acks
+  }
+
+  get dropped(): number {
+    return this.#dropped
+  }
+
+  get queued(): number {
+    return (this.#packed?.size ?? 0) + this.#queue.length - this.#head
+  }
+
+  /**
+   * Keeps what arrives packed until the first read (for a Subscription, which the program may never
+   * read): the same messages, bounds and overflow policy, at a fraction of the garbage collector's
+   * cost. Only before anything was queued.
+   */
+  packUntilRead(): void {
+    if (this.#state === 'open' && this.queued === 0) this.#packing = true
+  }
+
+  /**
+   * From now on, tells `acks` which messages this stream holds (for a Subscription, once it is
+   * iterated: one nobody reads must not hold acknowledgements back). Idempotent.
+   */
+  holdAcknowledgements(acks: AckHooks): void {
+    this.#acks = acks
+    // Packed messages are not held: what arrives from now on must be, read yet or not.
+    if (this.#packing) this.#unpack()
+  }
+
+  /** Ends {@link packUntilRead}: what was packed becomes the queue. */
+  #unpack(): void {
+    this.#packing = false
+    if (this.#packed) this.#queue = this.#packed.take()
+    this.#packed = undefined
+  }
+
+  /** Whether the stream still takes messages. */
+  get open(): boolean {
+    return this.#state === 'open'
+  }
+
+  /** Hands a message to a waiting reader, or queues it (applying the overflow policy). */
+  push(message: Message): void {
+    if (this.#state !== 'open') return
+    const waiter = this.#waiters.shift()
+    if (waiter) {
+      if (this.#acks) this.#hand(message)
+      waiter.resolve({ done: false, value: message })
+      return
+    }
+    const size = message.payload.byteLength
+    if (!this.#fits(size) && !this.#makeRoom(size)) return
+    this.#bytes += size
+    if (this.#packing) {
+      this.#packed ??= new PackedMessages()
+      this.#packed.append(message)
+    } else {
+      this.#acks?.hold(message, this)
+      this.#queue.push(message)
+    }
+  }
+
+  /** Whether one more message of `size` payload bytes stays within both bounds. */
+  #fits(size: number): boolean {
+    return this.queued < this.#maxQueued && this.#bytes + size <= this.#maxQueuedBytes
+  }
+
+  /**
+   * The queue is full (by count or bytes): applies the policy, counting what is dropped; true when
+   * the new message goes in. `drop-oldest` drops as many of the oldest as the new one needs, and
+   * the new one itself when it is larger than `maxQueuedBytes` alone.
+   */
+  #makeRoom(size: number): boolean {
+    if (this.#overflow === 'drop-oldest') {
+      while (this.queued > 0 && !this.#fits(size)) {
+        this.#dropped++
+        this.#dropOldest()
+      }
+      if (this.#fits(size)) return true
+      this.#dropped++
+      return false
+    }
+    this.#dropped++
+    if (this.#overflow === 'error') {
+      const bound =
+        this.queued >= this.#maxQueued
+          ? `${this.#maxQueued} messages queued`
+          : `${this.#maxQueuedBytes} payload bytes at most (maxQueuedBytes)`
+      this.end(new MqttError(`a message stream overflowed (${bound}; overflow: 'error')`, 'QUEUE_OVERFLOW'))
+      this.#onClose?.()
+    }
+    return false
+  }
+
+  #dropOldest(): void {
+    if (this.#packed) {
+      this.#bytes -= this.#packed.dropOldest()
+      return
+    }
+    const oldest = this.#queue[this.#head] as Message
+    if (this.#acks) this.#acks.release(oldest, this)
+    this.#bytes -= oldest.payload.byteLength
+    // Forget the dropped message (a stream nobody reads would otherwise keep every one), and
+    // compact once the dropped slots outnumber the queued ones.
+    this.#queue[this.#head++] = undefined as unknown as Message
+    if (worthCompacting(this.#head, this.#queue.length)) {
+      this.#queue = this.#queue.slice(this.#head)
+      this.#head = 0
+    }
+  }
+
+  /** No more messages will come: readers get the buffered ones, then the end (or `error`). Idempotent. */
+  end(error?: unknown): void {
+    if (this.#state !== 'open') return
+    this.#state = 'ending'
+    this.#error = error
+    if (this.queued === 0) this.#finish()
+  }
+
+  close(): void {
+    if (this.#state === 'closed') return
+    const wasOpen = this.#state === 'open'
+    this.#error = undefined
+    if (this.#acks) this.#releaseAll()
+    this.#packed = undefined
+    this.#queue = []
+    this.#head = 0
+    this.#bytes = 0
+    this.#finish()
+    if (wasOpen) this.#onClose?.()
+  }
+
+  /** @param reader who reads, so that {@link release} can end its pending read alone. */
+  next(reader?: object): Promise<IteratorResult<Message, undefined>> {
+    if (this.#packing) this.#unpack()
+    if (this.#current !== undefined) this.#hand(undefined)
+    if (this.queued > 0) {
+      const message = this.#queue[this.#head] as Message
+      this.#bytes -= message.payload.byteLength
+      if (this.#acks) this.#current = message
+      this.#queue[this.#head++] = undefined as unknown as Message
+      if (this.#head === this.#queue.length) {
+        this.#queue = []
+        this.#head = 0
+      } else if (worthCompacting(this.#head, this.#queue.length)) {
+        this.#queue = this.#queue.slice(this.#head)
+        this.#head = 0
+      }
+      return Promise.resolve({ done: false, value: message })
+    }
+    if (this.#state === 'ending') this.#finish()
+    if (this.#state === 'closed') {
+      const error = this.#error
+      this.#error = undefined
+      return error === undefined ? Promise.resolve(done) : Promise.reject(error)
+    }
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject, reader }))
+  }
+
+  /** `reader` stops reading: its pending reads finish (`done`); the stream stays open for others. */
+  release(reader: object): void {
+    const mine = this.#waiters.filter((waiter) => waiter.reader === reader)
+    if (mine.length === 0) return
+    this.#waiters = this.#waiters.filter((waiter) => waiter.reader !== reader)
+    for (const waiter of mine) waiter.resolve(done)
+  }
+
+  return(): Promise<IteratorResult<Message, undefined>> {
+    this.close()
+    return Promise.resolve(done)
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
+  }
+
+  /** The reader got `message` (acks only): the one it had before is released. */
+  #hand(message: Message | undefined): void {
+    const previous = this.#current
+    this.#current = message
+    if (previous !== undefined) this.#acks?.release(previous, this)
+    if (message !== undefined) this.#acks?.hold(message, this)
+  }
+
+  /** Releases every message this stream holds (acks only). */
+  #releaseAll(): void {
+    this.#hand(undefined)
+    for (let index = this.#head; index < this.#queue.length; index++) {
+      this.#acks?.release(this.#queue[index] as Message, this)
+    }
+  }
+
+  /** Finishes: pending readers get the error (the first one) or the end. */
+  #finish(): void {
+    if (this.#state === 'closed' && this.#waiters.length === 0) return
+    this.#state = 'closed'
+    const waiters = this.#waiters
+    this.#waiters = []
+    for (const waiter of waiters) {
+      if (this.#error !== undefined) {
+        const error = this.#error
+        this.#error = undefined
+        waiter.reject(error)
+      } else waiter.resolve(done)
+    }
+  }
+}

@@ -1,0 +1,353 @@
+import type {
+  IClientPublishOptions,
+  IClientSubscribeOptions,
+  IConnackPacket,
+  IDisconnectPacket,
+  IPublishPacket,
+  ISubscriptionMap,
+  MqttClient,
+  Packet,
+} from 'mqtt'
+import type { MqttConnectionLostError } from '../errors/errors.js'
+import {
+  brokerDisconnected,
+  mqttJsViolation,
+  parserViolation,
+  violationAtConnect,
+  violationLost,
+} from '../errors/protocol-violation.js'
+import { disconnectPacket, IncomingGuard, type IncomingViolation } from '../incoming/incoming-guard.js'
+import { IncomingQoS2 } from '../incoming/incoming-qos2.js'
+import { Message } from '../incoming/message.js'
+import { Topic } from '../incoming/topic.js'
+import type { Logger } from '../options/client-options.js'
+import { createMqttClient, type ResolvedOptions } from '../options/resolve-options.js'
+import { filterIncoming, type IncomingFilter } from './mqtt-internals.js'
+import { closedBeforeConnack, connectionLost, connectTimeout, toConnectError } from './translate-error.js'
+
+/** What a {@link Connection} reports to the session that owns it. */
+export interface ConnectionHandlers {
+  /** A PUBLISH arrived (already acknowledged by MQTT.js as its QoS requires). */
+  message(message: Message): void
+  /** The connection dropped after CONNACK, not because we closed it. Called at most once. */
+  lost(error: MqttConnectionLostError): void
+}
+
+/** Reports how a callback-style MQTT.js call ended. */
+export type PacketDone = (error: unknown, packet?: Packet) => void
+
+/**
+ * One MQTT.js client: CONNECT to close. The only place (besides resolve-options and mqtt-internals)
+ * that touches MQTT.js. A reconnecting session shakes hands again on the same Connection (same
+ * MQTT.js client), so MQTT.js's stores resend unacknowledged QoS 1/2 packets on the new network
+ * connection; MQTT.js itself never reconnects.
+ */
+export class Connection {
+  readonly mqtt: MqttClient
+  readonly protocolVersion: 3 | 4 | 5
+  readonly #address: string
+  readonly #handlers: ConnectionHandlers
+  readonly #logger: Logger | undefined
+  readonly #credentials: boolean
+  readonly #maxIncomingPacketSize: number
+  /** What the broker sent that made this client close the network connection (this connection only). */
+  #violation: { violation: IncomingViolation; cause: unknown } | undefined
+  /** The broker's DISCONNECT on this network connection: what arrives after it is not handled. */
+  #disconnect: IDisconnectPacket | undefined
+  #phase: 'new' | 'connecting' | 'open' | 'ending' | 'ended' = 'new'
+  #lastError: unknown
+  #onHandshake: ((error: unknown) => void) | undefined
+  #closed: Promise<void>
+  /** The topic of the last message received. */
+  #lastTopic: Topic | undefined
+  /** The broker's CONNACK, once connected. */
+  connack: IConnackPacket | undefined
+  /** How many handshakes succeeded; what was received on one network connection is acknowledged on it only. */
+  epoch = 0
+  /**
+   * `ack: 'after-processing'` (set by the AckTracker): called right after a QoS 2 message was routed;
+   * whether its PUBREC waits until the message is processed (then `processed` is called).
+   */
+  holdAcknowledgement: ((messageId: number, processed: () => void) => boolean) | undefined
+
+  constructor(resolved: ResolvedOptions, handlers: ConnectionHandlers) {
+    this.protocolVersion = resolved.protocolVersion
+    this.#address = resolved.address
+    this.#handlers = handlers
+    this.#logger = resolved.logger
+    this.#credentials = resolved.mqtt.username !== undefined || resolved.mqtt.password !== undefined
+    this.#maxIncomingPacketSize = resolved.maxIncomingPacketSize
+    this.mqtt = createMqttClient(resolved)
+    const mqtt = this.mqtt
+    filterIncoming(mqtt, () => this.#incomingFilter())
+    mqtt.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) =>
+      this.#message(topic, payload, packet),
+    )
+    // QoS 2 reception in place of MQTT.js's (which delivers on PUBREL and cannot hold the PUBREC):
+    // installed on the MQTT.js client, whose hooks keep it.
+    new IncomingQoS2(
+      mqtt,
+      {
+        deliver: (topic, payload, packet) => this.#message(topic, payload, packet),
+        hold: (messageId, processed) => this.holdAcknowledgement?.(messageId, processed) ?? false,
+      },
+      { clean: resolved.mqtt.clean !== false, protocolVersion: resolved.protocolVersion },
+    )
+    mqtt.on('error', (error) => this.#error(error))
+    mqtt.on('disconnect', (packet) => this.#brokerDisconnect(packet))
+    this.#closed = new Promise((resolve) => mqtt.once('close', resolve))
+    mqtt.on('close', () => this.#close())
+  }
+
+  /** Whether CONNACK arrived and the connection has not dropped or been closed. */
+  get open(): boolean {
+    return this.#phase === 'open'
+  }
+
+  /** Sends CONNECT and resolves on a successful CONNACK; rejects with an {@link MqttConnectError}. */
+  handshake(timeout: number, signal: AbortSignal | undefined): Promise<IConnackPacket> {
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    // Again (reconnecting): a failed attempt only closes its socket, keeping MQTT.js's stores.
+    const again = this.epoch > 0
+    if (again) {
+      this.#lastError = undefined
+      this.#violation = undefined
+      this.#disconnect = undefined
+      this.#closed = new Promise((resolve) => this.mqtt.once('close', resolve))
+    }
+    return new Promise((resolve, reject) => {
+      const finish = (error: unknown, connack?: IConnackPacket) => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        this.mqtt.removeListener('connect', onConnect)
+        this.#onHandshake = undefined
+        if (error === undefined && connack) {
+          this.#phase = 'open'
+          this.connack = connack
+          this.epoch++
+          resolve(connack)
+        } else {
+          if (again) this.drop()
+          else this.destroy()
+          reject(error)
+        }
+      }
+      const onConnect = (connack: IConnackPacket) => finish(undefined, connack)
+      const onAbort = () => finish(signal?.reason)
+      const timer = setTimeout(() => finish(connectTimeout(this.#address, timeout, this.#lastError)), timeout)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.#onHandshake = (error) => finish(error)
+      this.mqtt.once('connect', onConnect)
+      this.#phase = 'connecting'
+      this.#logger?.debug(
+        { address: this.#address, protocolVersion: this.protocolVersion },
+        'mqtt connecting',
+      )
+      this.mqtt.connect()
+    })
+  }
+
+  publish(topic: string, payload: Buffer, options: IClientPublishOptions, done: PacketDone): void {
+    this.mqtt.publish(topic, payload, options, done)
+  }
+
+  subscribe(
+    subscriptions: ISubscriptionMap,
+    options: Partial<IClientSubscribeOptions>,
+    done: PacketDone,
+  ): void {
+    this.mqtt.subscribe(subscriptions, options as IClientSubscribeOptions, (error, _granted, packet) => {
+      const suback = packet ?? (error as { packet?: Packet } | null)?.packet
+      done(suback ? undefined : error, suback)
+    })
+  }
+
+  unsubscribe(
+    filters: string[],
+    properties: { userProperties?: Record<string, string | string[]> },
+    done: PacketDone,
+  ): void {
+    const options = this.protocolVersion === 5 && properties.userProperties ? { properties } : {}
+    this.mqtt.unsubscribe(filters, options, (error, packet) => done(error, packet))
+  }
+
+  /**
+   * Graceful end: waits (within `timeout`) for MQTT.js's in-flight QoS 1/2, sends DISCONNECT and
+   * waits for the socket to close; past the bound, destroys the socket. Never rejects.
+   */
+  async end(timeout: number): Promise<void> {
+    if (this.#phase === 'ended' || this.#phase === 'new') {
+      this.destroy()
+      return
+    }
+    if (this.#phase !== 'ending') {
+      this.#phase = 'ending'
+      this.mqtt.end(false, {}, () => {})
+    }
+    let timer: NodeJS.Timeout | undefined
+    const bound = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), timeout)
+    })
+    const outcome = await Promise.race([this.#closed, bound])
+    clearTimeout(timer)
+    if (outcome === 'late') {
+      this.#logger?.warn(
+        { address: this.#address, timeout },
+        'mqtt graceful disconnect timed out; closing the socket',
+      )
+      this.destroy()
+      await this.#closed
+    }
+  }
+
+  /** Closes the socket at once, no DISCONNECT (the broker publishes the will). Idempotent. */
+  destroy(): void {
+    if (this.mqtt.stream === undefined) {
+      this.#phase = 'ended'
+      return
+    }
+    if (this.#phase === 'open' || this.#phase === 'connecting') this.#phase = 'ending'
+    if (this.mqtt.disconnecting) this.mqtt.stream.destroy()
+    else this.mqtt.end(true)
+  }
+
+  /**
+   * Closes the network connection but keeps the MQTT.js client and its stores for another
+   * handshake (no DISCONNECT; the session is not told it was lost). Idempotent.
+   */
+  drop(): void {
+    if (this.#phase === 'open' || this.#phase === 'connecting') this.#phase = 'ending'
+    const stream = this.mqtt.stream
+    if (stream !== undefined && !stream.destroyed) stream.destroy()
+  }
+
+  /** Resolves once the socket is closed. */
+  get closed(): Promise<void> {
+    return this.#phase === 'new' ? Promise.resolve() : this.#closed
+  }
+
+  #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    // Sent after the broker's DISCONNECT, in the same read: not a message (and never acknowledged).
+    if (this.#disconnect !== undefined) return
+    let message: Message
+    try {
+      // Messages on one topic share its Topic (immutable): checked and made once per run of them.
+      if (this.#lastTopic?.value !== topic) this.#lastTopic = new Topic(topic)
+      message = new Message({
+        topic: this.#lastTopic,
+        payload,
+        qos: packet.qos,
+        retain: packet.retain,
+        dup: packet.dup,
+        messageId: packet.messageId,
+        properties: packet.properties,
+      })
+    } catch (error) {
+      this.#logger?.warn({ error }, 'mqtt dropped a message with an invalid topic')
+      return
+    }
+    this.#handlers.message(message)
+  }
+
+  #error(error: Error): void {
+    if (this.#violation !== undefined) return
+    this.#lastError = error
+    const violation = this.#phase === 'open' ? mqttJsViolation(error) : undefined
+    if (violation !== undefined) {
+      this.#refuse(violation, error)
+      return
+    }
+    if (this.#onHandshake) {
+      this.#onHandshake(toConnectError(error, this.#address, this.#credentials))
+      return
+    }
+    this.#logger?.debug({ address: this.#address, error: error.message }, 'mqtt connection error')
+  }
+
+  #close(): void {
+    const phase = this.#phase
+    this.#phase = 'ended'
+    const violation = this.#violation
+    if (this.#onHandshake) {
+      this.#onHandshake(
+        violation
+          ? violationAtConnect(this.#address, violation.violation, violation.cause)
+          : closedBeforeConnack(this.#address, this.#lastError),
+      )
+    } else if (phase === 'open') {
+      this.#logger?.warn({ address: this.#address }, 'mqtt connection lost')
+      this.#handlers.lost(
+        violation
+          ? violationLost(this.#address, violation.violation, violation.cause)
+          : this.#disconnect
+            ? brokerDisconnected(this.#address, this.#disconnect)
+            : connectionLost(this.#address, this.#lastError),
+      )
+    }
+  }
+
+  /** Checks every byte the broker sends on one network connection before MQTT.js parses it. */
+  #incomingFilter(): IncomingFilter {
+    const guard = new IncomingGuard(this.protocolVersion, this.#maxIncomingPacketSize)
+    let found: IncomingViolation | undefined
+    // Once refused, nothing more from this connection is parsed (the parser would start afresh).
+    let stopped = false
+    return {
+      accept: (chunk) => {
+        if (stopped) return chunk.subarray(0, 0)
+        const verdict = guard.check(chunk)
+        found = verdict.violation
+        return verdict.accepted
+      },
+      parsed: () => {
+        const violation = found
+        found = undefined
+        if (violation === undefined) return
+        stopped = true
+        this.#refuse(violation)
+      },
+      parseError: (error) => {
+        stopped = true
+        this.#refuse(parserViolation(error), error)
+      },
+    }
+  }
+
+  /**
+   * The broker broke the protocol: closes the network connection at once, after a DISCONNECT with
+   * the reason code under MQTT 5 (MQTT 5 §4.13). Nothing more it sent is parsed. The loss is
+   * reported when the socket closes, as any other.
+   */
+  #refuse(violation: IncomingViolation, cause?: unknown): void {
+    if (this.#violation !== undefined || this.#disconnect !== undefined) return
+    this.#violation = { violation, cause }
+    this.#logger?.warn(
+      { address: this.#address, reasonCode: violation.reasonCode, reason: violation.reason },
+      'mqtt broker broke the protocol; closing the connection',
+    )
+    const stream = this.mqtt.stream
+    if (stream === undefined || stream.destroyed) return
+    if (this.protocolVersion !== 5 || !stream.writable) {
+      stream.destroy()
+      return
+    }
+    // DISCONNECT goes out after what is already written (writes may be held for a moment), then
+    // the socket closes; a broker that does not read gets its socket closed within a second.
+    const destroy = () => {
+      clearTimeout(timer)
+      if (!stream.destroyed) stream.destroy()
+    }
+    const timer = setTimeout(destroy, 1_000)
+    stream.once('finish', destroy)
+    stream.once('close', destroy)
+    stream.end(disconnectPacket(violation.reasonCode))
+  }
+
+  /** The broker sent DISCONNECT: the connection is over even if its socket stays open. */
+  #brokerDisconnect(packet: IDisconnectPacket): void {
+    if (this.#violation !== undefined || this.#disconnect !== undefined) return
+    this.#disconnect = packet
+    const stream = this.mqtt.stream
+    if (stream !== undefined && !stream.destroyed) stream.destroy()
+  }
+}

@@ -1,0 +1,209 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import { MqttValidationError } from '../errors/errors.js'
+import { authority, bracketIPv6 } from '../helpers/host.js'
+import { incomingPacketBound } from '../incoming/incoming-limits.js'
+import { mqttJsLog } from '../mqttjs/mqtt-js-log.js'
+import { nodeAvailable } from '../transport/builtins.js'
+import { createNodeStreamBuilder, nodeWebSocketOptions } from '../transport/stream-builder.js'
+import { checkQueueOptions } from '../validation/checks.js'
+import type { ClientOptions, ReconnectOptions } from './client-options.js'
+import { connectProperties, encodeValue, willMessage } from './connect-properties.js'
+import { parseBrokerUrl } from './parse-broker-url.js'
+import { redactOptions } from './redact-options.js'
+import { resolveTls } from './resolve-tls.js'
+import type { ResolvedOptions } from './resolved-options.js'
+import { validateClientOptions } from './validate-client-options.js'
+
+// The types live in resolved-options.ts so the socket openers can use them without importing this file back.
+export type { ResolvedOptions, TransportTarget } from './resolved-options.js'
+
+type WsOptions = NonNullable<IClientOptions['wsOptions']>
+
+/** Default of `maxQueuedBytes`: 64 MiB per stream. */
+const defaultMaxQueuedBytes = 64 * 1024 * 1024
+
+/** Defaults of `reconnect: true`. */
+export const reconnectDefaults: Readonly<Required<ReconnectOptions>> = {
+  minDelay: 100,
+  maxDelay: 30_000,
+  factor: 2,
+  jitter: 0.2,
+  maxAttempts: Number.POSITIVE_INFINITY,
+  maxQueuedPublishes: 1000,
+  maxResends: 3,
+}
+
+function randomClientId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(4))
+  return `await-mqtt_${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`
+}
+
+function defaultPort(transport: 'tcp' | 'websockets', secure: boolean): number {
+  if (transport === 'websockets') return secure ? 443 : 80
+  return secure ? 8883 : 1883
+}
+
+function formatAddress(protocol: string, hostname: string, port: number, path: string): string {
+  return `${protocol}://${authority(hostname, port)}${path}`
+}
+
+/** Merges a URL (if any) under the explicit options: explicit fields win over what the URL says. */
+function mergeTarget(target: string | ClientOptions, overrides: ClientOptions): ClientOptions {
+  const isOptions = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value)
+  if ((typeof target !== 'string' && !isOptions(target)) || !isOptions(overrides)) {
+    throw new MqttValidationError('the options must be a broker URL or an options object', 'options')
+  }
+  const base: ClientOptions = typeof target === 'string' ? { url: target } : target
+  const merged: ClientOptions = { ...base, ...overrides }
+  if (merged.url === undefined) return merged
+  const { secure, ...fromUrl } = parseBrokerUrl(merged.url)
+  // Fields set to undefined do not erase what the URL says.
+  const given = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined))
+  const options: ClientOptions = { ...fromUrl, ...given }
+  if (secure && options.tls === undefined) options.tls = true
+  return options
+}
+
+/** Outside Node (browsers) only WebSockets exist, without proxy, bind address or socket options. */
+function refuseNodeOnly(options: ClientOptions): void {
+  const nodeOnly = (['proxy', 'bindAddress', 'bindPort', 'socketOptions'] as const).find(
+    (field) => options[field] !== undefined,
+  )
+  if (options.transport !== 'websockets') {
+    throw new MqttValidationError(
+      "only transport 'websockets' (ws:// or wss://) works outside Node",
+      'transport',
+    )
+  }
+  if (nodeOnly !== undefined) throw new MqttValidationError(`${nodeOnly} needs Node`, nodeOnly)
+}
+
+/**
+ * Turns a URL and/or options into the client's settings, with every default applied.
+ * Validates everything first: nothing is opened for options that cannot work.
+ * @throws {@link MqttValidationError} naming the option at fault.
+ * @example
+ * const resolved = resolveOptions('mqtts://broker.local', { keepalive: 30 })
+ * const client = createMqttClient(resolved) // attach listeners, then client.connect()
+ */
+export function resolveOptions(
+  target: string | ClientOptions,
+  overrides: ClientOptions = {},
+): ResolvedOptions {
+  const options = mergeTarget(target, overrides)
+  validateClientOptions(options)
+  const {
+    hostname = 'localhost',
+    transport = 'tcp',
+    tls = false,
+    clientId = randomClientId(),
+    keepalive = 60,
+    clean = true,
+    timeout = 10_000,
+    maxQueued = 10_000,
+    overflow = 'drop-oldest',
+    websocketPath = '/mqtt',
+  } = options
+  const secure = tls !== false
+  const port = options.port ?? defaultPort(transport, secure)
+  const protocol = transport === 'websockets' ? (secure ? 'wss' : 'ws') : secure ? 'mqtts' : 'mqtt'
+  const protocolVersion = options.protocolVersion ?? 5
+  const mqttOptions: IClientOptions = {
+    protocol,
+    hostname,
+    port,
+    clientId,
+    keepalive,
+    clean,
+    protocolVersion,
+    reconnectPeriod: 0,
+    manualConnect: true,
+    resubscribe: false,
+    queueQoSZero: false,
+    connectTimeout: timeout,
+  }
+  if (options.username !== undefined) mqttOptions.username = options.username
+  if (options.password !== undefined) mqttOptions.password = encodeValue(options.password)
+  const maxIncomingPacketSize = incomingPacketBound(options)
+  const properties = connectProperties(options)
+  if (properties !== undefined) mqttOptions.properties = properties
+  // Tells an MQTT 5 broker the bound, so it drops a message too large for the client instead of
+  // sending it (MQTT 5 §3.1.2.11.4): sending it would only make the client close the connection.
+  if (protocolVersion === 5 && properties?.maximumPacketSize === undefined) {
+    mqttOptions.properties = { ...properties, maximumPacketSize: maxIncomingPacketSize }
+  }
+  if (options.will !== undefined) mqttOptions.will = willMessage(options.will)
+  if (!nodeAvailable()) refuseNodeOnly(options)
+  const { reconnect } = options
+  return {
+    mqtt: { ...mqttOptions, ...options.mqtt },
+    target: {
+      transport,
+      hostname,
+      port,
+      tls: secure ? resolveTls(tls, hostname) : undefined,
+      proxy: options.proxy,
+      bindAddress: options.bindAddress,
+      bindPort: options.bindPort,
+      socketOptions: options.socketOptions,
+      websocketPath,
+      websocketHeaders: options.websocketHeaders,
+      connectTimeout: timeout,
+    },
+    address: formatAddress(protocol, hostname, port, transport === 'websockets' ? websocketPath : ''),
+    clientId,
+    timeout,
+    maxConcurrentOutgoingCalls: options.maxConcurrentOutgoingCalls,
+    logger: options.logger,
+    queue: checkQueueOptions(
+      { maxQueued, overflow, maxQueuedBytes: options.maxQueuedBytes },
+      { maxQueued, overflow, maxQueuedBytes: defaultMaxQueuedBytes },
+    ),
+    reconnect:
+      reconnect === undefined || reconnect === false
+        ? undefined
+        : {
+            ...reconnectDefaults,
+            ...(reconnect === true
+              ? {}
+              : Object.fromEntries(Object.entries(reconnect).filter(([, value]) => value !== undefined))),
+          },
+    ack: options.ack ?? 'on-receipt',
+    protocolVersion,
+    maxIncomingPacketSize,
+    protocolVersionExplicit: options.protocolVersion !== undefined,
+    strictUtf8: options.strictUtf8 !== false,
+  }
+}
+
+/**
+ * Builds an MQTT.js client that does not connect until its `connect()` is called (attach your
+ * listeners first) and never reconnects by itself. Over TCP (Node) the socket is ours: TLS,
+ * proxies, bind address and socket options are applied there; over WebSockets MQTT.js's own
+ * transport is used. Call it again (e.g. with another `protocolVersion`) for a fresh client.
+ * @example
+ * const client = createMqttClient(resolveOptions('mqtt://localhost'))
+ * client.once('connect', onConnack)
+ * client.connect()
+ */
+export function createMqttClient(resolved: ResolvedOptions): MqttClient {
+  const options: IClientOptions = {
+    log: mqttJsLog(),
+    ...resolved.mqtt,
+    protocolVersion: resolved.protocolVersion,
+    protocolId: resolved.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
+    manualConnect: true,
+    reconnectPeriod: 0,
+  }
+  const { target, logger } = resolved
+  logger?.debug({ options: redactOptions(resolved) }, 'mqtt client created')
+  if (target.transport === 'tcp') {
+    return new mqtt.MqttClient(createNodeStreamBuilder(target, logger), options)
+  }
+  options.path = target.websocketPath
+  options.hostname = bracketIPv6(target.hostname)
+  if (nodeAvailable())
+    options.wsOptions = { ...nodeWebSocketOptions(target, logger), ...resolved.mqtt.wsOptions } as WsOptions
+  else if (target.tls) Object.assign(options, target.tls)
+  return mqtt.connect(options)
+}

@@ -1,0 +1,91 @@
+import type { IClientSubscribeOptions, IConnackPacket, ISubscriptionMap, Packet } from 'mqtt'
+import { ReasonCode } from '../errors/reason-codes.js'
+import type { FilterIdentifiers } from './filter-identifiers.js'
+import type { SubscribeRequest } from './subscription.js'
+
+type ISubackPacket = Extract<Packet, { cmd: 'suback' }>
+
+/**
+ * What building SUBSCRIBE packets needs from the session (the `Session` has it; named here so the
+ * reconnector, which resubscribes, does not import session.ts, which starts it).
+ */
+export interface PacketSession {
+  readonly protocolVersion: 3 | 4 | 5
+  readonly connection: { readonly connack: IConnackPacket | undefined } | undefined
+  readonly subscriptions: { readonly identifiers: FilterIdentifiers }
+}
+
+/** One SUBSCRIBE to send: its filters, the MQTT.js subscription map and options. */
+export interface SubscribePacket {
+  readonly filters: readonly string[]
+  readonly map: ISubscriptionMap
+  readonly options: Partial<IClientSubscribeOptions>
+}
+
+/** The MQTT.js subscription map for `filters` (also what a reconnecting session resubscribes with). */
+export function subscriptionMap(
+  filters: readonly string[],
+  request: SubscribeRequest,
+  protocolVersion: number,
+): ISubscriptionMap {
+  const map: ISubscriptionMap = {}
+  for (const filter of filters) {
+    map[filter] =
+      protocolVersion === 5
+        ? { qos: request.qos, nl: request.nl, rap: request.rap, rh: request.rh }
+        : { qos: request.qos }
+  }
+  return map
+}
+
+/**
+ * Whether SUBSCRIBEs carry our Subscription Identifiers: MQTT 5, unless the broker's CONNACK said
+ * it has none (`subscriptionIdentifiersAvailable: false`).
+ */
+export function identifiersAvailable(session: PacketSession): boolean {
+  const connack = session.connection?.connack
+  return session.protocolVersion === 5 && connack?.properties?.subscriptionIdentifiersAvailable !== false
+}
+
+/**
+ * The SUBSCRIBE packets for `filters` of one subscription request. Under MQTT 5 each held filter
+ * has a Subscription Identifier (see subscription-identifiers.ts), so the filters go in one packet
+ * per identifier. `assign`: a new subscription (gives new filters an identifier); otherwise a
+ * resubscription after a reconnect (each filter keeps its identifier). An identifier the user set
+ * in `request.properties` is sent as it is.
+ */
+export function subscribePackets(
+  session: PacketSession,
+  filters: readonly string[],
+  request: SubscribeRequest,
+  assign: boolean,
+): SubscribePacket[] {
+  const protocolVersion = session.protocolVersion
+  const identifiers = session.subscriptions.identifiers
+  const user = request.properties?.subscriptionIdentifier !== undefined
+  const groups = !identifiersAvailable(session)
+    ? [{ id: undefined, filters: [...filters] }]
+    : assign
+      ? identifiers.assign(filters, user)
+      : identifiers.groups(filters)
+  return groups.map(({ id, filters: members }) => {
+    const properties =
+      id === undefined ? request.properties : { ...request.properties, subscriptionIdentifier: id }
+    return {
+      filters: members,
+      map: subscriptionMap(members, request, protocolVersion),
+      options: properties && protocolVersion === 5 ? { properties } : {},
+    }
+  })
+}
+
+/** The reason codes of a SUBACK, by filter of the packet it answers. */
+export function grantedCodes(packet: SubscribePacket, suback: Packet | undefined): Map<string, number> {
+  const granted = (suback as ISubackPacket | undefined)?.granted ?? []
+  return new Map(
+    packet.filters.map((filter, index) => {
+      const code = granted[index]
+      return [filter, typeof code === 'number' ? code : ReasonCode.UnspecifiedError]
+    }),
+  )
+}

@@ -1,0 +1,236 @@
+import { ReasonCode } from '../errors/reason-codes.js'
+import type { AckTracker } from '../incoming/ack-tracker.js'
+import type { Message } from '../incoming/message.js'
+import { BufferedMessageStream, type StreamLimits } from '../incoming/message-stream.js'
+import type { Router } from '../incoming/router.js'
+import type { CallOptions, QoS, UserProperties } from '../options/client-options.js'
+import type { SessionState } from '../session/session-state.js'
+import type { CheckedFilter } from '../validation/checks.js'
+import type { RegisteredSubscription, SubscriptionRegistry } from './subscription-registry.js'
+
+/**
+ * What the broker granted for one filter of a SUBSCRIBE.
+ * @example
+ * const [{ qos }] = (await client.subscribe('a/#', { qos: 2 })).granted // qos may be lower than asked
+ */
+export interface GrantedFilter {
+  filter: string
+  /** The QoS the broker will deliver at (at most the one asked for). */
+  qos: QoS
+  /** The SUBACK reason code (equal to `qos` on success). */
+  reasonCode: number
+}
+
+/**
+ * A live subscription: what the broker granted, and an async iterable of the messages matching its
+ * own filters, buffered from the moment `subscribe()` was called. Disposing it unsubscribes
+ * (filters another live subscription still holds stay subscribed). Breaking out of a `for await`
+ * loop does not unsubscribe: iterate again to go on reading. One the program does not keep stops
+ * buffering once garbage-collected (nobody can read it); its filters stay subscribed.
+ * @example
+ * await using subscription = await client.subscribe('sensors/+/temperature', { qos: 1 })
+ * for await (const message of subscription) console.log(message.topic.value, message.text())
+ */
+export interface Subscription extends AsyncIterable<Message>, AsyncDisposable {
+  /** The filters as given to `subscribe()`. */
+  readonly filters: readonly string[]
+  /** One entry per filter, in order. */
+  readonly granted: readonly GrantedFilter[]
+  /** How many messages were dropped because its queue was full. */
+  readonly dropped: number
+  /** How many messages are waiting to be read. */
+  readonly queued: number
+  /** Unsubscribes and ends the iteration (after the buffered messages). Idempotent. */
+  unsubscribe(options?: CallOptions): Promise<void>
+}
+
+/** One reader of a subscription's messages: `next()`, and `return()` to stop reading. */
+export type MessageReader = Required<Pick<AsyncIterator<Message, undefined>, 'next' | 'return'>>
+
+/** A checked SUBSCRIBE request, kept so a reconnecting session can send it again. */
+export interface SubscribeRequest {
+  qos: QoS
+  nl: boolean
+  rap: boolean
+  rh: 0 | 1 | 2
+  properties: { subscriptionIdentifier?: number; userProperties?: UserProperties } | undefined
+}
+
+/** Sends UNSUBSCRIBE for `filters`; provided by subscribe.ts so this file does not import it back. */
+export type Unsubscriber = (filters: string[], options: CallOptions | undefined) => Promise<void>
+
+/**
+ * What a subscription needs from its session (the `Session` has it all; named here so this file
+ * does not import session.ts, which creates subscriptions).
+ */
+export interface SubscriptionOwner {
+  readonly state: SessionState
+  readonly lostError: Error | undefined
+  readonly router: Router
+  readonly subscriptions: SubscriptionRegistry<ActiveSubscription>
+  readonly acks: AckTracker | undefined
+  unsubscribeLater(filters: readonly string[]): void
+}
+
+/**
+ * What `client.subscribe()` holds on the client's side, registered in the session's registry and
+ * router; the program sees it through a `SubscriptionHandle`.
+ */
+export class ActiveSubscription implements RegisteredSubscription {
+  readonly filters: readonly string[]
+  /** Match filters (without `$share/{group}/`) by filter. */
+  readonly #checked: Map<string, CheckedFilter>
+  readonly #session: SubscriptionOwner
+  readonly #stream: BufferedMessageStream
+  readonly #unsubscriber: Unsubscriber
+  #unroute: () => void
+  #granted: readonly GrantedFilter[] = []
+  #held: string[]
+  #unsubscribing: Promise<void> | undefined
+  #abandoned = false
+
+  /** What was asked for (QoS and MQTT 5 options), to resubscribe after a reconnect. */
+  readonly request: SubscribeRequest
+
+  constructor(
+    session: SubscriptionOwner,
+    filters: CheckedFilter[],
+    request: SubscribeRequest,
+    limits: StreamLimits,
+    unsubscriber: Unsubscriber,
+  ) {
+    this.#session = session
+    this.request = request
+    this.filters = Object.freeze(filters.map((entry) => entry.filter))
+    this.#checked = new Map(filters.map((entry) => [entry.filter, entry]))
+    this.#held = [...this.filters]
+    this.#unsubscriber = unsubscriber
+    this.#stream = new BufferedMessageStream(this.filters.join(', '), limits)
+    this.#stream.packUntilRead()
+    this.#unroute = this.#route()
+    session.subscriptions.add(this, this.filters)
+  }
+
+  /** The filters this subscription still holds (all of them until an unsubscribe). */
+  get held(): readonly string[] {
+    return this.#held
+  }
+
+  get granted(): readonly GrantedFilter[] {
+    return this.#granted
+  }
+
+  get dropped(): number {
+    return this.#stream.dropped
+  }
+
+  get queued(): number {
+    return this.#stream.queued
+  }
+
+  /** Its own message stream (the router delivers to it). */
+  get stream(): BufferedMessageStream {
+    return this.#stream
+  }
+
+  /** Records the SUBACK. */
+  grant(reasonCodes: readonly number[]): void {
+    this.#granted = Object.freeze(
+      this.filters.map((filter, index) => {
+        const reasonCode = reasonCodes[index] ?? ReasonCode.UnspecifiedError
+        const qos = (reasonCode <= ReasonCode.GrantedQoS2 ? reasonCode : 0) as QoS
+        return Object.freeze({ filter, reasonCode, qos })
+      }),
+    )
+  }
+
+  /** The SUBSCRIBE failed: forget this subscription without sending anything. Returns the filters nobody else holds. */
+  discard(): string[] {
+    this.#unroute()
+    this.#stream.close()
+    return this.#session.subscriptions.remove(this, this.filters, true)
+  }
+
+  forget(filters: readonly string[]): void {
+    this.#held = this.#held.filter((filter) => !filters.includes(filter))
+    this.#unroute()
+    if (this.#held.length === 0) {
+      this.#session.subscriptions.remove(this, [], true)
+      this.#stream.end()
+    } else if (!this.#abandoned) this.#unroute = this.#route()
+  }
+
+  end(): void {
+    this.#unroute()
+    this.#stream.end(this.#session.lostError)
+  }
+
+  /** The broker refused it when it was sent again after a reconnection: it ends with `error`. */
+  refuse(error: unknown): void {
+    this.#unroute()
+    this.#stream.end(error)
+    this.#session.subscriptions.remove(this, this.#held, true)
+    this.#held = []
+  }
+
+  unsubscribe(options?: CallOptions): Promise<void> {
+    this.#unsubscribing ??= this.#unsubscribe(options)
+    return this.#unsubscribing
+  }
+
+  /**
+   * A reader of its messages. `return()` (what `break` calls) ends this reader — a pending `next()`
+   * finishes with `done` — but not the subscription: iterate again to go on reading.
+   */
+  read(): MessageReader {
+    const stream = this.#stream
+    // ack: 'after-processing' — a subscription holds acknowledgements back once someone reads it
+    if (this.#session.acks) stream.holdAcknowledgements(this.#session.acks)
+    const reader = {}
+    let finished = false
+    const done: IteratorResult<Message, undefined> = { done: true, value: undefined }
+    return {
+      next: () => (finished ? Promise.resolve(done) : stream.next(reader)),
+      return: async () => {
+        finished = true
+        stream.release(reader)
+        return done
+      },
+    }
+  }
+
+  /**
+   * Nobody can read it any more (the program dropped its {@link Subscription}): its messages are
+   * no longer buffered. Its filters stay subscribed until unsubscribed or the client closes.
+   */
+  abandon(): void {
+    this.#abandoned = true
+    this.#unroute()
+    this.#stream.close()
+  }
+
+  async dispose(): Promise<void> {
+    const state = this.#session.state
+    if (state !== 'connected' && state !== 'reconnecting') {
+      this.end()
+      this.#session.subscriptions.remove(this, this.#held, true)
+      return
+    }
+    await this.unsubscribe()
+  }
+
+  async #unsubscribe(options: CallOptions | undefined): Promise<void> {
+    this.#unroute()
+    this.#stream.end()
+    const orphans = this.#session.subscriptions.remove(this, this.#held, true)
+    this.#held = []
+    if (this.#session.state === 'reconnecting') this.#session.unsubscribeLater(orphans)
+    if (orphans.length === 0 || this.#session.state !== 'connected') return
+    await this.#unsubscriber(orphans, options)
+  }
+
+  #route(): () => void {
+    const match = this.#held.map((filter) => this.#checked.get(filter)?.match ?? filter)
+    return this.#session.router.add(this.#stream, 'subscription', match)
+  }
+}

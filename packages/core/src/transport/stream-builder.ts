@@ -1,0 +1,46 @@
+import type { Duplex } from 'node:stream'
+import type { IClientOptions, IStream, StreamBuilder } from 'mqtt'
+import type { Logger } from '../options/client-options.js'
+import type { TransportTarget } from '../options/resolved-options.js'
+import { createDeferredDuplex } from './deferred-duplex.js'
+import { openSocket } from './open-socket.js'
+
+/**
+ * MQTT.js stream builder for `transport: 'tcp'` (Node): hands MQTT.js a duplex at once and joins
+ * it to the socket {@link openSocket} opens (TLS, proxy, bind address, socket options).
+ */
+export function createNodeStreamBuilder(target: TransportTarget, logger?: Logger): StreamBuilder {
+  return () => {
+    const stream = createDeferredDuplex()
+    openSocket(target, stream.signal, logger).then(
+      ({ socket, explainEarly }) => stream.attach(socket, explainEarly),
+      (error: unknown) => {
+        if (!stream.destroyed) stream.destroy(error instanceof Error ? error : new Error(String(error)))
+      },
+    )
+    return stream as unknown as IStream
+  }
+}
+
+type WsOptions = NonNullable<IClientOptions['wsOptions']>
+type ConnectionCallback = (error: Error | null, socket?: Duplex) => void
+
+/**
+ * `ws` options for `transport: 'websockets'` in Node: the headers, and a `createConnection` that
+ * opens the socket the same way as over TCP (bind address, socket options, proxy, TLS), so both
+ * transports behave and fail alike.
+ */
+export function nodeWebSocketOptions(target: TransportTarget, logger?: Logger): WsOptions {
+  const createConnection = (_options: unknown, callback: ConnectionCallback) => {
+    const abort = new AbortController()
+    openSocket(target, abort.signal, logger).then(
+      ({ socket }) => callback(null, socket),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    )
+    return undefined
+  }
+  return {
+    ...(target.websocketHeaders === undefined ? {} : { headers: { ...target.websocketHeaders } }),
+    createConnection,
+  } as WsOptions
+}

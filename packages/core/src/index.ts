@@ -3,6 +3,7 @@
  * Built on MQTT.js, which speaks the protocol.
  * @module
  */
+export { beforeDeadline } from './before-deadline.js'
 export { Client, type CloseOptions } from './client.js'
 export type {
   ClientState,
@@ -44,6 +45,11 @@ export type {
 export { encodePayload } from './payload.js'
 export type { PublishOptions } from './publish.js'
 export { ConnackReturnCode, ReasonCode, type ReasonCodeName, reasonName } from './reason-codes.js'
+export {
+  type SharedStreamOptions,
+  SharedSubscriptions,
+  type SharedSubscriptionsOptions,
+} from './shared-subscriptions.js'
 export type { SubscribeOptions, UnsubscribeOptions } from './subscribe.js'
 export type { GrantedFilter, Subscription } from './subscription.js'
 export { Topic } from './topic.js'

@@ -1,7 +1,13 @@
-import { Client, type ClientOptions, MqttClientClosedError, MqttConnectError } from '@await-mqtt/core'
+import {
+  beforeDeadline,
+  Client,
+  type ClientOptions,
+  MqttClientClosedError,
+  MqttConnectError,
+} from '@await-mqtt/core'
 import type { FastifyBaseLogger } from 'fastify'
 import { type HandlerEntry, startHandler } from './handler.js'
-import { beforeDeadline, type Task } from './task.js'
+import type { Task } from './task.js'
 
 /**
  * Where an instance is: `unregistered` (a root made by a namespaced registration only) →

@@ -67,6 +67,11 @@ export class MqttInstance implements FastifyMqttInstance {
     this.#state = state
   }
 
+  /** The state behind `value` when it is an instance of this plugin (a later registration finds the root's). */
+  static stateOf(value: unknown): InstanceState | undefined {
+    return value instanceof MqttInstance ? value.#state : undefined
+  }
+
   get client(): Client {
     return this.#state.requireClient()
   }

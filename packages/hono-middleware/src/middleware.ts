@@ -34,11 +34,15 @@ export interface MqttOptions<Name extends string = 'mqtt'> {
   variable?: Name
 }
 
-const contextLifespans = new WeakMap<Context, MqttLifespan>()
+/**
+ * The request's variable holding the lifespan {@link mqtt} ran with (read by `mqttSSE`). A symbol:
+ * no name of the app's can collide with it, and it stays out of the typed `c.var`.
+ */
+const lifespanVariable = Symbol('@await-mqtt/hono lifespan')
 
 /** The lifespan {@link mqtt} ran with for this request, if it did. */
-export function lifespanOf(c: Context): MqttLifespan | undefined {
-  return contextLifespans.get(c)
+export function lifespanOf(c: Context): unknown {
+  return c.get(lifespanVariable as never)
 }
 
 /**
@@ -70,7 +74,7 @@ export function mqtt<const Name extends string = 'mqtt'>(
       })
     }
     c.set(variable, client as MqttVariables<Name>[Name])
-    contextLifespans.set(c, lifespan)
+    ;(c as Context).set(lifespanVariable as never, lifespan as never)
     await next()
   })
 }

@@ -115,7 +115,7 @@ describe('mqttSSE options and lifespan edges (aedes)', () => {
 
   it('stops the server at once while a browser has stopped reading its SSE stream', async () => {
     const topic = uniqueTopic('hono-stalled')
-    const lifespan = await startedLifespan(broker.url, { closeTimeout: 60_000 })
+    const lifespan = await startedLifespan(broker.url)
     let formatted: () => void = () => {}
     const formatting = new Promise<void>((resolve) => {
       formatted = resolve
@@ -129,7 +129,8 @@ describe('mqttSSE options and lifespan edges (aedes)', () => {
         },
       }),
     )
-    const server = await serveWithMqtt(app, lifespan, { port: 0, hostname: '127.0.0.1' })
+    // A deadline past the test's timeout: stopping must not wait for it.
+    const server = await serveWithMqtt(app, lifespan, { port: 0, hostname: '127.0.0.1', timeout: 60_000 })
     const subscribed = new Promise<void>((resolve) => {
       const listener = (subscriptions: Array<{ topic: string }>) => {
         if (!subscriptions.some((subscription) => subscription.topic === topic)) return

@@ -38,11 +38,14 @@ export interface MqttOptions<Name extends string = 'mqtt'> {
  * The request's variable holding the lifespan {@link mqtt} ran with (read by `mqttSSE`). A symbol:
  * no name of the app's can collide with it, and it stays out of the typed `c.var`.
  */
-const lifespanVariable = Symbol('@await-mqtt/hono lifespan')
+const lifespanVariable: unique symbol = Symbol('@await-mqtt/hono lifespan')
+
+/** The context of a request {@link mqtt} ran for, as the middleware and `mqttSSE` see it. */
+type LifespanContext = Context<{ Variables: { [lifespanVariable]: MqttLifespan | undefined } }>
 
 /** The lifespan {@link mqtt} ran with for this request, if it did. */
-export function lifespanOf(c: Context): unknown {
-  return c.get(lifespanVariable as never)
+export function lifespanOf(c: Context): MqttLifespan | undefined {
+  return (c as LifespanContext).get(lifespanVariable)
 }
 
 /**
@@ -74,7 +77,7 @@ export function mqtt<const Name extends string = 'mqtt'>(
       })
     }
     c.set(variable, client as MqttVariables<Name>[Name])
-    ;(c as Context).set(lifespanVariable as never, lifespan as never)
+    ;(c as unknown as LifespanContext).set(lifespanVariable, lifespan)
     await next()
   })
 }

@@ -74,12 +74,9 @@ export class SharedSubscriptions {
    * @throws {@link MqttValidationError} for an invalid filter or queue option; what `subscribe()`
    * throws when the broker refuses the filter (then nothing is held).
    */
-  async open(
-    filter: string,
-    { qos = 0, maxQueued, overflow }: SharedStreamOptions = {},
-  ): Promise<MessageStream> {
+  async open(filter: string, { qos = 0, ...queue }: SharedStreamOptions = {}): Promise<MessageStream> {
     // The stream exists before the SUBSCRIBE, so the retained messages it brings are not missed.
-    const messages = this.#client.messages(filter, { maxQueued, overflow })
+    const messages = this.#client.messages(filter, queue)
     let release: () => Promise<void>
     try {
       release = await this.#acquire(filter, qos)

@@ -83,9 +83,9 @@ export async function bridgeSSE(
   shared: SharedSubscriptions,
   reply: FastifyReply,
   filter: string,
-  { qos = 0, format = toSSEEvent, keepAlive = 15_000, maxQueued, overflow }: MqttSSEOptions = {},
+  { format = toSSEEvent, keepAlive = 15_000, ...streamOptions }: MqttSSEOptions = {},
 ): Promise<Task> {
-  const messages = await shared.open(filter, { qos, maxQueued, overflow })
+  const messages = await shared.open(filter, streamOptions)
   const body = new PassThrough()
   const stop = stopSignal()
   body.once('close', stop.resolve)

@@ -66,8 +66,13 @@ function unavailable(error: unknown): HTTPException {
  * app.get('/rooms/:room/events', (c) => mqttSSE(c, `chat/${c.req.param('room')}/#`))
  */
 export async function mqttSSE(c: Context, filter: string, options: MqttSSEOptions = {}): Promise<Response> {
-  const { qos = 0, format = toSSEEvent, keepAlive = 15_000, queue = {}, lifespan = lifespanOf(c) } = options
-  const { maxQueued = queue.maxQueued, overflow = queue.overflow } = options
+  const {
+    format = toSSEEvent,
+    keepAlive = 15_000,
+    queue = {},
+    lifespan = lifespanOf(c),
+    ...streamOptions
+  } = options
   if (!(lifespan instanceof Lifespan)) {
     throw new MqttValidationError(
       lifespan === undefined
@@ -82,7 +87,8 @@ export async function mqttSSE(c: Context, filter: string, options: MqttSSEOption
   } catch (error) {
     throw unavailable(error)
   }
-  const messages = await shared.open(filter, { qos, maxQueued, overflow })
+  // The deprecated `queue` gives the bounds the options do not.
+  const messages = await shared.open(filter, { ...queue, ...streamOptions })
   return streamSSE(
     c,
     (stream) => pump(stream, messages, lifespan.signal, filter, format, keepAlive, nodeResponse(c)),

@@ -16,6 +16,8 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Topic filters', link: '/guide/topic-filters' },
       { text: 'Errors and cancellation', link: '/guide/errors' },
       { text: 'Reconnecting and reliability', link: '/guide/reconnecting' },
+      { text: 'Runtimes and module formats', link: '/guide/runtimes' },
+      { text: 'How it works', link: '/guide/how-it-works' },
     ],
   },
   {
@@ -37,8 +39,8 @@ const guide: DefaultTheme.SidebarItem[] = [
   {
     text: 'Migrating',
     items: [
-      { text: 'From MQTT.js callbacks', link: '/migrating/mqtt-js' },
-      { text: 'From asyncio-mqtt (Python)', link: '/migrating/asyncio-mqtt' },
+      { text: 'From MQTT.js', link: '/migrating/mqtt-js' },
+      { text: 'From aiomqtt / asyncio-mqtt (Python)', link: '/migrating/asyncio-mqtt' },
     ],
   },
   { text: 'Benchmarks', link: '/benchmarks' },

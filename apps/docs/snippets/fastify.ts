@@ -17,8 +17,10 @@ export async function server() {
     },
   })
 
-  app.post<{ Params: { room: string }; Body: string }>('/rooms/:room', async (request, reply) => {
-    await app.mqtt.publish(`chat/${request.params.room}`, request.body, { qos: 1 })
+  // JSON bodies arrive parsed, text/plain ones as strings: publish either
+  app.post<{ Params: { room: string }; Body: unknown }>('/rooms/:room', async (request, reply) => {
+    const payload = typeof request.body === 'string' ? request.body : JSON.stringify(request.body)
+    await app.mqtt.publish(`chat/${request.params.room}`, payload, { qos: 1 })
     return reply.code(204).send()
   })
 

@@ -6,7 +6,7 @@ import { Hono } from 'hono'
 const lifespan = createMqttLifespan('mqtt://localhost')
 const app = new Hono<MqttEnv>()
   .use(mqtt(lifespan))
-  .get('/health', (c) => c.json({ mqtt: c.var.mqtt.connected }))
+  .get('/client', (c) => c.json({ clientId: c.var.mqtt.clientId }))
 
 await lifespan.start() // connect before taking requests
 const server = serve({ fetch: app.fetch, port: 3000 })

@@ -17,6 +17,8 @@ const mainPages = [
   '/guide/topic-filters.html',
   '/guide/errors.html',
   '/guide/reconnecting.html',
+  '/guide/runtimes.html',
+  '/guide/how-it-works.html',
   '/guide/tls.html',
   '/guide/proxies.html',
   '/guide/websockets-and-browsers.html',
@@ -89,6 +91,93 @@ describe.skipIf(!available)(`the docs site in chromium ${available ? '' : chromi
       expect(html, path).not.toContain('Code snippet path not found')
       expect(html, path).not.toMatch(/#(end)?region/)
     }
+  })
+
+  it.for(['light', 'dark'] as const)(
+    'leads the benchmarks page with readable charts in %s mode (screenshot kept)',
+    async (scheme, { expect }) => {
+      await using themed = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        colorScheme: scheme,
+      })
+      const page = await themed.newPage()
+      await page.goto(`${server.url}/benchmarks.html`, { waitUntil: 'networkidle' })
+      expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(
+        scheme === 'dark',
+      )
+      const charts = page.locator('.vp-doc svg.bench-chart')
+      expect(await charts.count()).toBe(4) // client on mosquitto and aedes; matcher throughput and heap
+      await expect.poll(() => charts.first().isVisible()).toBe(true)
+      // the charts come before the first table, and the summary before them
+      expect(
+        await page.evaluate(() => {
+          const chart = document.querySelector('.vp-doc svg.bench-chart')
+          const table = document.querySelector('.vp-doc table')
+          const summary = document.querySelector('.vp-doc h1 ~ ul')
+          const before = (a: Node | null, b: Node | null) =>
+            a !== null &&
+            b !== null &&
+            (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0
+          return [before(summary, chart), before(chart, table), summary?.querySelectorAll('li').length]
+        }),
+      ).toEqual([true, true, 3])
+      const contrast = await page.evaluate(() => {
+        const rgb = (color: string) => (color.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number)
+        const luminance = (color: string) => {
+          const [r = 0, g = 0, b = 0] = rgb(color).map((v) => {
+            const c = v / 255
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+          })
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b
+        }
+        const ratio = (a: string, b: string) => {
+          const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x)
+          return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05)
+        }
+        const background = getComputedStyle(document.body).backgroundColor
+        const fill = (selector: string) => {
+          const element = document.querySelector(`.vp-doc svg.bench-chart ${selector}`)
+          return element === null ? background : getComputedStyle(element).fill
+        }
+        return {
+          label: ratio(fill('.label'), background),
+          bars: ['.bar.ours', '.bar.promise', '.bar.rival', '.bar.native'].map((bar) =>
+            ratio(fill(bar), background),
+          ),
+        }
+      })
+      expect(contrast.label).toBeGreaterThanOrEqual(4.5) // WCAG AA for text
+      for (const bar of contrast.bars) expect(bar).toBeGreaterThanOrEqual(3) // WCAG AA for graphics
+      const shot = await page.screenshot({ path: join(artifacts, `benchmarks-${scheme}.png`) })
+      expect(shot.byteLength).toBeGreaterThan(10_000)
+    },
+  )
+
+  it('shows the architecture diagram on "How it works", every box inside the picture (screenshot kept)', async () => {
+    await using page = await context.newPage()
+    await page.goto(`${server.url}/guide/how-it-works.html`, { waitUntil: 'networkidle' })
+    const diagram = page.locator('.vp-doc svg.arch-diagram')
+    await expect.poll(() => diagram.isVisible()).toBe(true)
+    const layout = await diagram.evaluate((svg) => {
+      const frame = (svg as SVGSVGElement).viewBox.baseVal
+      const boxes = Array.from(svg.querySelectorAll('.step')).map((step) =>
+        (step as SVGGraphicsElement).getBBox(),
+      )
+      return {
+        steps: boxes.length,
+        outside: boxes.filter(
+          (box) =>
+            box.x < 0 || box.y < 0 || box.x + box.width > frame.width || box.y + box.height > frame.height,
+        ).length,
+        text: svg.textContent ?? '',
+      }
+    })
+    expect(layout.steps).toBeGreaterThan(10)
+    expect(layout.outside).toBe(0)
+    expect(layout.text).toContain('publish.ts')
+    expect(layout.text).toContain('message-stream.ts')
+    const shot = await diagram.screenshot({ path: join(artifacts, 'how-it-works.png') })
+    expect(shot.byteLength).toBeGreaterThan(10_000)
   })
 
   it('takes a screenshot of the home page and of a guide page', async () => {

@@ -38,7 +38,10 @@ export const everyOption = {
   reconnect: false, // or true, or { minDelay: 100, maxDelay: 30_000, factor: 2, jitter: 0.2, maxAttempts: Infinity, maxQueuedPublishes: 1000 }
   ack: 'on-receipt', // or 'after-processing': PUBACK/PUBCOMP once every stream moved past the message
   maxQueued: 10_000, // messages a stream holds before `overflow` applies
+  maxQueuedBytes: 64 * 1024 * 1024, // payload bytes a stream holds before `overflow` applies
   overflow: 'drop-oldest', // or 'drop-newest', or 'error'
+  maxIncomingPacketSize: 16 * 1024 * 1024, // larger packets from the broker close the connection (0x95)
+  strictUtf8: true, // refuse control characters and non-characters in what is sent (brokers disconnect for them)
   mqtt: undefined, // MQTT.js options passed through as they are
 } satisfies { [Option in keyof Required<ClientOptions>]: ClientOptions[Option] }
 

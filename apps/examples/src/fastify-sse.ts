@@ -7,6 +7,7 @@
  * the SSE streams (they never hold up shutdown) and closes the client after its in-flight publishes.
  * @module
  */
+import { MqttValidationError } from '@await-mqtt/core'
 import fastifyMqtt from '@await-mqtt/fastify'
 import Fastify from 'fastify'
 import { isEntryPoint, runAlone } from './support/run-alone.js'
@@ -16,8 +17,9 @@ import { serverSentEvents } from './support/sse.js'
  * Builds the app: POSTs go to `inbox/<room>`; a subscription handler (named wildcard `+room`) stamps
  * each one and publishes it to `chat/<room>`, which the SSE route streams. Connecting and closing
  * belong to the plugin. (Filters that never overlap: MQTT 5 brokers send one copy per subscription.)
+ * A room name MQTT cannot carry is a 400: the client refused it before sending, and stays connected.
  */
-async function chatApp(url: string) {
+export async function chatApp(url: string) {
   const app = Fastify()
   await app.register(fastifyMqtt, { url, closeTimeout: 5000 })
   let sequence = 0
@@ -29,7 +31,13 @@ async function chatApp(url: string) {
     { qos: 1 },
   )
   app.post<{ Params: { room: string }; Body: string }>('/rooms/:room', async (request, reply) => {
-    await app.mqtt.publish(`inbox/${request.params.room}`, request.body, { qos: 1 })
+    try {
+      await app.mqtt.publish(`inbox/${request.params.room}`, request.body, { qos: 1 })
+    } catch (error) {
+      // A room name MQTT cannot carry (`/rooms/%01`, `/rooms/a+b`): refused before it was sent.
+      if (error instanceof MqttValidationError) return reply.code(400).send({ error: error.message })
+      throw error
+    }
     return reply.code(202).send()
   })
   app.get<{ Params: { room: string } }>('/rooms/:room/events', (request, reply) =>

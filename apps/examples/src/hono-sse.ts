@@ -6,18 +6,27 @@
  * the server listens and, on stop, ends the SSE streams, closes the server, then the client.
  * @module
  */
+import { MqttValidationError } from '@await-mqtt/core'
 import { createMqttLifespan, type MqttEnv, type MqttLifespan, mqtt, mqttSSE } from '@await-mqtt/hono'
 import { serveWithMqtt } from '@await-mqtt/hono/node-server'
 import { Hono } from 'hono'
 import { isEntryPoint, runAlone } from './support/run-alone.js'
 import { serverSentEvents } from './support/sse.js'
 
-/** Builds the app: nothing here knows about servers or shutdown. */
-function chatApp(lifespan: MqttLifespan) {
+/**
+ * Builds the app: nothing here knows about servers or shutdown. A room name MQTT cannot carry
+ * (`/rooms/%01`, `/rooms/a+b`) is a 400: the client refused it before sending, and stays connected.
+ */
+export function chatApp(lifespan: MqttLifespan) {
   return new Hono<MqttEnv>()
     .use(mqtt(lifespan))
     .post('/rooms/:room', async (c) => {
-      await c.var.mqtt.publish(`chat/${c.req.param('room')}`, await c.req.text(), { qos: 1 })
+      try {
+        await c.var.mqtt.publish(`chat/${c.req.param('room')}`, await c.req.text(), { qos: 1 })
+      } catch (error) {
+        if (error instanceof MqttValidationError) return c.json({ error: error.message }, 400)
+        throw error
+      }
       return c.body(null, 204)
     })
     .get('/rooms/:room/events', (c) => mqttSSE(c, `chat/${c.req.param('room')}`))

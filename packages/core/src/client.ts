@@ -94,6 +94,7 @@ export class Client implements AsyncDisposable {
    * }
    */
   events(options: ConnectionEventsOptions = {}): ConnectionEvents {
+    checkOptionsObject(options)
     const { maxBuffered = 100 } = options
     if (!Number.isInteger(maxBuffered) || maxBuffered < 1) {
       throw new MqttValidationError(
@@ -165,6 +166,7 @@ export class Client implements AsyncDisposable {
    */
   close(options: CloseOptions = {}): Promise<void> {
     if (this.#closing === undefined) {
+      checkOptionsObject(options)
       const timeout = checkCallOptions({ timeout: options.timeout }, this.#session.options.timeout)
       this.#closing = closeSession(this.#session, timeout)
     }

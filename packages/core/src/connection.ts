@@ -2,14 +2,24 @@ import type {
   IClientPublishOptions,
   IClientSubscribeOptions,
   IConnackPacket,
+  IDisconnectPacket,
   IPublishPacket,
   ISubscriptionMap,
   MqttClient,
   Packet,
 } from 'mqtt'
 import type { MqttConnectionLostError } from './errors.js'
+import { disconnectPacket, IncomingGuard, type IncomingViolation } from './incoming-guard.js'
 import { Message } from './message.js'
+import { filterIncoming, type IncomingFilter } from './mqtt-internals.js'
 import type { Logger } from './options.js'
+import {
+  brokerDisconnected,
+  mqttJsViolation,
+  parserViolation,
+  violationAtConnect,
+  violationLost,
+} from './protocol-violation.js'
 import { createMqttClient, type ResolvedOptions } from './resolve-options.js'
 import { Topic } from './topic.js'
 import { closedBeforeConnack, connectionLost, connectTimeout, toConnectError } from './translate-error.js'
@@ -38,6 +48,11 @@ export class Connection {
   readonly #handlers: ConnectionHandlers
   readonly #logger: Logger | undefined
   readonly #credentials: boolean
+  readonly #maxIncomingPacketSize: number
+  /** What the broker sent that made this client close the network connection (this connection only). */
+  #violation: { violation: IncomingViolation; cause: unknown } | undefined
+  /** The broker's DISCONNECT on this network connection: what arrives after it is not handled. */
+  #disconnect: IDisconnectPacket | undefined
   #phase: 'new' | 'connecting' | 'open' | 'ending' | 'ended' = 'new'
   #lastError: unknown
   #onHandshake: ((error: unknown) => void) | undefined
@@ -55,17 +70,15 @@ export class Connection {
     this.#handlers = handlers
     this.#logger = resolved.logger
     this.#credentials = resolved.mqtt.username !== undefined || resolved.mqtt.password !== undefined
+    this.#maxIncomingPacketSize = resolved.maxIncomingPacketSize
     this.mqtt = createMqttClient(resolved)
     const mqtt = this.mqtt
+    filterIncoming(mqtt, () => this.#incomingFilter())
     mqtt.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) =>
       this.#message(topic, payload, packet),
     )
     mqtt.on('error', (error) => this.#error(error))
-    mqtt.on('disconnect', (packet) => {
-      this.#lastError = Object.assign(new Error('the broker sent DISCONNECT'), {
-        code: packet.reasonCode ?? 0,
-      })
-    })
+    mqtt.on('disconnect', (packet) => this.#brokerDisconnect(packet))
     this.#closed = new Promise((resolve) => mqtt.once('close', resolve))
     mqtt.on('close', () => this.#close())
   }
@@ -82,6 +95,8 @@ export class Connection {
     const again = this.epoch > 0
     if (again) {
       this.#lastError = undefined
+      this.#violation = undefined
+      this.#disconnect = undefined
       this.#closed = new Promise((resolve) => this.mqtt.once('close', resolve))
     }
     return new Promise((resolve, reject) => {
@@ -196,6 +211,8 @@ export class Connection {
   }
 
   #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    // Sent after the broker's DISCONNECT, in the same read: not a message (and never acknowledged).
+    if (this.#disconnect !== undefined) return
     let message: Message
     try {
       // Messages on one topic share its Topic (immutable): checked and made once per run of them.
@@ -217,7 +234,13 @@ export class Connection {
   }
 
   #error(error: Error): void {
+    if (this.#violation !== undefined) return
     this.#lastError = error
+    const violation = this.#phase === 'open' ? mqttJsViolation(error) : undefined
+    if (violation !== undefined) {
+      this.#refuse(violation, error)
+      return
+    }
     if (this.#onHandshake) {
       this.#onHandshake(toConnectError(error, this.#address, this.#credentials))
       return
@@ -228,10 +251,87 @@ export class Connection {
   #close(): void {
     const phase = this.#phase
     this.#phase = 'ended'
-    if (this.#onHandshake) this.#onHandshake(closedBeforeConnack(this.#address, this.#lastError))
-    else if (phase === 'open') {
+    const violation = this.#violation
+    if (this.#onHandshake) {
+      this.#onHandshake(
+        violation
+          ? violationAtConnect(this.#address, violation.violation, violation.cause)
+          : closedBeforeConnack(this.#address, this.#lastError),
+      )
+    } else if (phase === 'open') {
       this.#logger?.warn({ address: this.#address }, 'mqtt connection lost')
-      this.#handlers.lost(connectionLost(this.#address, this.#lastError))
+      this.#handlers.lost(
+        violation
+          ? violationLost(this.#address, violation.violation, violation.cause)
+          : this.#disconnect
+            ? brokerDisconnected(this.#address, this.#disconnect)
+            : connectionLost(this.#address, this.#lastError),
+      )
     }
+  }
+
+  /** Checks every byte the broker sends on one network connection before MQTT.js parses it. */
+  #incomingFilter(): IncomingFilter {
+    const guard = new IncomingGuard(this.protocolVersion, this.#maxIncomingPacketSize)
+    let found: IncomingViolation | undefined
+    // Once refused, nothing more from this connection is parsed (the parser would start afresh).
+    let stopped = false
+    return {
+      accept: (chunk) => {
+        if (stopped) return chunk.subarray(0, 0)
+        const verdict = guard.check(chunk)
+        found = verdict.violation
+        return verdict.accepted
+      },
+      parsed: () => {
+        const violation = found
+        found = undefined
+        if (violation === undefined) return
+        stopped = true
+        this.#refuse(violation)
+      },
+      parseError: (error) => {
+        stopped = true
+        this.#refuse(parserViolation(error), error)
+      },
+    }
+  }
+
+  /**
+   * The broker broke the protocol: closes the network connection at once, after a DISCONNECT with
+   * the reason code under MQTT 5 (MQTT 5 §4.13). Nothing more it sent is parsed. The loss is
+   * reported when the socket closes, as any other.
+   */
+  #refuse(violation: IncomingViolation, cause?: unknown): void {
+    if (this.#violation !== undefined || this.#disconnect !== undefined) return
+    this.#violation = { violation, cause }
+    this.#logger?.warn(
+      { address: this.#address, reasonCode: violation.reasonCode, reason: violation.reason },
+      'mqtt broker broke the protocol; closing the connection',
+    )
+    const stream = this.mqtt.stream
+    if (stream === undefined || stream.destroyed) return
+    if (this.protocolVersion !== 5 || !stream.writable) {
+      stream.destroy()
+      return
+    }
+    // DISCONNECT goes out after what is already written (writes may be held for a moment), then
+    // the socket closes; a broker that does not read gets its socket closed within a second.
+    const destroy = () => {
+      clearTimeout(timer)
+      if (!stream.destroyed) stream.destroy()
+    }
+    const timer = setTimeout(destroy, 1_000)
+    stream.once('finish', destroy)
+    stream.once('close', destroy)
+    stream.end(disconnectPacket(violation.reasonCode))
+  }
+
+  /** The broker sent DISCONNECT: the connection is over even if its socket stays open. */
+  #brokerDisconnect(packet: IDisconnectPacket): void {
+    if (this.#violation !== undefined || this.#disconnect !== undefined) return
+    this.#disconnect = packet
+    const stream = this.mqtt.stream
+    if (stream !== undefined && !stream.destroyed) stream.destroy()
   }
 }

@@ -1,5 +1,5 @@
 import type { Message } from './message.js'
-import type { QueueOptions } from './options.js'
+import type { StreamLimits } from './message-stream.js'
 
 /** Told which messages are held (`ack: 'after-processing'` keeps their acknowledgement back meanwhile). */
 export interface HoldHooks {
@@ -19,7 +19,7 @@ export interface HoldHooks {
  * (and ends with `QUEUE_OVERFLOW`) as it would have had it existed.
  */
 export class EarlyMessages {
-  readonly #limits: Required<QueueOptions>
+  readonly #limits: StreamLimits
   readonly #deliver: (message: Message) => void
   readonly #hooks: HoldHooks | undefined
   /** `undefined` once handed over (or discarded). */
@@ -27,8 +27,10 @@ export class EarlyMessages {
   #head = 0
   #scheduled = false
   #dropped = 0
+  /** Payload bytes held. */
+  #bytes = 0
 
-  constructor(limits: Required<QueueOptions>, deliver: (message: Message) => void, hooks?: HoldHooks) {
+  constructor(limits: StreamLimits, deliver: (message: Message) => void, hooks?: HoldHooks) {
     this.#limits = limits
     this.#deliver = deliver
     this.#hooks = hooks
@@ -48,20 +50,44 @@ export class EarlyMessages {
   hold(message: Message): boolean {
     const held = this.#held
     if (held === undefined) return false
-    const { maxQueued, overflow } = this.#limits
-    if (this.held >= (overflow === 'error' ? maxQueued + 1 : maxQueued)) {
-      this.#dropped++
-      if (overflow !== 'drop-oldest') return true
-      this.#hooks?.release(held[this.#head] as Message, this)
-      held[this.#head++] = undefined
-      if (this.#head > 1024 && this.#head * 2 > held.length) {
-        this.#held = held.slice(this.#head)
-        this.#head = 0
+    const size = message.payload.byteLength
+    if (!this.#fits(size)) {
+      if (this.#limits.overflow !== 'drop-oldest') {
+        this.#dropped++
+        return true
+      }
+      while (this.held > 0 && !this.#fits(size)) this.#dropOldest()
+      if (!this.#fits(size)) {
+        this.#dropped++
+        return true
       }
     }
     this.#held?.push(message)
+    this.#bytes += size
     this.#hooks?.hold(message, this)
     return true
+  }
+
+  /** Whether one more message of `size` bytes may be held (with `error`, one past the bounds). */
+  #fits(size: number): boolean {
+    const { maxQueued, maxQueuedBytes = Number.POSITIVE_INFINITY, overflow } = this.#limits
+    return overflow === 'error'
+      ? this.held <= maxQueued && this.#bytes <= maxQueuedBytes
+      : this.held < maxQueued && this.#bytes + size <= maxQueuedBytes
+  }
+
+  #dropOldest(): void {
+    const held = this.#held
+    if (held === undefined) return
+    const oldest = held[this.#head] as Message
+    this.#dropped++
+    this.#bytes -= oldest.payload.byteLength
+    this.#hooks?.release(oldest, this)
+    held[this.#head++] = undefined
+    if (this.#head > 1024 && this.#head * 2 > held.length) {
+      this.#held = held.slice(this.#head)
+      this.#head = 0
+    }
   }
 
   /** A stream or subscription was created: hand the held messages over in a microtask (once). */

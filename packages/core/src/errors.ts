@@ -7,6 +7,7 @@ export type MqttErrorCode =
   | 'INVALID_ARGUMENT'
   | 'CLIENT_CLOSED'
   | 'QUEUE_OVERFLOW'
+  | 'UNDELIVERABLE'
 
 /** Options shared by every error of the tree. */
 export interface MqttErrorOptions {
@@ -41,6 +42,7 @@ export type ConnectFailure =
   | 'timeout'
   | 'proxy'
   | 'closed'
+  | 'protocol-error'
 
 /** `Client.connect` failed: the broker refused (with its reason code) or could not be reached. */
 export class MqttConnectError extends MqttError {
@@ -72,12 +74,42 @@ export class MqttCodeError extends MqttError {
   }
 }
 
+/**
+ * Who ended a connection:
+ * - `broker`: it sent DISCONNECT (its `reasonCode` and `reasonString` are on the error);
+ * - `client`: this client closed it because the broker broke the protocol (a malformed packet, a
+ *   protocol error, a packet above the client's Maximum Packet Size; `reasonCode` is the one the
+ *   client sent in its DISCONNECT: 0x81, 0x82 or 0x95);
+ * - `network`: the socket closed or failed, or keepalive ran out.
+ */
+export type ClosedBy = 'broker' | 'client' | 'network'
+
+/** Options of {@link MqttConnectionLostError}. */
+export interface MqttConnectionLostErrorOptions extends MqttErrorOptions {
+  /** @default 'network' */
+  closedBy?: ClosedBy
+  reasonCode?: number
+  reasonString?: string
+}
+
 /** The connection to the broker was lost while a call or a stream depended on it. */
 export class MqttConnectionLostError extends MqttError {
   override name = 'MqttConnectionLostError'
+  /** Who ended the connection; see {@link ClosedBy}. */
+  readonly closedBy: ClosedBy
+  /** The reason code of the DISCONNECT the broker sent (`closedBy: 'broker'`) or the client sent (`'client'`). */
+  readonly reasonCode: number | undefined
+  /** The Reason String of the broker's DISCONNECT (MQTT 5), if it sent one. */
+  readonly reasonString: string | undefined
 
-  constructor(message = 'the connection to the broker was lost', options: MqttErrorOptions = {}) {
+  constructor(
+    message = 'the connection to the broker was lost',
+    options: MqttConnectionLostErrorOptions = {},
+  ) {
     super(message, 'CONNECTION_LOST', options)
+    this.closedBy = options.closedBy ?? 'network'
+    this.reasonCode = options.reasonCode
+    this.reasonString = options.reasonString
   }
 }
 

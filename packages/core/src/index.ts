@@ -12,11 +12,13 @@ export type {
   ConnectionEventsOptions,
 } from './connection-events.js'
 export {
+  type ClosedBy,
   type ConnectFailure,
   MqttClientClosedError,
   MqttCodeError,
   MqttConnectError,
   MqttConnectionLostError,
+  type MqttConnectionLostErrorOptions,
   MqttError,
   type MqttErrorCode,
   type MqttErrorOptions,
@@ -53,4 +55,5 @@ export {
 export type { SubscribeOptions, UnsubscribeOptions } from './subscribe.js'
 export type { GrantedFilter, Subscription } from './subscription.js'
 export { Topic } from './topic.js'
+export { MqttUndeliverableError, type UndeliverableDetails } from './undeliverable-error.js'
 export { withClient } from './with-client.js'

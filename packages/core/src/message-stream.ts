@@ -33,10 +33,17 @@ interface Waiter {
 
 const done: IteratorResult<Message, undefined> = Object.freeze({ done: true, value: undefined })
 
+/** A stream's bounds, defaults applied (no byte bound when `maxQueuedBytes` is left out). */
+export type StreamLimits = Omit<Required<QueueOptions>, 'maxQueuedBytes'> &
+  Pick<QueueOptions, 'maxQueuedBytes'>
+
 /** The queue behind every {@link MessageStream}: bounded, with an overflow policy. */
 export class BufferedMessageStream implements MessageStream {
   readonly filter: string | undefined
   readonly #maxQueued: number
+  readonly #maxQueuedBytes: number
+  /** Payload bytes queued (packed or not). */
+  #bytes = 0
   readonly #overflow: Required<QueueOptions>['overflow']
   readonly #onClose: (() => void) | undefined
   /** `ack: 'after-processing'`: told which messages this stream holds. */
@@ -54,14 +61,10 @@ export class BufferedMessageStream implements MessageStream {
   #error: unknown
   #dropped = 0
 
-  constructor(
-    filter: string | undefined,
-    limits: Required<QueueOptions>,
-    onClose?: () => void,
-    acks?: AckHooks,
-  ) {
+  constructor(filter: string | undefined, limits: StreamLimits, onClose?: () => void, acks?: AckHooks) {
     this.filter = filter
     this.#maxQueued = limits.maxQueued
+    this.#maxQueuedBytes = limits.maxQueuedBytes ?? Number.POSITIVE_INFINITY
     this.#overflow = limits.overflow
     this.#onClose = onClose
     this.#acks = acks
@@ -115,7 +118,9 @@ export class BufferedMessageStream implements MessageStream {
       waiter.resolve({ done: false, value: message })
       return
     }
-    if (this.queued >= this.#maxQueued && !this.#makeRoom()) return
+    const size = message.payload.byteLength
+    if (!this.#fits(size) && !this.#makeRoom(size)) return
+    this.#bytes += size
     if (this.#packing) {
       this.#packed ??= new PackedMessages()
       this.#packed.append(message)
@@ -125,25 +130,46 @@ export class BufferedMessageStream implements MessageStream {
     }
   }
 
-  /** The queue is full: counts the drop and applies the policy; true when the new message goes in. */
-  #makeRoom(): boolean {
-    this.#dropped++
-    if (this.#overflow === 'drop-newest') return false
-    if (this.#overflow === 'error') {
-      this.end(
-        new MqttError(
-          `a message stream overflowed (${this.#maxQueued} messages queued; overflow: 'error')`,
-          'QUEUE_OVERFLOW',
-        ),
-      )
-      this.#onClose?.()
+  /** Whether one more message of `size` payload bytes stays within both bounds. */
+  #fits(size: number): boolean {
+    return this.queued < this.#maxQueued && this.#bytes + size <= this.#maxQueuedBytes
+  }
+
+  /**
+   * The queue is full (by count or bytes): applies the policy, counting what is dropped; true when
+   * the new message goes in. `drop-oldest` drops as many of the oldest as the new one needs, and
+   * the new one itself when it is larger than `maxQueuedBytes` alone.
+   */
+  #makeRoom(size: number): boolean {
+    if (this.#overflow === 'drop-oldest') {
+      while (this.queued > 0 && !this.#fits(size)) {
+        this.#dropped++
+        this.#dropOldest()
+      }
+      if (this.#fits(size)) return true
+      this.#dropped++
       return false
     }
-    if (this.#packed) {
-      this.#packed.dropOldest()
-      return true
+    this.#dropped++
+    if (this.#overflow === 'error') {
+      const bound =
+        this.queued >= this.#maxQueued
+          ? `${this.#maxQueued} messages queued`
+          : `${this.#maxQueuedBytes} payload bytes at most (maxQueuedBytes)`
+      this.end(new MqttError(`a message stream overflowed (${bound}; overflow: 'error')`, 'QUEUE_OVERFLOW'))
+      this.#onClose?.()
     }
-    if (this.#acks) this.#acks.release(this.#queue[this.#head] as Message, this)
+    return false
+  }
+
+  #dropOldest(): void {
+    if (this.#packed) {
+      this.#bytes -= this.#packed.dropOldest()
+      return
+    }
+    const oldest = this.#queue[this.#head] as Message
+    if (this.#acks) this.#acks.release(oldest, this)
+    this.#bytes -= oldest.payload.byteLength
     // Forget the dropped message (a stream nobody reads would otherwise keep every one), and
     // compact once the dropped slots outnumber the queued ones.
     this.#queue[this.#head++] = undefined as unknown as Message
@@ -151,7 +177,6 @@ export class BufferedMessageStream implements MessageStream {
       this.#queue = this.#queue.slice(this.#head)
       this.#head = 0
     }
-    return true
   }
 
   /** No more messages will come: readers get the buffered ones, then the end (or `error`). Idempotent. */
@@ -170,6 +195,7 @@ export class BufferedMessageStream implements MessageStream {
     this.#packed = undefined
     this.#queue = []
     this.#head = 0
+    this.#bytes = 0
     this.#finish()
     if (wasOpen) this.#onClose?.()
   }
@@ -180,6 +206,7 @@ export class BufferedMessageStream implements MessageStream {
     if (this.#current !== undefined) this.#hand(undefined)
     if (this.queued > 0) {
       const message = this.#queue[this.#head] as Message
+      this.#bytes -= message.payload.byteLength
       if (this.#acks) this.#current = message
       this.#queue[this.#head++] = undefined as unknown as Message
       if (this.#head === this.#queue.length) {

@@ -2,6 +2,7 @@ import { TopicValidationError, validateTopic } from '@await-mqtt/topic-trie'
 import { describeValue as describe } from './describe-value.js'
 import { MqttValidationError } from './errors.js'
 import type { ClientOptions, ConnectProperties, ProxyOptions, TlsOptions, WillOptions } from './options.js'
+import { validateOptionStrings } from './options-strings.js'
 
 const maxUint16 = 0xffff
 const maxUint32 = 0xffff_ffff
@@ -166,7 +167,8 @@ function validateReconnect(reconnect: unknown): void {
   if (reconnect === undefined || typeof reconnect === 'boolean') return
   if (!isRecord(reconnect))
     fail('reconnect', `must be a boolean or reconnect options, not ${describe(reconnect)}`)
-  const { minDelay, maxDelay, factor, jitter, maxAttempts, maxQueuedPublishes } = reconnect
+  const { minDelay, maxDelay, factor, jitter, maxAttempts, maxQueuedPublishes, maxResends } = reconnect
+  if (maxResends !== Number.POSITIVE_INFINITY) integer(maxResends, 'reconnect.maxResends', 0, 2 ** 31 - 1)
   integer(maxQueuedPublishes, 'reconnect.maxQueuedPublishes', 0, Number.MAX_SAFE_INTEGER)
   integer(minDelay, 'reconnect.minDelay', 0, 2 ** 31 - 1)
   integer(maxDelay, 'reconnect.maxDelay', 0, 2 ** 31 - 1)
@@ -271,4 +273,6 @@ export function validateClientOptions(options: ClientOptions): void {
   validateLogger(options.logger)
   if (options.mqtt !== undefined && !isRecord(options.mqtt))
     fail('mqtt', 'must be an object of MQTT.js options')
+  boolean(options.strictUtf8, 'strictUtf8')
+  validateOptionStrings(options)
 }

@@ -114,6 +114,15 @@ export interface ReconnectOptions {
    * `MqttError` of code `QUEUE_OVERFLOW`. Each waits at most its own `timeout`. @default 1000
    */
   maxQueuedPublishes?: number
+  /**
+   * Poison protection: a QoS 1/2 publish is resent after a reconnection at most this many times
+   * when the connection keeps dropping while it is unacknowledged (a broker closes the connection
+   * on a PUBLISH it refuses); then it is given up, its call rejects with `MqttUndeliverableError`
+   * and the messages queued behind it go on. Only resends count (the first transmission may share a
+   * dropped connection with other messages); `0` resends nothing: every publish still unacknowledged
+   * when the connection comes back is given up. `Infinity` resends forever. @default 3
+   */
+  maxResends?: number
 }
 
 /**
@@ -133,6 +142,13 @@ export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error'
 export interface QueueOptions {
   /** Most messages a stream holds before its overflow policy applies. @default 10000 */
   maxQueued?: number
+  /**
+   * Most payload bytes a stream holds before its overflow policy applies (as `maxQueued` does by
+   * count): `drop-oldest` drops the oldest messages until the new one fits, `drop-newest` drops the
+   * new one, `error` ends the stream with `QUEUE_OVERFLOW`. A message handed straight to a waiting
+   * reader is not queued. @default 67108864 (64 MiB)
+   */
+  maxQueuedBytes?: number
   /** @default 'drop-oldest' */
   overflow?: OverflowPolicy
 }
@@ -189,6 +205,25 @@ export interface ClientOptions extends QueueOptions {
   reconnect?: boolean | ReconnectOptions
   /** When received QoS 1/2 messages are acknowledged; see {@link AckMode}. @default 'on-receipt' */
   ack?: AckMode
+  /**
+   * Refuse, in every string the client sends (topics, filters, client id, user name, properties,
+   * user properties), the control characters U+0001–U+001F and U+007F–U+009F and the
+   * non-characters (U+FFFE, U+FFFF...) that MQTT says SHOULD NOT be sent and brokers such as
+   * mosquitto answer by disconnecting. `false` lets them through (for brokers that accept them);
+   * U+0000 and lone surrogates are refused either way.
+   * @default true
+   */
+  strictUtf8?: boolean
+  /**
+   * The largest packet accepted from the broker, in bytes (fixed header included). A bigger one is
+   * refused from its first bytes, before its body is read: the client closes the connection
+   * (DISCONNECT 0x95 Packet too large under MQTT 5), as for any broken packet. Under MQTT 5 the
+   * smaller of this and `properties.maximumPacketSize` applies, and this bound is sent in CONNECT
+   * (Maximum Packet Size) unless `properties.maximumPacketSize` is set, so a broker drops a message
+   * too large for the client instead of sending it.
+   * @default 16777216 (16 MiB)
+   */
+  maxIncomingPacketSize?: number
   /** MQTT.js options passed through as they are, for what this interface does not cover. */
   mqtt?: Partial<IClientOptions>
 }

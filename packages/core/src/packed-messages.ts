@@ -59,14 +59,18 @@ export class PackedMessages {
     this.#size++
   }
 
-  /** Forgets the oldest message (a block is freed once none of its messages is held). */
-  dropOldest(): void {
-    if (this.#size === 0) return
+  /**
+   * Forgets the oldest message (a block is freed once none of its messages is held); returns the
+   * size of its payload.
+   */
+  dropOldest(): number {
+    if (this.#size === 0) return 0
     const at = this.#first * fields
     const references = this.#references
     references[at] = references[at + 1] = references[at + 2] = undefined
     this.#first = (this.#first + 1) & (this.#capacity - 1)
     this.#size--
+    return this.#numbers[at + 1] as number
   }
 
   /** Every message held, oldest first, as Messages (payloads are views of the blocks); empties it. */

@@ -1,21 +1,14 @@
 import type { IClientPublishOptions } from 'mqtt'
 import type { Connection } from './connection.js'
-import { MqttValidationError } from './errors.js'
 import type { PublishProperties } from './message.js'
 import type { CallOptions, PayloadInput, QoS } from './options.js'
 import type { Done } from './outgoing-calls.js'
 import { asBuffer, encodePayload } from './payload.js'
+import { checkPublishProperties } from './publish-properties.js'
+import { checkPublishLimits, serverLimits } from './server-limits.js'
 import type { Session } from './session.js'
 import { sendCall } from './session-call.js'
-import {
-  checkBoolean,
-  checkCallOptions,
-  checkOptionsObject,
-  checkQoS,
-  checkTopic,
-  checkUserProperties,
-  requireMqtt5,
-} from './validation.js'
+import { checkBoolean, checkCallOptions, checkOptionsObject, checkQoS, checkTopic } from './validation.js'
 
 /**
  * Options of `client.publish()`.
@@ -38,26 +31,6 @@ const plainOptions: Record<QoS, readonly [IClientPublishOptions, IClientPublishO
   2: [Object.freeze({ qos: 2, retain: false }), Object.freeze({ qos: 2, retain: true })],
 }
 
-type OutgoingProperties = NonNullable<IClientPublishOptions['properties']>
-
-function checkProperties(properties: PublishOptions['properties'], protocolVersion: number) {
-  if (properties === undefined) return undefined
-  if (typeof properties !== 'object' || properties === null) {
-    throw new MqttValidationError('properties must be an object', 'properties')
-  }
-  requireMqtt5(protocolVersion, true, 'properties')
-  checkUserProperties(properties.userProperties, 'properties.userProperties')
-  const { correlationData, ...rest } = properties
-  const outgoing: OutgoingProperties = { ...rest }
-  if (correlationData !== undefined) {
-    if (!(correlationData instanceof Uint8Array)) {
-      throw new MqttValidationError('properties.correlationData must be a Uint8Array', 'properties')
-    }
-    outgoing.correlationData = asBuffer(correlationData)
-  }
-  return outgoing
-}
-
 /**
  * `client.publish()`: validates everything first (nothing reaches the wire on a bad argument), then
  * resolves when the QoS handshake completes: QoS 0 once written to the socket, QoS 1 on PUBACK,
@@ -73,11 +46,21 @@ export function publish(
 ): Promise<void> {
   try {
     checkOptionsObject(options)
-    checkTopic(topic)
+    const strict = session.options.strictUtf8
+    checkTopic(topic, 'topic', strict)
     const bytes = encodePayload(payload)
     const qos = checkQoS(options.qos)
     const retain = checkBoolean(options.retain, 'retain')
-    const properties = checkProperties(options.properties, session.protocolVersion)
+    const limits = serverLimits(session)
+    const protocolVersion = session.protocolVersion
+    const properties = checkPublishProperties(options.properties, {
+      protocolVersion,
+      strict,
+      topicAliasMaximum: limits.topicAliasMaximum,
+      payload: bytes,
+    })
+    const payloadBytes = bytes.byteLength
+    checkPublishLimits(limits, { topic, payloadBytes, qos, retain, protocolVersion, properties })
     const timeout = checkCallOptions(options, session.options.timeout)
     const publishOptions = properties ? { qos, retain, properties } : plainOptions[qos][retain ? 1 : 0]
     const buffer = asBuffer(bytes)

@@ -1,5 +1,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { MqttValidationError } from './errors.js'
+import { incomingPacketBound } from './incoming-limits.js'
+import type { StreamLimits } from './message-stream.js'
 import { mqttJsLog } from './mqtt-debug-log.js'
 import { nodeAvailable } from './node/builtins.js'
 import { createNodeStreamBuilder, nodeWebSocketOptions } from './node/stream-builder.js'
@@ -8,7 +10,6 @@ import type {
   ClientOptions,
   Logger,
   ProxyOptions,
-  QueueOptions,
   ReconnectOptions,
   SocketOptions,
 } from './options.js'
@@ -17,6 +18,7 @@ import { connectProperties, encodeValue, willMessage } from './options-session.j
 import { type ResolvedTls, resolveTls } from './options-tls.js'
 import { parseBrokerUrl } from './options-url.js'
 import { validateClientOptions } from './options-validate.js'
+import { checkQueueOptions } from './validation.js'
 
 type WsOptions = NonNullable<IClientOptions['wsOptions']>
 
@@ -51,13 +53,20 @@ export interface ResolvedOptions {
   timeout: number
   maxConcurrentOutgoingCalls: number | undefined
   logger: Logger | undefined
-  queue: Required<QueueOptions>
+  queue: StreamLimits
   reconnect: Required<ReconnectOptions> | undefined
   ack: AckMode
   protocolVersion: 3 | 4 | 5
+  /** The largest packet accepted from the broker, in bytes (fixed header included). */
+  maxIncomingPacketSize: number
   /** Whether the user chose `protocolVersion` (then no fallback from 5 to 4 happens). */
   protocolVersionExplicit: boolean
+  /** Refuse control characters and non-characters in what is sent (`strictUtf8`). */
+  strictUtf8: boolean
 }
+
+/** Default of `maxQueuedBytes`: 64 MiB per stream. */
+const defaultMaxQueuedBytes = 64 * 1024 * 1024
 
 /** Defaults of `reconnect: true`. */
 export const reconnectDefaults: Readonly<Required<ReconnectOptions>> = {
@@ -67,6 +76,7 @@ export const reconnectDefaults: Readonly<Required<ReconnectOptions>> = {
   jitter: 0.2,
   maxAttempts: Number.POSITIVE_INFINITY,
   maxQueuedPublishes: 1000,
+  maxResends: 3,
 }
 
 function randomClientId(): string {
@@ -160,8 +170,14 @@ export function resolveOptions(
   }
   if (options.username !== undefined) mqttOptions.username = options.username
   if (options.password !== undefined) mqttOptions.password = encodeValue(options.password)
+  const maxIncomingPacketSize = incomingPacketBound(options)
   const properties = connectProperties(options)
   if (properties !== undefined) mqttOptions.properties = properties
+  // Tells an MQTT 5 broker the bound, so it drops a message too large for the client instead of
+  // sending it (MQTT 5 §3.1.2.11.4): sending it would only make the client close the connection.
+  if (protocolVersion === 5 && properties?.maximumPacketSize === undefined) {
+    mqttOptions.properties = { ...properties, maximumPacketSize: maxIncomingPacketSize }
+  }
   if (options.will !== undefined) mqttOptions.will = willMessage(options.will)
   if (!nodeAvailable()) refuseNodeOnly(options)
   const { reconnect } = options
@@ -185,7 +201,10 @@ export function resolveOptions(
     timeout,
     maxConcurrentOutgoingCalls: options.maxConcurrentOutgoingCalls,
     logger: options.logger,
-    queue: { maxQueued, overflow },
+    queue: checkQueueOptions(
+      { maxQueued, overflow, maxQueuedBytes: options.maxQueuedBytes },
+      { maxQueued, overflow, maxQueuedBytes: defaultMaxQueuedBytes },
+    ),
     reconnect:
       reconnect === undefined || reconnect === false
         ? undefined
@@ -197,7 +216,9 @@ export function resolveOptions(
           },
     ack: options.ack ?? 'on-receipt',
     protocolVersion,
+    maxIncomingPacketSize,
     protocolVersionExplicit: options.protocolVersion !== undefined,
+    strictUtf8: options.strictUtf8 !== false,
   }
 }
 

@@ -8,6 +8,7 @@ import type { Message } from './message.js'
 import { keepPublishesOnForcedClose, ResendStore } from './mqtt-internals.js'
 import { OutgoingCalls } from './outgoing-calls.js'
 import { Reconnector } from './reconnect/reconnector.js'
+import { ResendGuard } from './resend-guard.js'
 import type { ResolvedOptions } from './resolve-options.js'
 import { Router } from './router.js'
 import { SendQuota } from './send-quota.js'
@@ -87,7 +88,8 @@ export class Session {
     })
     this.acks?.install(connection)
     if (this.options.reconnect && options.mqtt.outgoingStore === undefined) {
-      connection.mqtt.outgoingStore = new ResendStore()
+      const guard = new ResendGuard(connection.mqtt, this.options.reconnect.maxResends, this.logger)
+      connection.mqtt.outgoingStore = new ResendStore(guard)
       keepPublishesOnForcedClose(connection.mqtt)
     }
     return connection

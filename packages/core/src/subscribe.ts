@@ -2,6 +2,12 @@ import type { Packet } from 'mqtt'
 import { describeValue } from './describe-value.js'
 import { MqttValidationError } from './errors.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
+import {
+  checkSubscribeLimits,
+  checkSubscribeSize,
+  checkUnsubscribeSize,
+  serverLimits,
+} from './server-limits.js'
 import type { Session } from './session.js'
 import { sendCall } from './session-call.js'
 import { grantedCodes, subscribePackets } from './subscribe-packets.js'
@@ -56,6 +62,7 @@ function checkSubscribeOptions(
   options: SubscribeOptions,
   protocolVersion: number,
   shared: boolean,
+  strict: boolean,
 ): SubscribeRequest {
   const qos = checkQoS(options.qos)
   const noLocal = checkBoolean(options.noLocal, 'noLocal')
@@ -70,14 +77,25 @@ function checkSubscribeOptions(
   if (noLocal && shared) {
     throw new MqttValidationError('noLocal cannot be used with a shared subscription', 'noLocal')
   }
+  if (properties !== undefined && (typeof properties !== 'object' || properties === null)) {
+    throw new MqttValidationError('properties must be an object', 'properties')
+  }
   const id = properties?.subscriptionIdentifier
   if (id !== undefined && !(Number.isInteger(id) && id >= 1 && id <= 268_435_455)) {
     throw new MqttValidationError(
-      'subscriptionIdentifier must be an integer from 1 to 268435455',
-      'properties',
+      `properties.subscriptionIdentifier must be an integer from 1 to 268435455, not ${describeValue(id)}`,
+      'properties.subscriptionIdentifier',
     )
   }
-  checkUserProperties(properties?.userProperties, 'properties.userProperties')
+  checkUserProperties(properties?.userProperties, 'properties.userProperties', strict)
+  for (const key of Object.keys(properties ?? {})) {
+    if (key !== 'subscriptionIdentifier' && key !== 'userProperties') {
+      throw new MqttValidationError(
+        `properties.${key} is not a SUBSCRIBE property (known: subscriptionIdentifier, userProperties)`,
+        `properties.${key}`,
+      )
+    }
+  }
   requireMqtt5(protocolVersion, noLocal, 'noLocal')
   requireMqtt5(protocolVersion, retainAsPublished, 'retainAsPublished')
   requireMqtt5(protocolVersion, retainHandling !== 0, 'retainHandling')
@@ -92,17 +110,37 @@ export async function subscribe(
   options: SubscribeOptions = {},
 ): Promise<Subscription> {
   checkOptionsObject(options)
-  const checked = checkFilters(filters)
+  const strict = session.options.strictUtf8
+  const checked = checkFilters(filters, strict)
   const request = checkSubscribeOptions(
     options,
     session.protocolVersion,
     checked.some((entry) => entry.shared),
+    strict,
   )
   const timeout = checkCallOptions(options, session.options.timeout)
   const limits = checkQueueOptions(options, session.options.queue)
+  const server = serverLimits(session)
+  const userIdentifier = request.properties?.subscriptionIdentifier !== undefined
+  checkSubscribeLimits(server, { filters: checked, userIdentifier })
+  checkSubscribeSize(
+    server,
+    checked.map((entry) => entry.filter),
+    session.protocolVersion,
+    request.properties,
+  )
   if (session.state !== 'reconnecting') session.usable('subscribe')
   const subscription = new ActiveSubscription(session, checked, request, limits, unsubscribeFilters)
   const packets = subscribePackets(session, subscription.filters, request, true)
+  try {
+    // Exact sizes: the packets carry the Subscription Identifiers assigned above.
+    for (const packet of packets) {
+      checkSubscribeSize(server, packet.filters, session.protocolVersion, packet.options.properties)
+    }
+  } catch (error) {
+    subscription.discard()
+    throw error
+  }
   const granted = new Map<string, number>()
   try {
     const plan = { what: 'subscribe', timeout, signal: options.signal, publish: false, retry: true }
@@ -141,8 +179,13 @@ export async function unsubscribeFilters(
   options: UnsubscribeOptions = {},
 ): Promise<void> {
   const timeout = checkCallOptions(options, session.options.timeout)
-  checkUserProperties(options.properties?.userProperties, 'properties.userProperties')
-  requireMqtt5(session.protocolVersion, options.properties !== undefined, 'properties')
+  const { properties } = options
+  if (properties !== undefined && (typeof properties !== 'object' || properties === null)) {
+    throw new MqttValidationError('properties must be an object', 'properties')
+  }
+  checkUserProperties(properties?.userProperties, 'properties.userProperties', session.options.strictUtf8)
+  requireMqtt5(session.protocolVersion, properties !== undefined, 'properties')
+  checkUnsubscribeSize(serverLimits(session), filters, session.protocolVersion, properties)
   const plan = { what: 'unsubscribe', timeout, signal: options.signal, publish: false, retry: true }
   const unsuback = (await sendCall<Packet | undefined>(session, plan, (connection, done) =>
     connection.unsubscribe(filters, options.properties ?? {}, done),
@@ -161,7 +204,7 @@ export async function unsubscribe(
   options: UnsubscribeOptions = {},
 ): Promise<void> {
   checkOptionsObject(options)
-  const checked = checkFilters(filters).map((entry) => entry.filter)
+  const checked = checkFilters(filters, session.options.strictUtf8).map((entry) => entry.filter)
   const identifiers = session.subscriptions.identifiers
   identifiers.leave(checked, true)
   try {

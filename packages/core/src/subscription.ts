@@ -1,6 +1,6 @@
 import type { Message } from './message.js'
-import { BufferedMessageStream } from './message-stream.js'
-import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
+import { BufferedMessageStream, type StreamLimits } from './message-stream.js'
+import type { CallOptions, QoS, UserProperties } from './options.js'
 import type { Session } from './session.js'
 import type { RegisteredSubscription } from './subscription-registry.js'
 import type { CheckedFilter } from './validation.js'
@@ -84,7 +84,7 @@ export class ActiveSubscription implements RegisteredSubscription {
     session: Session,
     filters: CheckedFilter[],
     request: SubscribeRequest,
-    limits: Required<QueueOptions>,
+    limits: StreamLimits,
     unsubscriber: Unsubscriber,
   ) {
     this.#session = session

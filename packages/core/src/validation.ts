@@ -1,6 +1,8 @@
 import { parseShared, TopicValidationError, validateFilter, validateTopic } from '@await-mqtt/topic-trie'
 import { describeValue } from './describe-value.js'
 import { MqttValidationError } from './errors.js'
+import type { StreamLimits } from './message-stream.js'
+import { checkUserProperties as checkMqttUserProperties } from './mqtt-strings.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from './options.js'
 
 function wrap(field: string, check: () => void): void {
@@ -24,25 +26,30 @@ export interface CheckedFilter {
   shared: boolean
 }
 
-/** The topic name checked last: a loop publishing to one topic checks it once. */
+/** The topic name checked last, and whether strictly: a loop publishing to one topic checks it once. */
 let lastValidTopic: string | undefined
+let lastValidStrict = false
 
-/** @throws {@link MqttValidationError} unless `topic` is a valid topic name. */
-export function checkTopic(topic: unknown, field = 'topic'): string {
-  if (typeof topic === 'string' && topic === lastValidTopic) return topic
+/**
+ * @throws {@link MqttValidationError} unless `topic` is a valid topic name; with `strict` (what the
+ * client sends, unless `strictUtf8: false`) also without control characters or non-characters.
+ */
+export function checkTopic(topic: unknown, field = 'topic', strict = false): string {
+  if (typeof topic === 'string' && topic === lastValidTopic && (lastValidStrict || !strict)) return topic
   if (typeof topic !== 'string') throw new MqttValidationError(`a ${field} must be a string`, field)
-  wrap(field, () => validateTopic(topic))
+  wrap(field, () => validateTopic(topic, { strict }))
   lastValidTopic = topic
+  lastValidStrict = strict
   return topic
 }
 
 /** @throws {@link MqttValidationError} unless `filter` is a valid topic filter (shared ones included). */
-export function checkFilter(filter: unknown, field = 'filter'): CheckedFilter {
+export function checkFilter(filter: unknown, field = 'filter', strict = false): CheckedFilter {
   if (typeof filter !== 'string') throw new MqttValidationError(`a ${field} must be a string`, field)
   let match = filter
   let shared = false
   wrap(field, () => {
-    validateFilter(filter)
+    validateFilter(filter, { strict })
     const parts = parseShared(filter)
     if (parts) {
       match = parts.filter
@@ -53,12 +60,23 @@ export function checkFilter(filter: unknown, field = 'filter'): CheckedFilter {
 }
 
 /** @throws {@link MqttValidationError} unless `filters` is one filter or a non-empty list of distinct filters. */
-export function checkFilters(filters: unknown): CheckedFilter[] {
-  const list = typeof filters === 'string' ? [filters] : filters
+export function checkFilters(filters: unknown, strict = false): CheckedFilter[] {
+  const list: unknown = typeof filters === 'string' ? [filters] : filters
   if (!Array.isArray(list) || list.length === 0) {
     throw new MqttValidationError('give a topic filter or a non-empty array of them', 'filter')
   }
-  const checked = list.map((filter) => checkFilter(filter))
+  // A for loop, not map(): map skips the holes of a sparse array (`[, 'a']`), which must be refused.
+  const checked: CheckedFilter[] = []
+  for (let index = 0; index < list.length; index++) {
+    const filter: unknown = list[index]
+    if (typeof filter !== 'string') {
+      throw new MqttValidationError(
+        `filter ${index} must be a string, not ${describeValue(filter)}`,
+        'filter',
+      )
+    }
+    checked.push(checkFilter(filter, 'filter', strict))
+  }
   if (new Set(checked.map((entry) => entry.filter)).size !== checked.length) {
     throw new MqttValidationError('the same topic filter is listed twice', 'filter')
   }
@@ -106,16 +124,20 @@ export function checkCallOptions(options: CallOptions | undefined, defaultTimeou
 }
 
 /** @throws {@link MqttValidationError} unless the queue bounds are sensible. */
-export function checkQueueOptions(
-  options: QueueOptions,
-  defaults: Required<QueueOptions>,
-): Required<QueueOptions> {
-  const { maxQueued = defaults.maxQueued, overflow = defaults.overflow } = options
-  if (!(Number.isInteger(maxQueued) || maxQueued === Number.POSITIVE_INFINITY) || maxQueued < 1) {
-    throw new MqttValidationError(
-      `maxQueued must be a positive integer, not ${describeValue(maxQueued)}`,
-      'maxQueued',
-    )
+export function checkQueueOptions(options: QueueOptions, defaults: StreamLimits): StreamLimits {
+  const {
+    maxQueued = defaults.maxQueued,
+    maxQueuedBytes = defaults.maxQueuedBytes,
+    overflow = defaults.overflow,
+  } = options
+  for (const [field, value] of [
+    ['maxQueued', maxQueued],
+    ['maxQueuedBytes', maxQueuedBytes],
+  ] as const) {
+    if (value === undefined) continue
+    if (!(Number.isInteger(value) || value === Number.POSITIVE_INFINITY) || value < 1) {
+      throw new MqttValidationError(`${field} must be a positive integer, not ${describeValue(value)}`, field)
+    }
   }
   if (overflow !== 'drop-oldest' && overflow !== 'drop-newest' && overflow !== 'error') {
     throw new MqttValidationError(
@@ -123,21 +145,16 @@ export function checkQueueOptions(
       'overflow',
     )
   }
-  return { maxQueued, overflow }
+  return maxQueuedBytes === undefined ? { maxQueued, overflow } : { maxQueued, maxQueuedBytes, overflow }
 }
 
 /** @throws {@link MqttValidationError} unless every user property is a string or a list of strings. */
-export function checkUserProperties(properties: UserProperties | undefined, field = 'userProperties'): void {
-  if (properties === undefined) return
-  if (typeof properties !== 'object' || properties === null) {
-    throw new MqttValidationError(`${field} must be an object`, field)
-  }
-  for (const [key, value] of Object.entries(properties)) {
-    const values = Array.isArray(value) ? value : [value]
-    if (!values.every((entry) => typeof entry === 'string')) {
-      throw new MqttValidationError(`${field}.${key} must be a string or an array of strings`, field)
-    }
-  }
+export function checkUserProperties(
+  properties: UserProperties | undefined,
+  field = 'userProperties',
+  strict = false,
+): void {
+  checkMqttUserProperties(properties, field, strict)
 }
 
 /** @throws {@link MqttValidationError} when an MQTT 5 feature is used on an older protocol version. */

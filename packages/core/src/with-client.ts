@@ -1,4 +1,5 @@
 import { Client } from './client.js'
+import { MqttValidationError } from './errors.js'
 import type { ClientOptions } from './options.js'
 
 /**
@@ -14,6 +15,7 @@ export async function withClient<T>(
   target: string | ClientOptions,
   fn: (client: Client) => Promise<T>,
 ): Promise<T> {
+  if (typeof fn !== 'function') throw new MqttValidationError('withClient needs a function to run', 'fn')
   const client = await Client.connect(target)
   try {
     return await fn(client)

@@ -11,8 +11,13 @@ import { type ClosableServer, closeServer } from './close-server.js'
 
 /**
  * Where a {@link MqttLifespan} is: `idle` → `starting` → `running` → `stopping` → `stopped`.
+ * `running` says the lifespan started, not that the broker is reachable: it stays `running` while
+ * the client reconnects. A health check asks the client (`lifespan.client.state`) too.
  * @example
- * app.get('/health', (c) => c.json({ mqtt: lifespan.state }, lifespan.state === 'running' ? 200 : 503))
+ * app.get('/health', (c) => {
+ *   const mqtt = lifespan.state === 'running' ? lifespan.client.state : lifespan.state
+ *   return c.json({ mqtt }, mqtt === 'connected' ? 200 : 503)
+ * })
  */
 export type MqttLifespanState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped'
 

@@ -8,6 +8,8 @@ export type TopicRule =
   | 'null-character'
   | 'too-long'
   | 'lone-surrogate'
+  | 'control-character'
+  | 'non-character'
   | 'wildcard-in-topic-name'
   | 'multi-level-wildcard-not-last'
   | 'multi-level-wildcard-not-whole-level'

@@ -10,4 +10,12 @@ export { pattern, type TopicPattern } from './pattern.js'
 export type { PatternParams } from './pattern-types.js'
 export { formatShared, parseShared, type SharedFilter } from './shared.js'
 export { TopicTrie, type TopicTrieOptions } from './topic-trie.js'
-export { maxTopicBytes, validateFilter, validateTopic } from './validate.js'
+export {
+  maxStringBytes,
+  mqttStringProblem,
+  type StringCheckOptions,
+  type StringProblem,
+  type StringRule,
+  utf8ByteLength,
+} from './utf8.js'
+export { maxTopicBytes, type ValidateOptions, validateFilter, validateTopic } from './validate.js'

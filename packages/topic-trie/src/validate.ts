@@ -1,15 +1,27 @@
 import { type TopicRule, TopicValidationError } from './errors.js'
 import { type ProtocolVersion, sharePrefix, type TopicOptions } from './options.js'
+import {
+  maxStringBytes,
+  mqttStringProblem,
+  type StringCheckOptions,
+  type StringRule,
+  utf8ByteLength,
+} from './utf8.js'
+
+/**
+ * Options of {@link validateFilter}: the protocol version and, with `strict`, the rules brokers such
+ * as mosquitto add (no control characters, no non-characters; see {@link mqttStringProblem}).
+ * @example validateFilter('a/\u0001', { strict: true }) // throws, rule 'control-character'
+ */
+export interface ValidateOptions extends TopicOptions, StringCheckOptions {}
 
 /**
  * The most UTF-8 bytes an MQTT string may hold (section 1.5.4).
  * @example new TextEncoder().encode(topic).length <= maxTopicBytes
  */
-export const maxTopicBytes = 65_535
+export const maxTopicBytes = maxStringBytes
 
 type Kind = 'topic name' | 'topic filter'
-
-const hasIsWellFormed = typeof ''.isWellFormed === 'function'
 
 function describe(value: string): string {
   return value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}…` : JSON.stringify(value)
@@ -19,45 +31,19 @@ function fail(rule: TopicRule, value: string, message: string): never {
   throw new TopicValidationError(rule, value, message)
 }
 
-/** UTF-8 length; -1 when `value` holds a lone surrogate. Never allocates. */
-function utf8Length(value: string): number {
-  let bytes = 0
-  for (let index = 0; index < value.length; index++) {
-    const code = value.charCodeAt(index)
-    if (code < 0x80) bytes += 1
-    else if (code < 0x800) bytes += 2
-    else if (code < 0xd800 || code > 0xdfff) bytes += 3
-    else {
-      const next = value.charCodeAt(index + 1)
-      if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return -1
-      bytes += 4
-      index++
-    }
-  }
-  return bytes
+/** The rules of section 1.5.4 (UTF-8 encoded strings) plus "at least one character" (4.7.3). */
+function checkString(value: string, kind: Kind, strict: boolean): void {
+  if (value.length === 0) fail('empty', value, `a ${kind} must not be empty`)
+  const problem = mqttStringProblem(value, { strict })
+  if (problem === undefined) return
+  fail(problem.rule, value, `a ${kind} ${explain(problem.rule, problem.reason, value)}: ${describe(value)}`)
 }
 
-/** The rules of section 1.5.4 (UTF-8 encoded strings) plus "at least one character" (4.7.3). */
-function checkString(value: string, kind: Kind): void {
-  if (value.length === 0) fail('empty', value, `a ${kind} must not be empty`)
-  if (value.includes('\u0000'))
-    fail('null-character', value, `a ${kind} must not contain U+0000: ${describe(value)}`)
-  // Each UTF-16 code unit takes at most 3 UTF-8 bytes: short strings need no counting.
-  const bytes = !hasIsWellFormed || value.length * 3 > maxTopicBytes ? utf8Length(value) : 0
-  if (bytes === -1 || (hasIsWellFormed && !value.isWellFormed())) {
-    fail(
-      'lone-surrogate',
-      value,
-      `a ${kind} must be well-formed UTF-16 (no lone surrogate): ${describe(value)}`,
-    )
-  }
-  if (bytes > maxTopicBytes) {
-    fail(
-      'too-long',
-      value,
-      `a ${kind} must fit in ${maxTopicBytes} UTF-8 bytes, not ${bytes}: ${describe(value)}`,
-    )
-  }
+function explain(rule: StringRule, reason: string, value: string): string {
+  if (rule === 'null-character') return 'must not contain U+0000'
+  if (rule === 'lone-surrogate') return 'must be well-formed UTF-16 (no lone surrogate)'
+  if (rule === 'too-long') return `must fit in ${maxTopicBytes} UTF-8 bytes, not ${utf8ByteLength(value)}`
+  return reason
 }
 
 /** `+` and `#` occupy whole levels, `#` only the last one (section 4.7.1), from `start` on. */
@@ -124,14 +110,16 @@ export function checkGroupCharacters(group: string, shown: string): void {
 
 /**
  * Checks a topic name (what a PUBLISH carries) against MQTT 3.1.1/5.0 sections 1.5.4 and 4.7:
- * not empty, no U+0000, no lone surrogate, at most 65,535 UTF-8 bytes, no `+` or `#`.
+ * not empty, no U+0000, no lone surrogate, at most 65,535 UTF-8 bytes, no `+` or `#`; with `strict`,
+ * no control character or non-character either (what mosquitto refuses).
  * @throws {@link TopicValidationError} naming the rule broken.
  * @example
  * validateTopic('sensors/kitchen/temperature') // fine
  * validateTopic('sensors/+') // throws, rule 'wildcard-in-topic-name'
+ * validateTopic('rooms/\u0001', { strict: true }) // throws, rule 'control-character'
  */
-export function validateTopic(name: string): void {
-  checkString(name, 'topic name')
+export function validateTopic(name: string, { strict = false }: StringCheckOptions = {}): void {
+  checkString(name, 'topic name', strict)
   if (name.includes('+') || name.includes('#')) {
     fail('wildcard-in-topic-name', name, `a topic name must not contain + or #: ${describe(name)}`)
   }
@@ -147,8 +135,11 @@ export function validateTopic(name: string): void {
  * validateFilter('$share//jobs') // throws, rule 'shared-subscription-empty-group'
  * validateFilter('$share//jobs', { protocolVersion: 4 }) // fine: an ordinary filter under MQTT 3.1.1
  */
-export function validateFilter(filter: string, { protocolVersion = 5 }: TopicOptions = {}): void {
-  checkString(filter, 'topic filter')
+export function validateFilter(
+  filter: string,
+  { protocolVersion = 5, strict = false }: ValidateOptions = {},
+): void {
+  checkString(filter, 'topic filter', strict)
   if (isShared(filter, protocolVersion)) checkSharedParts(filter)
   else checkWildcards(filter, 0)
 }

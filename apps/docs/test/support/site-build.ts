@@ -12,9 +12,10 @@ const repoRoot = join(docsRoot, '..', '..')
 
 const skipped = new Set(['node_modules', 'dist', 'cache', 'api', 'generated', 'test', 'test-artifacts'])
 
-/** The newest modification time of the files under `folder` (skipping outputs and dependencies). */
+/** The newest modification time of `folder` (a file) or of the files under it (skipping outputs and dependencies). */
 function newest(folder: string): number {
   if (!existsSync(folder)) return 0
+  if (statSync(folder).isFile()) return statSync(folder).mtimeMs
   let latest = 0
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     if (skipped.has(entry.name)) continue
@@ -24,7 +25,7 @@ function newest(folder: string): number {
   return latest
 }
 
-/** Whether the built site is newer than every source it is made of (pages, snippets, examples, TSDoc, bench results). */
+/** Whether the built site is newer than every source it is made of (pages, snippets, examples, TSDoc, bench results, ARCHITECTURE.md). */
 export function buildIsFresh(): boolean {
   const index = join(distRoot, 'index.html')
   if (!existsSync(index) || !existsSync(join(docsRoot, 'api', 'index.md'))) return false
@@ -36,6 +37,7 @@ export function buildIsFresh(): boolean {
     ]),
     join(repoRoot, 'bench-results'),
     join(repoRoot, 'apps', 'examples', 'src'),
+    join(repoRoot, 'packages', 'core', 'ARCHITECTURE.md'), // drawn on "How it works"
   ]
   const built = statSync(index).mtimeMs
   return sources.every((source) => newest(source) < built)

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream'
+import { credentialForms, safeCause, serverText } from '../error-secrets.js'
 import { MqttConnectError } from '../errors.js'
 import type { ProxyOptions } from '../options.js'
 import { nodeModule } from './builtins.js'
@@ -35,8 +36,11 @@ export function httpConnect(
   const via = `the HTTP proxy at ${authority(proxy.host, proxy.port)}`
   const request = http.request({ method: 'CONNECT', path, headers, createConnection: () => socket as never })
   return settle(socket, signal, (resolve, reject) => {
+    const secrets = credentialForms(proxy.username, proxy.password)
     const refuse = (status: number | undefined, text: string | undefined) => {
-      const answer = `${status ?? 'no status'}${text ? ` ${text}` : ''}`
+      // A proxy may quote the request back in its status text, Proxy-Authorization included.
+      const quoted = serverText(text, secrets)
+      const answer = `${status ?? 'no status'}${quoted ? ` ${quoted}` : ''}`
       reject(new MqttConnectError(`${via} refused to open a tunnel to ${path}: ${answer}`, 'proxy'))
     }
     request.once('connect', (response, tunnel, head) => {
@@ -53,8 +57,9 @@ export function httpConnect(
       refuse(response.statusCode, response.statusMessage)
     })
     request.once('error', (error) => {
-      const message = `${via} failed while opening a tunnel to ${path}: ${error.message}`
-      reject(new MqttConnectError(message, 'proxy', undefined, { cause: error }))
+      const cause = safeCause(error, secrets)
+      const message = `${via} failed while opening a tunnel to ${path}: ${cause.message}`
+      reject(new MqttConnectError(message, 'proxy', undefined, { cause }))
     })
     request.end()
   })

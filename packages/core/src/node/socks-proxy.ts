@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
+import { credentialForms, safeCause } from '../error-secrets.js'
 import { MqttConnectError } from '../errors.js'
 import type { ProxyOptions } from '../options.js'
 import { authority, settle } from './settle.js'
@@ -40,9 +41,11 @@ export async function socksConnect(
     connecting.then(
       ({ socket: tunnel }) => resolve(tunnel),
       (error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error)
-        const message = `${via} refused to connect to ${to}: ${reason}`
-        reject(new MqttConnectError(message, 'proxy', undefined, { cause: error }))
+        // The socks library's error keeps the options it was given, password included: only a
+        // redacted copy of it is kept.
+        const cause = safeCause(error, credentialForms(proxy.username, proxy.password))
+        const message = `${via} refused to connect to ${to}: ${cause.message}`
+        reject(new MqttConnectError(message, 'proxy', undefined, { cause }))
       },
     )
   })

@@ -59,7 +59,7 @@ describe('connecting fails with a typed error, no unhandled rejection and nothin
         hostname: '127.0.0.1',
         port: await rawServer((socket) => socket.end('HTTP/1.1 400 Bad\r\n\r\n')),
       }),
-      'closed',
+      'protocol-error',
     ],
   ]
 

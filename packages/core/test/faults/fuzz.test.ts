@@ -1,7 +1,20 @@
-import { startAedes, uniqueTopic } from '@await-mqtt/test-utils'
+import {
+  mosquittoAvailable,
+  mosquittoSkipReason,
+  startAedes,
+  startMosquitto,
+  startScriptedBroker,
+  uniqueTopic,
+} from '@await-mqtt/test-utils'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Client, type MessageStream, MqttError, type Subscription } from '../../src/index.js'
+import {
+  Client,
+  type MessageStream,
+  MqttConnectionLostError,
+  MqttError,
+  type Subscription,
+} from '../../src/index.js'
 import { watchProcess } from './watch.js'
 
 /** Settles `run` (sync throw or promise) within `ms`; returns what it resolved to or threw. */
@@ -65,6 +78,58 @@ const callOptions = fc.oneof(
     },
     { requiredKeys: [] },
   ),
+)
+
+/** Strings built from the code points brokers disconnect for, among ordinary and awkward ones. */
+const mqttHostileText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(
+          0x00,
+          0x01,
+          0x1f,
+          0x7f,
+          0x85,
+          0x9f,
+          0xd800,
+          0xdfff,
+          0xfdd0,
+          0xfffe,
+          0xffff,
+          0x1ffff,
+          0x10ffff,
+        ),
+        fc.integer({ min: 0x20, max: 0x7e }),
+      ),
+      { maxLength: 8 },
+    )
+    // Surrogate halves as lone UTF-16 code units (fromCodePoint would pair nothing up either).
+    .map((points) =>
+      points.map((p) => (p <= 0xffff ? String.fromCharCode(p) : String.fromCodePoint(p))).join(''),
+    ),
+)
+/** MQTT 5 PUBLISH properties, in range or not. */
+const publishProperties = fc.record(
+  {
+    payloadFormatIndicator: fc.oneof(fc.boolean(), fc.anything()),
+    messageExpiryInterval: fc.oneof(
+      fc.constantFrom(-1, 0, 2 ** 32 - 1, 2 ** 32, 1.5, Number.NaN),
+      fc.anything(),
+    ),
+    topicAlias: fc.oneof(fc.constantFrom(0, 1, 10, 65_535, 70_000, -1), fc.anything()),
+    contentType: fc.oneof(mqttHostileText, fc.anything()),
+    responseTopic: fc.oneof(mqttHostileText, fc.anything()),
+    correlationData: fc.oneof(fc.uint8Array({ maxLength: 8 }), fc.anything()),
+    userProperties: fc.oneof(
+      fc.dictionary(mqttHostileText, fc.oneof(mqttHostileText, fc.array(mqttHostileText))),
+      fc.anything(),
+    ),
+    subscriptionIdentifier: fc.anything(),
+    unknown: fc.anything(),
+  },
+  { requiredKeys: [] },
 )
 
 /** Either a success or an {@link MqttError}; anything else is a bug. */
@@ -153,6 +218,123 @@ describe('bad inputs, fuzzed: a typed MqttError every time, never a hang, and th
       { numRuns: 150 },
     )
     expect(await watch.leaked()).toEqual({})
+    expect(watch.unhandled).toEqual([])
+  }, 120_000)
+
+  it.skipIf(!mosquittoAvailable())(
+    `random strings and MQTT 5 properties on mosquitto: never a lost connection ${mosquittoAvailable() ? '' : mosquittoSkipReason}`,
+    async () => {
+      await using broker = await startMosquitto({ websocket: false })
+      const watch = watchProcess()
+      const client = await Client.connect(broker.url, { timeout: 2_000 })
+      const probe = uniqueTopic('probe')
+      await using probes = client.messages(probe)
+      await client.subscribe(probe, { qos: 1 })
+      let n = 0
+      await fc.assert(
+        fc.asyncProperty(
+          mqttHostileText,
+          publishProperties,
+          fc.constantFrom(0, 1, 2),
+          async (text, properties, qos) => {
+            const topic = `fuzz/${text}`
+            const results = [
+              await settle(() => client.publish(topic, 'x', { qos: qos as 0 | 1 | 2, properties } as never)),
+              await settle(() => client.publish('fuzz/ok', 'x', { qos: 1, properties } as never)),
+              await settle(async () => {
+                const subscription = await client.subscribe(topic, {
+                  properties: { userProperties: { k: text } },
+                })
+                await subscription[Symbol.asyncDispose]()
+              }),
+              await settle(() => client.unsubscribe([topic, `fuzz/${text}/x`])),
+            ]
+            for (const result of results) expect(typed(result), String(result.value)).toBe(true)
+            n++
+            await client.publish(probe, String(n), { qos: 1 })
+            expect((await probes.next()).value?.text()).toBe(String(n))
+            expect(client.state).toBe('connected')
+          },
+        ),
+        { numRuns: 200 },
+      )
+      await client.close()
+      expect(await watch.leaked()).toEqual({})
+      expect(watch.unhandled).toEqual([])
+    },
+    120_000,
+  )
+})
+
+/** A fixed header for `type` (any flags) and a body of `body.length` bytes, correctly framed. */
+function framed(first: number, body: Uint8Array): Buffer {
+  const length: number[] = []
+  let rest = body.length
+  do {
+    let byte = rest % 128
+    rest = Math.floor(rest / 128)
+    if (rest > 0) byte |= 0x80
+    length.push(byte)
+  } while (rest > 0)
+  return Buffer.concat([Buffer.from([first, ...length]), body])
+}
+
+describe('random packets from the broker after CONNACK: the client never stays deaf', () => {
+  it('it either keeps processing (a valid PUBLISH sent after them arrives) or closes the connection', async () => {
+    await using broker = await startScriptedBroker()
+    const watch = watchProcess()
+    let n = 0
+    let closed = 0
+    const packets = fc.array(
+      fc.oneof(
+        fc.record({ first: fc.integer({ min: 0, max: 255 }), body: fc.uint8Array({ maxLength: 40 }) }),
+        // What a broker may send, with random bodies: often valid (an ack for no one), often not.
+        fc.record({
+          first: fc.constantFrom(0x30, 0x40, 0x50, 0x62, 0x70, 0xb0, 0xd0),
+          body: fc.oneof(fc.uint8Array({ minLength: 2, maxLength: 2 }), fc.uint8Array({ maxLength: 12 })),
+        }),
+      ),
+      { minLength: 1, maxLength: 4 },
+    )
+    await fc.assert(
+      fc.asyncProperty(packets, fc.boolean(), async (random, v5) => {
+        const client = await Client.connect(broker.url, { protocolVersion: v5 ? 5 : 4, timeout: 2_000 })
+        const connection = await broker.connection(n++)
+        const stream = client.messages()
+        const probe = `probe ${n}`
+        connection.sendRaw(Buffer.concat(random.map(({ first, body }) => framed(first, body))))
+        connection.send({
+          cmd: 'publish',
+          topic: 'fuzz/probe',
+          payload: Buffer.from(probe),
+          qos: 1,
+          messageId: 60_000,
+          dup: false,
+          retain: false,
+        })
+        const outcome = await settle(async () => {
+          for (;;) {
+            const next = await stream.next()
+            if (next.done) return 'ended'
+            if (next.value.text() === probe) return 'delivered'
+          }
+        })
+        if (outcome.ok) {
+          expect(outcome.value).toBe('delivered')
+          expect(client.state).toBe('connected')
+        } else {
+          closed++
+          expect(outcome.value).toBeInstanceOf(MqttConnectionLostError)
+          expect(['client', 'broker']).toContain((outcome.value as MqttConnectionLostError).closedBy)
+          await connection.closed
+        }
+        await client.close()
+      }),
+      { numRuns: 120 },
+    )
+    // Most random packets break a rule: the client closed for them (and stayed attentive otherwise).
+    expect(closed).toBeGreaterThan(0)
+    expect(closed).toBeLessThan(n)
     expect(watch.unhandled).toEqual([])
   }, 120_000)
 })

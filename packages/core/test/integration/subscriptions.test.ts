@@ -132,6 +132,25 @@ describe('subscriptions and streams', () => {
     expect(await take(oldest, 2)).toEqual(['4', '5'])
   })
 
+  it('maxQueuedBytes bounds a stream and a subscription by payload bytes (the client default applies to both)', async () => {
+    await using broker = await startAedes()
+    await using client = await Client.connect(broker.url, { maxQueuedBytes: 2_500 })
+    const topic = uniqueTopic('bytes')
+    await using stream = client.messages(topic)
+    await using subscription = await client.subscribe(topic, { qos: 1, maxQueuedBytes: 1_500 })
+    for (const n of [1, 2, 3, 4, 5]) await client.publish(topic, String(n).repeat(1_000), { qos: 1 })
+    await sync(client)
+    expect(stream.dropped).toBe(3)
+    expect(stream.queued).toBe(2)
+    expect(subscription.dropped).toBe(4)
+    expect((await take(stream, 2)).map((text) => text[0])).toEqual(['4', '5'])
+    const [last] = await take(subscription, 1)
+    expect(last?.[0]).toBe('5')
+    expect(() => client.messages(topic, { maxQueuedBytes: 0 })).toThrow(
+      expect.objectContaining({ name: 'MqttValidationError', field: 'maxQueuedBytes' }),
+    )
+  })
+
   it('withClient closes the client when the callback throws', async () => {
     await using broker = await startAedes()
     const { withClient } = await import('../../src/index.js')

@@ -114,6 +114,7 @@ describe('public API types', () => {
       | 'timeout'
       | 'proxy'
       | 'closed'
+      | 'protocol-error'
     >()
     expectTypeOf<MqttCodeError['reasonCode']>().toEqualTypeOf<number>()
     expectTypeOf(ReasonCode.NotAuthorized).toEqualTypeOf<0x87>()

@@ -42,6 +42,42 @@ describe.each([
     expect(stream.filter).toBe('a/#')
   })
 
+  const sized = (text: string) => new Message({ topic: 't', payload: new TextEncoder().encode(text), qos: 0 })
+
+  it('maxQueuedBytes: drop-oldest drops as many of the oldest as the new message needs', async () => {
+    const stream = create(undefined, { maxQueued: 100, maxQueuedBytes: 10, overflow: 'drop-oldest' })
+    for (const text of ['aaaa', 'bbbb', 'cc']) stream.push(sized(text))
+    expect(stream.dropped).toBe(0)
+    stream.push(sized('dddddddd')) // 8 bytes: only 'cc' (2) may stay
+    expect(stream.dropped).toBe(2)
+    stream.push(sized('x'.repeat(11))) // larger than the bound alone: everything goes, itself too
+    expect(stream.dropped).toBe(5)
+    stream.push(sized('e'))
+    stream.end()
+    expect(await texts(stream)).toEqual(['e'])
+  })
+
+  it('maxQueuedBytes: drop-newest keeps what is queued; reading frees the bytes', async () => {
+    const stream = create(undefined, { maxQueued: 100, maxQueuedBytes: 6, overflow: 'drop-newest' })
+    for (const text of ['aaa', 'bbb', 'c']) stream.push(sized(text))
+    expect(stream.dropped).toBe(1)
+    expect((await stream.next()).value?.text()).toBe('aaa')
+    stream.push(sized('ddd'))
+    stream.end()
+    expect(await texts(stream)).toEqual(['bbb', 'ddd'])
+  })
+
+  it('maxQueuedBytes: overflow error ends the stream with QUEUE_OVERFLOW naming the bound', async () => {
+    const stream = create(undefined, { maxQueued: 100, maxQueuedBytes: 4, overflow: 'error' })
+    stream.push(sized('abcd'))
+    stream.push(sized('e'))
+    expect(await stream.next()).toMatchObject({ value: expect.anything() })
+    const error = await stream.next().catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(MqttError)
+    expect((error as MqttError).code).toBe('QUEUE_OVERFLOW')
+    expect((error as Error).message).toMatch(/maxQueuedBytes/)
+  })
+
   it('drops the oldest message when full, counting it', async () => {
     const stream = create(undefined, { maxQueued: 2, overflow: 'drop-oldest' })
     for (const n of [1, 2, 3, 4]) stream.push(message(n))

@@ -1,6 +1,15 @@
-import mqtt from 'mqtt'
+import { Duplex } from 'node:stream'
+import mqtt, { type MqttClient, type Packet } from 'mqtt'
 import { describe, expect, it } from 'vitest'
-import { hasMqttInternals, keepPublishesOnForcedClose, ResendStore } from '../../src/mqtt-internals.js'
+import {
+  abandonOutgoing,
+  filterIncoming,
+  hasMqttInternals,
+  type IncomingFilter,
+  keepPublishesOnForcedClose,
+  ResendStore,
+  type ResendStoreWatcher,
+} from '../../src/mqtt-internals.js'
 import { createMqttClient, resolveOptions } from '../../src/resolve-options.js'
 
 // The MQTT.js internals src/mqtt-internals.ts relies on: this fails first when an upgrade moves them.
@@ -10,6 +19,7 @@ describe('MQTT.js internals used by reconnect and ack: after-processing', () => 
     expect(hasMqttInternals(client)).toBe(true)
     const inner = client as unknown as Record<string, unknown>
     expect(typeof inner._releaseIncomingQoS2Publish).toBe('function')
+    expect(typeof inner.streamBuilder).toBe('function')
     expect(typeof client.handleMessage).toBe('function')
     keepPublishesOnForcedClose(client)
     expect(() => (inner._flush as () => void)()).not.toThrow()
@@ -40,5 +50,173 @@ describe('MQTT.js internals used by reconnect and ack: after-processing', () => 
       store.get({ messageId: 7 }, (_error, packet) => resolve(packet)),
     )
     expect(replaced).toEqual(pubrel)
+  })
+})
+
+describe('filterIncoming: bytes from the network pass a filter before MQTT.js parses them', () => {
+  /** An MQTT.js client over an in-memory duplex: what the test pushes is what "the broker" sent. */
+  function clientOverMemory(filter: Partial<IncomingFilter> = {}) {
+    const seen: Uint8Array[] = []
+    const parseErrors: Error[] = []
+    let fromBroker: Duplex | undefined
+    const client = new mqtt.MqttClient(
+      () => {
+        fromBroker = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() })
+        return fromBroker as unknown as MqttClient['stream']
+      },
+      { manualConnect: true, reconnectPeriod: 0, protocolVersion: 5, keepalive: 0 },
+    )
+    client.on('error', () => {})
+    filterIncoming(client, () => ({
+      accept: (chunk) => {
+        seen.push(chunk)
+        return filter.accept?.(chunk) ?? chunk
+      },
+      parsed: () => {},
+      parseError: (error) => parseErrors.push(error),
+    }))
+    client.connect()
+    const push = (bytes: number[]) => fromBroker?.push(Buffer.from(bytes))
+    return { client, seen, parseErrors, push }
+  }
+  const connack = [0x20, 0x03, 0x00, 0x00, 0x00]
+
+  it('hands every chunk to the filter first, and parses only what it accepts', async () => {
+    const { client, seen, push } = clientOverMemory({ accept: (chunk) => chunk.subarray(0, 5) })
+    const connected = new Promise((resolve) => client.once('connect', resolve))
+    push([...connack, 0xd0, 0x00])
+    await connected
+    const received: string[] = []
+    client.on('packetreceive', (packet) => received.push(packet.cmd))
+    push([0xd0, 0x00, 0xd0, 0x00]) // accepted: the first 5 bytes only (2 PINGRESPs + a byte)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(seen.map((chunk) => chunk.length)).toEqual([7, 4])
+    expect(received).toEqual(['pingresp', 'pingresp'])
+    client.end(true)
+  })
+
+  it("tells parser errors apart from MQTT.js's other errors", async () => {
+    const { client, parseErrors, push } = clientOverMemory()
+    const connected = new Promise((resolve) => client.once('connect', resolve))
+    push(connack)
+    await connected
+    const errors: Error[] = []
+    client.on('error', (error) => errors.push(error))
+    push([0x20, 0x03, 0x00, 0x00, 0x00]) // a second CONNACK: MQTT.js's handler reports it, not the parser
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(errors.map((error) => error.message)).toEqual([
+      'Protocol error: duplicate CONNACK on the same network connection',
+    ])
+    expect(parseErrors).toEqual([]) // (MQTT.js closed that stream)
+    client.end(true)
+    const other = clientOverMemory()
+    const otherConnected = new Promise((resolve) => other.client.once('connect', resolve))
+    other.push(connack)
+    await otherConnected
+    other.push([0x40, 0x03, 0x00, 0x01, 0x05]) // a PUBACK with an invalid reason code: the parser fails
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(other.parseErrors.map((error) => error.message)).toEqual(['Invalid puback reason code'])
+    other.client.end(true)
+  })
+})
+
+/** An in-memory network connection: what the client writes is kept, `answer` plays the broker. */
+function memoryConnection() {
+  const written: Buffer[] = []
+  const stream = new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, callback) {
+      written.push(chunk)
+      callback()
+    },
+  })
+  return { stream, written, answer: (...bytes: number[]) => stream.push(Buffer.from(bytes)) }
+}
+
+const connack = [0x20, 0x02, 0x00, 0x00] // MQTT 3.1.1 CONNACK, accepted, no session
+
+describe('MQTT.js behaviour the resend guard relies on (src/resend-guard.ts)', () => {
+  it('calls createStream on each CONNACK, resends the stored PUBLISH object itself, emits connect after the resends', async () => {
+    const calls: string[] = []
+    const stored = new Map<number, Packet>()
+    const watcher: ResendStoreWatcher = {
+      stored: (packet) => {
+        if (packet.messageId !== undefined) stored.set(packet.messageId, packet)
+        calls.push(`stored ${packet.cmd}`)
+      },
+      removed: (messageId) => calls.push(`removed ${messageId}`),
+      resending: () => calls.push('resending'),
+    }
+    let network = memoryConnection()
+    const client = new mqtt.MqttClient(() => network.stream as never, {
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      manualConnect: true,
+      keepalive: 0,
+      outgoingStore: new ResendStore(watcher),
+    })
+    keepPublishesOnForcedClose(client)
+    const sent: Packet[] = []
+    client.on('packetsend', (packet: Packet) => sent.push(packet))
+    const connected = () => new Promise((resolve) => client.once('connect', resolve))
+
+    let first = connected()
+    client.connect()
+    network.answer(...connack)
+    await first
+    expect(calls).toEqual(['resending']) // an empty store, resent on the first CONNACK too
+    let acknowledged: unknown = 'pending'
+    client.publish('t', 'x', { qos: 1 }, (error) => {
+      acknowledged = error ?? null
+    })
+    const publish = sent.find((packet) => packet.cmd === 'publish')
+    expect(publish).toMatchObject({ dup: false, qos: 1 })
+    const id = publish?.messageId ?? 0
+    expect(stored.get(id)).not.toBe(publish) // the store keeps its own copy...
+    expect(stored.get(id)).toMatchObject({ dup: true })
+
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()))
+    network.stream.destroy()
+    await closed
+    network = memoryConnection()
+    sent.length = 0
+    calls.length = 0
+    let connectedAgain = false
+    first = connected().then(() => (connectedAgain = true))
+    client.connect()
+    network.answer(...connack)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(calls).toEqual(['resending'])
+    expect(sent.find((packet) => packet.cmd === 'publish')).toBe(stored.get(id)) // ...which only a resend sends
+    expect(connectedAgain).toBe(false) // 'connect' waits until the resent packets are acknowledged
+    network.answer(0x40, 0x02, id >> 8, id & 0xff) // PUBACK
+    await first
+    expect(acknowledged).toBe(null)
+    expect(calls).toEqual(['resending', `removed ${id}`])
+    client.end(true)
+  })
+
+  it('abandonOutgoing fails the call with the given error, empties its store entry and frees its id', async () => {
+    const client = createMqttClient(resolveOptions('mqtt://127.0.0.1:1'))
+    const removed: number[] = []
+    client.outgoingStore = new ResendStore({
+      stored: () => {},
+      removed: (id) => removed.push(id),
+      resending: () => {},
+    })
+    // Not connected: MQTT.js keeps the QoS 1 PUBLISH in its store for the next connection.
+    const failed = new Promise((resolve) => client.publish('t', 'x', { qos: 1 }, (error) => resolve(error)))
+    const ids = Object.keys(client.outgoing).map(Number)
+    expect(ids).toHaveLength(1)
+    const id = ids[0] ?? 0
+    const reason = new Error('given up')
+    abandonOutgoing(client, id, reason)
+    expect(await failed).toBe(reason)
+    expect(client.outgoing[id]).toBeUndefined()
+    expect(removed).toEqual([id])
+    const left = await new Promise((resolve) =>
+      client.outgoingStore.get({ messageId: id }, (error) => resolve(error)),
+    )
+    expect(left).toBeInstanceOf(Error) // missing packet
   })
 })

@@ -16,12 +16,21 @@ describe('reliability options', () => {
     expect(resolved.reconnect).toEqual({ ...reconnectDefaults, maxQueuedPublishes: 0 })
   })
 
+  it('reconnect.maxResends defaults to 3; Infinity (resend forever) and 0 are kept', () => {
+    expect(resolveOptions({ reconnect: true }).reconnect?.maxResends).toBe(3)
+    const forever = resolveOptions({ reconnect: { maxResends: Number.POSITIVE_INFINITY } })
+    expect(forever.reconnect?.maxResends).toBe(Number.POSITIVE_INFINITY)
+    expect(resolveOptions({ reconnect: { maxResends: 0 } }).reconnect?.maxResends).toBe(0)
+  })
+
   it.each<[string, ClientOptions]>([
     ['ack', { ack: 'later' as never }],
     ['reconnect.maxQueuedPublishes', { reconnect: { maxQueuedPublishes: -1 } }],
     ['reconnect.maxQueuedPublishes', { reconnect: { maxQueuedPublishes: 1.5 } }],
     ['reconnect.maxAttempts', { reconnect: { maxAttempts: 0 } }],
     ['reconnect.jitter', { reconnect: { jitter: 2 } }],
+    ['reconnect.maxResends', { reconnect: { maxResends: -1 } }],
+    ['reconnect.maxResends', { reconnect: { maxResends: 0.5 } }],
   ])('rejects a bad %s', (field, options) => {
     const error = (() => {
       try {

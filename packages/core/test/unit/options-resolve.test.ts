@@ -17,7 +17,11 @@ describe('resolveOptions defaults', () => {
       manualConnect: true,
     })
     expect(resolved.timeout).toBe(10_000)
-    expect(resolved.queue).toEqual({ maxQueued: 10_000, overflow: 'drop-oldest' })
+    expect(resolved.queue).toEqual({
+      maxQueued: 10_000,
+      maxQueuedBytes: 64 * 1024 * 1024,
+      overflow: 'drop-oldest',
+    })
     expect(resolved.reconnect).toBeUndefined()
     expect(resolved.maxConcurrentOutgoingCalls).toBeUndefined()
     expect(resolved.logger).toBeUndefined()
@@ -147,12 +151,34 @@ describe('resolveOptions session and will', () => {
       sessionExpiryInterval: 300,
       userProperties: { app: 'x' },
       receiveMaximum: 10,
+      maximumPacketSize: 16 * 1024 * 1024,
     })
   })
 
-  it('sends no properties when none are given', () => {
-    expect(resolveOptions({}).mqtt.properties).toBeUndefined()
+  it('sends only the Maximum Packet Size (maxIncomingPacketSize) under MQTT 5 when no properties are given', () => {
+    expect(resolveOptions({}).mqtt.properties).toEqual({ maximumPacketSize: 16 * 1024 * 1024 })
+    expect(resolveOptions({ protocolVersion: 4 }).mqtt.properties).toBeUndefined()
+    expect(resolveOptions({ maxIncomingPacketSize: 1000 }).maxIncomingPacketSize).toBe(1000)
   })
+
+  it("bounds incoming packets by the smaller of maxIncomingPacketSize and properties.maximumPacketSize, sending the user's", () => {
+    const resolved = resolveOptions({ properties: { maximumPacketSize: 500 } })
+    expect(resolved.maxIncomingPacketSize).toBe(500)
+    expect(resolved.mqtt.properties).toEqual({ maximumPacketSize: 500 })
+    expect(
+      resolveOptions({ maxIncomingPacketSize: 100, properties: { maximumPacketSize: 500 } })
+        .maxIncomingPacketSize,
+    ).toBe(100)
+  })
+
+  it.each([0, 15, 1.5, 268_435_461, '1000', Number.NaN])(
+    'refuses maxIncomingPacketSize %s with MqttValidationError',
+    (value) => {
+      expect(() => resolveOptions({ maxIncomingPacketSize: value as number })).toThrow(
+        expect.objectContaining({ name: 'MqttValidationError', field: 'maxIncomingPacketSize' }),
+      )
+    },
+  )
 
   it('encodes the will payload like a publish payload', () => {
     const will = (payload: PayloadInput) => resolveOptions({ will: { topic: 't', payload } }).mqtt.will

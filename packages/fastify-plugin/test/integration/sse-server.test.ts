@@ -157,7 +157,9 @@ describe('Server-Sent Events on a listening server (aedes)', () => {
   it('app.close() does not wait for a browser that stopped reading', async () => {
     const room = uniqueTopic('fastify-sse-stalled')
     const { app } = testApp()
-    await app.register(fastifyMqtt, { url: broker.url, closeTimeout: 60_000 })
+    // Room for the 16 MiB message below (the default bound is 16 MiB, header included).
+    const maxIncomingPacketSize = 32 * 1024 * 1024
+    await app.register(fastifyMqtt, { url: broker.url, closeTimeout: 60_000, maxIncomingPacketSize })
     const formatting = deferred()
     app.get('/events', (_request, reply) =>
       app.mqtt.sse(reply, room, {

@@ -115,7 +115,8 @@ describe('mqttSSE options and lifespan edges (aedes)', () => {
 
   it('stops the server at once while a browser has stopped reading its SSE stream', async () => {
     const topic = uniqueTopic('hono-stalled')
-    const lifespan = await startedLifespan(broker.url)
+    // Room for the 16 MiB message below (the default bound is 16 MiB, header included).
+    const lifespan = await startedLifespan(broker.url, { maxIncomingPacketSize: 32 * 1024 * 1024 })
     let formatted: () => void = () => {}
     const formatting = new Promise<void>((resolve) => {
       formatted = resolve

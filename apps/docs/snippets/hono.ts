@@ -3,7 +3,7 @@ import { serveWithMqtt } from '@await-mqtt/hono/node-server'
 import { Hono } from 'hono'
 
 // #region app
-const lifespan = createMqttLifespan({ url: 'mqtt://localhost', stopTimeout: 5_000 })
+const lifespan = createMqttLifespan({ url: 'mqtt://localhost', closeTimeout: 5_000 })
 
 const app = new Hono<MqttEnv>()
   .use(mqtt(lifespan)) // c.var.mqtt is the connected Client (503 while it is not)

@@ -41,7 +41,7 @@ export async function startDashboard({
   port?: number
 }) {
   const page = await readFile(new URL('./dashboard.html', import.meta.url), 'utf8')
-  const lifespan = createMqttLifespan({ url, stopTimeout: 5000 })
+  const lifespan = createMqttLifespan({ url, closeTimeout: 5000 })
   const app = dashboardApp(lifespan, page, `${prefix}/measurements/#`)
   return serveWithMqtt(app, lifespan, { port, hostname: '127.0.0.1' })
 }

@@ -42,7 +42,7 @@ export async function main({
   log: (line: string) => void
   signal?: AbortSignal
 }): Promise<void> {
-  const lifespan = createMqttLifespan({ url, stopTimeout: 5000 })
+  const lifespan = createMqttLifespan({ url, closeTimeout: 5000 })
   await using server = await serveWithMqtt(chatApp(lifespan), lifespan, { port: 0, hostname: '127.0.0.1' })
   log(`hono: listening on ${server.url}, connected to the broker`)
 

@@ -68,7 +68,7 @@ describe(`chat examples refuse room names MQTT cannot carry with a 400 ${mosquit
   })
 
   it('Hono: POST /rooms/%01 is a 400, the client stays connected and the next POST is delivered', async () => {
-    await using lifespan = createMqttLifespan({ url: broker.url, stopTimeout: 5000 })
+    await using lifespan = createMqttLifespan({ url: broker.url, closeTimeout: 5000 })
     const client = await lifespan.start()
     const app = honoChat(lifespan)
     await using watcher = await Client.connect(broker.url)

@@ -3,6 +3,7 @@
  * Built on MQTT.js, which speaks the protocol.
  * @module
  */
+
 export { Client, type CloseOptions } from './client.js'
 export {
   type ClosedBy,
@@ -20,6 +21,7 @@ export {
 } from './errors/errors.js'
 export { ConnackReturnCode, ReasonCode, type ReasonCodeName, reasonName } from './errors/reason-codes.js'
 export { MqttUndeliverableError, type UndeliverableDetails } from './errors/undeliverable-error.js'
+export { beforeDeadline } from './helpers/before-deadline.js'
 export { Message, type MessageInit, type PublishProperties } from './incoming/message.js'
 export type { MessageStream } from './incoming/message-stream.js'
 export { Topic } from './incoming/topic.js'
@@ -48,6 +50,11 @@ export type {
   ConnectionEvents,
   ConnectionEventsOptions,
 } from './session/connection-events.js'
+export {
+  type SharedStreamOptions,
+  SharedSubscriptions,
+  type SharedSubscriptionsOptions,
+} from './subscriptions/shared-subscriptions.js'
 export type { SubscribeOptions, UnsubscribeOptions } from './subscriptions/subscribe.js'
 export type { GrantedFilter, Subscription } from './subscriptions/subscription.js'
 export { withClient } from './with-client.js'

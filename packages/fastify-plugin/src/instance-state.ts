@@ -1,7 +1,14 @@
-import { Client, type ClientOptions, MqttClientClosedError, MqttConnectError } from '@await-mqtt/core'
+import {
+  beforeDeadline,
+  Client,
+  type ClientOptions,
+  MqttClientClosedError,
+  MqttConnectError,
+  SharedSubscriptions,
+} from '@await-mqtt/core'
 import type { FastifyBaseLogger } from 'fastify'
 import { type HandlerEntry, startHandler } from './handler.js'
-import { beforeDeadline, type Task } from './task.js'
+import type { Task } from './task.js'
 
 /**
  * Where an instance is: `unregistered` (a root made by a namespaced registration only) →
@@ -24,6 +31,8 @@ export class InstanceState {
   readonly handlers: HandlerEntry[] = []
   readonly tasks = new Set<Task>()
   #source: ClientSource | undefined
+  /** The SSE streams' reference-counted broker subscriptions, while a client is bound. */
+  #shared: SharedSubscriptions | undefined
   #closeTimeout = 5000
   #deadline = 0
 
@@ -42,6 +51,16 @@ export class InstanceState {
   requireClient(): Client {
     if (this.client !== undefined && this.phase === 'connected') return this.client
     throw new MqttClientClosedError(this.#notConnected())
+  }
+
+  /** The SSE streams' shared subscriptions on the connected client, or why there is none. */
+  requireShared(): SharedSubscriptions {
+    const client = this.requireClient()
+    this.#shared ??= new SharedSubscriptions(client, {
+      onUnsubscribeError: (error, filter) =>
+        this.log.warn({ err: error, filter }, 'MQTT unsubscribe of a filter no SSE stream uses failed'),
+    })
+    return this.#shared
   }
 
   #notConnected(): string {

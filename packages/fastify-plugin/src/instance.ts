@@ -53,7 +53,9 @@ export interface FastifyMqttInstance {
   ): void
   /**
    * Streams the messages matching `filter` as Server-Sent Events on `reply` (no extra dependency).
-   * Ends when the browser leaves and when the app closes (it never holds up `app.close()`).
+   * Browsers share one broker subscription per filter (the last one leaving unsubscribes), each with
+   * its own bounded queue (`maxQueued`, `overflow`). Ends when the browser leaves and when the app
+   * closes (it never holds up `app.close()`, not even for a browser that stopped reading).
    * Rejects (HTTP 503) when the client is not connected or the broker refuses the filter.
    */
   sse(reply: FastifyReply, filter: string, options?: MqttSSEOptions): Promise<FastifyReply>
@@ -65,6 +67,11 @@ export class MqttInstance implements FastifyMqttInstance {
 
   constructor(state: InstanceState) {
     this.#state = state
+  }
+
+  /** The state behind `value` when it is an instance of this plugin (a later registration finds the root's). */
+  static stateOf(value: unknown): InstanceState | undefined {
+    return value instanceof MqttInstance ? value.#state : undefined
   }
 
   get client(): Client {
@@ -116,7 +123,7 @@ export class MqttInstance implements FastifyMqttInstance {
     const state = this.#state
     let task: Awaited<ReturnType<typeof bridgeSSE>>
     try {
-      task = await bridgeSSE(state.requireClient(), reply, filter, options)
+      task = await bridgeSSE(state.requireShared(), reply, filter, options)
     } catch (error) {
       if (!(error instanceof MqttValidationError)) reply.code(503)
       throw error

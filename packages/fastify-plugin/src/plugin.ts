@@ -19,13 +19,11 @@ function checkTimeout(value: number, field: string): number {
   return value
 }
 
-const states = new WeakMap<MqttInstance, InstanceState>()
-
 /** `app.mqtt`, decorated by the first registration; later ones (with a namespace) add to it. */
 function rootOf(fastify: FastifyInstance): { root: MqttInstance; state: InstanceState } {
   if (fastify.hasDecorator('mqtt')) {
     const root: unknown = fastify.mqtt
-    const state = root instanceof MqttInstance ? states.get(root) : undefined
+    const state = MqttInstance.stateOf(root)
     if (!(root instanceof MqttInstance) || state === undefined) {
       throw new MqttValidationError('app.mqtt is already decorated by something else', 'namespace')
     }
@@ -33,7 +31,6 @@ function rootOf(fastify: FastifyInstance): { root: MqttInstance; state: Instance
   }
   const state = new InstanceState('app.mqtt', fastify.log)
   const root = new MqttInstance(state)
-  states.set(root, state)
   // The named instances of FastifyMqttNamespaces are defined on it as their registrations run.
   fastify.decorate('mqtt', root as MqttInstance & FastifyMqtt)
   return { root, state }

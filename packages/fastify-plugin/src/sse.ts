@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
-import type { Client, Message, QoS, QueueOptions, Subscription } from '@await-mqtt/core'
+import type { Message, MessageStream, SharedStreamOptions, SharedSubscriptions } from '@await-mqtt/core'
 import type { FastifyReply } from 'fastify'
-import { stopSignal, type Task, until } from './task.js'
+import { stopSignal, type Task } from './task.js'
 
 /**
  * One Server-Sent Event.
@@ -18,13 +18,14 @@ export interface SSEEvent {
 }
 
 /**
- * Options of `app.mqtt.sse()`.
+ * Options of `app.mqtt.sse()`, the same as `mqttSSE()`'s in `@await-mqtt/hono`: `qos` of the shared
+ * broker subscription (the first browser of a filter subscribes, with its QoS), and `maxQueued` /
+ * `overflow` bounding each browser's own queue (a browser that reads slower than messages arrive
+ * drops its own messages; the others and the client go on). @default queue bounds: the client's
  * @example
- * app.get('/events', (request, reply) => app.mqtt.sse(reply, 'sensors/#', { qos: 1, keepAlive: 30_000 }))
+ * app.get('/events', (request, reply) => app.mqtt.sse(reply, 'sensors/#', { qos: 1, keepAlive: 30_000, maxQueued: 100 }))
  */
-export interface MqttSSEOptions extends QueueOptions {
-  /** QoS of the broker subscription. @default 0 */
-  qos?: QoS
+export interface MqttSSEOptions extends SharedStreamOptions {
   /** Turns a message into an event; return `undefined` to skip the message. @default {@link toSSEEvent} */
   format?: (message: Message) => SSEEvent | undefined
   /** Milliseconds between `: keep-alive` comments that keep proxies from closing the stream; 0 sends none. @default 15000 */
@@ -56,7 +57,7 @@ export function encodeSSE({ event, data, id }: SSEEvent): string {
 
 /**
  * Writes `chunk`, waiting for the browser to read when the buffer is full, or for the stream to
- * close (the browser left). Never rejects.
+ * close (the browser left, or stop destroyed a stream the browser does not read). Never rejects.
  */
 async function write(body: PassThrough, chunk: string): Promise<void> {
   if (body.destroyed || body.writableEnded || body.write(chunk)) return
@@ -70,24 +71,36 @@ async function write(body: PassThrough, chunk: string): Promise<void> {
 }
 
 /**
- * Subscribes to `filter` and sends the messages as Server-Sent Events on `reply`. The first event
- * is `subscribed` (data `{ "filter": ... }`): the broker granted the subscription. A failing stream
- * (lost connection) sends an `error` event and ends. The browser leaving, or `stop()`, ends the
- * stream and unsubscribes (the core keeps filters other subscriptions still hold).
+ * Sends the messages matching `filter` as Server-Sent Events on `reply`, from a shared broker
+ * subscription (one per filter however many browsers; the last browser leaving unsubscribes). The
+ * first event is `subscribed` (data `{ "filter": ... }`): the broker granted the subscription. A
+ * failing stream (lost connection) sends an `error` event and ends. The browser leaving, or
+ * `stop()`, ends the stream; stop never waits for a browser that does not read (its response is
+ * destroyed: what it did not read it would not have read).
  * @throws what `subscribe()` throws, before anything is sent.
  */
 export async function bridgeSSE(
-  client: Client,
+  shared: SharedSubscriptions,
   reply: FastifyReply,
   filter: string,
-  { qos = 0, format = toSSEEvent, keepAlive = 15_000, maxQueued, overflow }: MqttSSEOptions = {},
+  { format = toSSEEvent, keepAlive = 15_000, ...streamOptions }: MqttSSEOptions = {},
 ): Promise<Task> {
-  const subscription = await client.subscribe(filter, { qos, maxQueued, overflow })
+  const messages = await shared.open(filter, streamOptions)
   const body = new PassThrough()
   const stop = stopSignal()
   body.once('close', stop.resolve)
   const finished = new Promise<void>((resolve) => reply.raw.once('close', resolve))
-  const pump = run(subscription, body, filter, format, keepAlive, stop.promise, reply)
+  reply.raw.once('close', stop.resolve)
+  void stop.promise.then(() => {
+    messages.close()
+    // Backed up (the PassThrough, or the response behind it): the browser does not read, and
+    // ending gracefully would wait for it.
+    if (body.writableNeedDrain || reply.raw.writableNeedDrain) {
+      body.destroy()
+      reply.raw.destroy()
+    }
+  })
+  const pump = run(messages, body, filter, format, keepAlive, reply)
   reply
     .header('content-type', 'text/event-stream; charset=utf-8')
     .header('cache-control', 'no-cache')
@@ -97,18 +110,17 @@ export async function bridgeSSE(
 }
 
 async function run(
-  subscription: Subscription,
+  messages: MessageStream,
   body: PassThrough,
   filter: string,
   format: (message: Message) => SSEEvent | undefined,
   keepAlive: number,
-  stop: Promise<void>,
   reply: FastifyReply,
 ): Promise<void> {
   const ping = keepAlive > 0 ? setInterval(() => void write(body, ': keep-alive\n\n'), keepAlive) : undefined
   try {
     await write(body, encodeSSE({ event: 'subscribed', data: JSON.stringify({ filter }) }))
-    for await (const message of until(subscription, stop)) {
+    for await (const message of messages) {
       const event = format(message)
       if (event !== undefined) await write(body, encodeSSE(event))
     }
@@ -118,9 +130,7 @@ async function run(
     await write(body, encodeSSE({ event: 'error', data: JSON.stringify({ message }) }))
   } finally {
     clearInterval(ping)
+    messages.close()
     body.end()
-    await subscription.unsubscribe().catch((error: unknown) => {
-      reply.log.warn({ err: error, filter }, 'MQTT unsubscribe failed')
-    })
   }
 }

@@ -16,33 +16,32 @@ export function stopSignal(): { promise: Promise<void>; resolve: () => void } {
 }
 
 /**
- * Iterates `iterable` until it ends or `stop` settles, whichever is first: a loop waiting for the
- * next message ends at once on stop, without unsubscribing anything.
+ * Iterates `iterable` until it ends or `stop` settles: a loop waiting for the next message ends at
+ * once on stop, without unsubscribing anything, and without losing a message a later reader of the
+ * same iterable should get. On stop, the iterator's `return()` ends its pending read (a
+ * `Subscription` reader gives `done`), so no orphaned `next()` takes the next message; and no read
+ * starts once stopped, so what is queued stays queued. A message a read got before the stop is
+ * still yielded: it left the queue, so handling it is the only way not to lose it.
  */
 export async function* until<T>(iterable: AsyncIterable<T>, stop: Promise<void>): AsyncGenerator<T, void> {
   const iterator = iterable[Symbol.asyncIterator]()
-  let isStopped = false
-  const stopped = stop.then((): IteratorReturnResult<undefined> => {
-    isStopped = true
-    return { done: true, value: undefined }
-  })
-  for (;;) {
-    const result = await Promise.race([iterator.next(), stopped])
-    // A message already buffered may win the race against an earlier stop: stop wins.
-    if (result.done || isStopped) return
-    yield result.value
+  let stopped = false
+  let returned: Promise<unknown> | undefined
+  const end = () => {
+    returned ??= Promise.resolve(iterator.return?.()).catch(() => undefined)
+    return returned
   }
-}
-
-/** Resolves with what `promise` gives, or `undefined` when `deadline` (a `Date.now()` time) passes first. */
-export async function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), undefined)
+  void stop.then(() => {
+    stopped = true
+    void end()
   })
   try {
-    return await Promise.race([promise, late])
+    while (!stopped) {
+      const result = await iterator.next()
+      if (result.done) return
+      yield result.value
+    }
   } finally {
-    clearTimeout(timer)
+    await end()
   }
 }

@@ -1,9 +1,10 @@
-import type { Client, Message, MessageStream, Subscription } from '@await-mqtt/core'
+import type { Client, Message, MessageStream, SharedStreamOptions, Subscription } from '@await-mqtt/core'
 import fastifyMqtt, {
   type FastifyMqtt,
   type FastifyMqttInstance,
   type FastifyMqttOptions,
   type MqttHandler,
+  type MqttSSEOptions,
   fastifyMqtt as named,
 } from '@await-mqtt/fastify'
 import Fastify, { type FastifyBaseLogger, type FastifyPluginAsync, type FastifyReply } from 'fastify'
@@ -69,6 +70,14 @@ describe('app.mqtt', () => {
     expectTypeOf(app.mqtt.subscribe).returns.resolves.toEqualTypeOf<Subscription>()
     expectTypeOf(app.mqtt.messages).returns.toEqualTypeOf<MessageStream>()
     expectTypeOf(app.mqtt.sse(reply, 'a/#')).resolves.toEqualTypeOf<FastifyReply>()
+  })
+
+  it("takes core's SharedStreamOptions for SSE, as @await-mqtt/hono's mqttSSE() does", () => {
+    expectTypeOf<MqttSSEOptions>().toExtend<SharedStreamOptions>()
+    expectTypeOf<MqttSSEOptions['keepAlive']>().toEqualTypeOf<number | undefined>()
+    app.mqtt.sse(reply, 'a/#', { qos: 1, maxQueued: 100, overflow: 'drop-newest', keepAlive: 0 })
+    // @ts-expect-error not an overflow policy
+    app.mqtt.sse(reply, 'a/#', { overflow: 'drop-all' })
   })
 
   it('types the named instances declared in FastifyMqttNamespaces, and only those', () => {

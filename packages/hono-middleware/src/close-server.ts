@@ -1,3 +1,5 @@
+import { beforeDeadline } from '@await-mqtt/core'
+
 /**
  * What `stop({ server })` needs of an HTTP server: Node's `http.Server` (what `@hono/node-server`'s
  * `serve()` returns), `https.Server` and `http2` servers all fit.
@@ -26,17 +28,17 @@ export async function closeServer(server: ClosableServer, deadline: number): Pro
   // close idle ones until none is left, so streams that end on stop do not hold the server.
   server.closeIdleConnections?.()
   const poll = setInterval(() => server.closeIdleConnections?.(), idlePollInterval)
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()))
-  })
   try {
-    if ((await Promise.race([closed, late])) === 'late' && server.closeAllConnections) {
+    const late =
+      (await beforeDeadline(
+        closed.then(() => true),
+        deadline,
+      )) === undefined
+    if (late && server.closeAllConnections) {
       server.closeAllConnections()
       await closed
     }
   } finally {
     clearInterval(poll)
-    clearTimeout(timer)
   }
 }

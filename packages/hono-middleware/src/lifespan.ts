@@ -1,6 +1,13 @@
-import { Client, type ClientOptions, MqttClientClosedError } from '@await-mqtt/core'
+import {
+  beforeDeadline,
+  Client,
+  type ClientOptions,
+  MqttClientClosedError,
+  MqttConnectError,
+  MqttValidationError,
+  SharedSubscriptions,
+} from '@await-mqtt/core'
 import { type ClosableServer, closeServer } from './close-server.js'
-import { SubscriptionPool } from './subscription-pool.js'
 
 /**
  * Where a {@link MqttLifespan} is: `idle` → `starting` → `running` → `stopping` → `stopped`.
@@ -15,12 +22,20 @@ import { SubscriptionPool } from './subscription-pool.js'
 export type MqttLifespanState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped'
 
 /**
- * Options of {@link createMqttLifespan}: everything `Client.connect` takes, plus the stop bound.
+ * Options of {@link createMqttLifespan}: everything `Client.connect` takes, plus the bounds on
+ * connecting and stopping (named as in `@await-mqtt/fastify`).
  * @example
- * createMqttLifespan({ url: 'mqtt://localhost', username: 'alice', password: 'secret', stopTimeout: 5000 })
+ * createMqttLifespan({ url: 'mqtt://localhost', username: 'alice', password: 'secret', closeTimeout: 5000 })
  */
 export interface MqttLifespanOptions extends ClientOptions {
+  /**
+   * How long `start()` may take to connect, in ms; past it, `start()` rejects with
+   * `MqttConnectError` (code `timeout`). @default the client's `timeout` (10000)
+   */
+  connectTimeout?: number
   /** How long `stop()` may take when the call gives no `timeout`, in ms. @default 10000 */
+  closeTimeout?: number
+  /** @deprecated The former name of `closeTimeout`, still honoured when `closeTimeout` is not given. */
   stopTimeout?: number
 }
 
@@ -35,7 +50,7 @@ export interface MqttStopOptions {
    * the rest at the deadline), before the client closes. @default none
    */
   server?: ClosableServer
-  /** Bound on the whole stop (server, then client), in ms. @default the lifespan's `stopTimeout` */
+  /** Bound on the whole stop (server, then client), in ms. @default the lifespan's `closeTimeout` */
   timeout?: number
 }
 
@@ -63,18 +78,6 @@ export interface MqttLifespan extends AsyncDisposable {
   stop(options?: MqttStopOptions): Promise<void>
 }
 
-/** What the SSE bridge needs beyond the public surface. */
-export interface LifespanInternals {
-  readonly pool: () => SubscriptionPool
-}
-
-const internals = new WeakMap<MqttLifespan, LifespanInternals>()
-
-/** The SSE bridge's access to a lifespan's reference-counted subscriptions. */
-export function lifespanInternals(lifespan: MqttLifespan): LifespanInternals | undefined {
-  return internals.get(lifespan)
-}
-
 function notRunning(state: MqttLifespanState): MqttClientClosedError {
   return new MqttClientClosedError(
     state === 'idle' || state === 'starting'
@@ -83,21 +86,139 @@ function notRunning(state: MqttLifespanState): MqttClientClosedError {
   )
 }
 
-/** Resolves with what `promise` gives, or undefined when it fails or `deadline` passes first. */
-async function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), undefined)
-  })
-  try {
-    return await Promise.race([promise.catch(() => undefined), late])
-  } finally {
-    clearTimeout(timer)
+function checkTimeout(value: number | undefined, field: string): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
+    throw new MqttValidationError(`${field} must be a positive number of milliseconds, not ${value}`, field)
+  }
+}
+
+/**
+ * The lifespan {@link createMqttLifespan} returns. Private to the package: {@link mqttSSE} reaches
+ * its shared subscriptions through {@link Lifespan.shared}, which the public interface leaves out.
+ */
+export class Lifespan implements MqttLifespan {
+  readonly #clientOptions: ClientOptions
+  readonly #connectTimeout: number | undefined
+  readonly #closeTimeout: number
+  readonly #controller = new AbortController()
+  #state: MqttLifespanState = 'idle'
+  #client: Client | undefined
+  /** The SSE streams' reference-counted broker subscriptions, while running. */
+  #shared: SharedSubscriptions | undefined
+  #starting: Promise<Client> | undefined
+  #stopping: Promise<void> | undefined
+
+  constructor({ connectTimeout, closeTimeout, stopTimeout, ...clientOptions }: MqttLifespanOptions) {
+    checkTimeout(connectTimeout, 'connectTimeout')
+    checkTimeout(closeTimeout, 'closeTimeout')
+    checkTimeout(stopTimeout, 'stopTimeout')
+    this.#clientOptions = clientOptions
+    this.#connectTimeout = connectTimeout
+    this.#closeTimeout = closeTimeout ?? stopTimeout ?? 10_000
+  }
+
+  get state(): MqttLifespanState {
+    return this.#state
+  }
+
+  get client(): Client {
+    if (this.#state !== 'running' || this.#client === undefined) throw notRunning(this.#state)
+    return this.#client
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal
+  }
+
+  /** The shared subscriptions SSE streams read from; throws `MqttClientClosedError` unless running. */
+  shared(): SharedSubscriptions {
+    if (this.#state !== 'running' || this.#shared === undefined) throw notRunning(this.#state)
+    return this.#shared
+  }
+
+  start(): Promise<Client> {
+    if (this.#state === 'stopping' || this.#state === 'stopped')
+      return Promise.reject(notRunning(this.#state))
+    this.#starting ??= this.#connect()
+    return this.#starting
+  }
+
+  stop(options: MqttStopOptions = {}): Promise<void> {
+    this.#stopping ??= this.#stopNow(options)
+    return this.#stopping
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop()
+  }
+
+  async #connect(): Promise<Client> {
+    this.#state = 'starting'
+    let connected: Client
+    try {
+      connected = await this.#connectWithin()
+    } catch (error) {
+      if (this.#state === 'starting') {
+        this.#state = 'idle'
+        this.#starting = undefined
+      }
+      throw error
+    }
+    if (this.#state !== 'starting') {
+      await connected.close()
+      throw notRunning(this.#state)
+    }
+    this.#client = connected
+    const { logger } = this.#clientOptions
+    this.#shared = new SharedSubscriptions(connected, {
+      onUnsubscribeError: (error, filter) =>
+        logger?.warn({ err: error, filter }, 'could not unsubscribe a filter no stream uses'),
+    })
+    this.#state = 'running'
+    return connected
+  }
+
+  /** `Client.connect`, given up after `connectTimeout` (when set) as Fastify's plugin does. */
+  async #connectWithin(): Promise<Client> {
+    const connectTimeout = this.#connectTimeout
+    if (connectTimeout === undefined) return Client.connect(this.#clientOptions)
+    const timeout = new AbortController()
+    const timer = setTimeout(() => {
+      const message = `could not connect to the MQTT broker within connectTimeout (${connectTimeout} ms)`
+      timeout.abort(new MqttConnectError(message, 'timeout'))
+    }, connectTimeout)
+    const { signal } = this.#clientOptions
+    try {
+      return await Client.connect({
+        ...this.#clientOptions,
+        signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal,
+      })
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async #stopNow({ server, timeout = this.#closeTimeout }: MqttStopOptions): Promise<void> {
+    const deadline = Date.now() + timeout
+    this.#state = 'stopping'
+    this.#controller.abort(notRunning('stopping'))
+    try {
+      if (server) await closeServer(server, deadline)
+      // A connect still under way past the deadline closes its own client when it lands.
+      const starting = this.#starting?.catch(() => undefined)
+      const closing = this.#client ?? (starting && (await beforeDeadline(starting, deadline)))
+      await closing?.close({ timeout: Math.max(1, deadline - Date.now()) })
+    } finally {
+      this.#client = undefined
+      this.#shared = undefined
+      this.#state = 'stopped'
+    }
   }
 }
 
 /**
  * Creates the owner of one MQTT client for a Hono app; nothing connects until `start()`.
+ * @throws `MqttValidationError` for a `connectTimeout` or `closeTimeout` that is not a positive number.
  *
  * @example
  * const lifespan = createMqttLifespan('mqtt://localhost')
@@ -107,82 +228,5 @@ async function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise
  * process.once('SIGTERM', () => lifespan.stop({ server }))
  */
 export function createMqttLifespan(target: string | MqttLifespanOptions): MqttLifespan {
-  const { stopTimeout = 10_000, ...clientOptions }: MqttLifespanOptions =
-    typeof target === 'string' ? { url: target } : target
-  const controller = new AbortController()
-  let state: MqttLifespanState = 'idle'
-  let client: Client | undefined
-  let pool: SubscriptionPool | undefined
-  let starting: Promise<Client> | undefined
-  let stopping: Promise<void> | undefined
-
-  const connect = async (): Promise<Client> => {
-    state = 'starting'
-    let connected: Client
-    try {
-      connected = await Client.connect(clientOptions)
-    } catch (error) {
-      if (state === 'starting') {
-        state = 'idle'
-        starting = undefined
-      }
-      throw error
-    }
-    if (state !== 'starting') {
-      await connected.close()
-      throw notRunning(state)
-    }
-    client = connected
-    pool = new SubscriptionPool(connected, (error, filter) =>
-      clientOptions.logger?.warn({ err: error, filter }, 'could not unsubscribe a filter no stream uses'),
-    )
-    state = 'running'
-    return connected
-  }
-
-  const stopNow = async ({ server, timeout = stopTimeout }: MqttStopOptions): Promise<void> => {
-    const deadline = Date.now() + timeout
-    state = 'stopping'
-    controller.abort(notRunning('stopping'))
-    try {
-      if (server) await closeServer(server, deadline)
-      // A connect still under way past the deadline closes its own client when it lands.
-      const closing = client ?? (starting && (await beforeDeadline(starting, deadline)))
-      await closing?.close({ timeout: Math.max(1, deadline - Date.now()) })
-    } finally {
-      client = undefined
-      pool = undefined
-      state = 'stopped'
-    }
-  }
-
-  const lifespan: MqttLifespan = {
-    get state() {
-      return state
-    },
-    get client() {
-      if (state !== 'running' || client === undefined) throw notRunning(state)
-      return client
-    },
-    signal: controller.signal,
-    start() {
-      if (state === 'stopping' || state === 'stopped') return Promise.reject(notRunning(state))
-      starting ??= connect()
-      return starting
-    },
-    stop(options = {}) {
-      stopping ??= stopNow(options)
-      return stopping
-    },
-    [Symbol.asyncDispose]() {
-      return lifespan.stop()
-    },
-  }
-  internals.set(lifespan, {
-    pool: () => {
-      if (state !== 'running' || pool === undefined) throw notRunning(state)
-      return pool
-    },
-  })
-  return lifespan
+  return new Lifespan(typeof target === 'string' ? { url: target } : target)
 }

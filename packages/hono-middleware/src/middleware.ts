@@ -34,11 +34,18 @@ export interface MqttOptions<Name extends string = 'mqtt'> {
   variable?: Name
 }
 
-const contextLifespans = new WeakMap<Context, MqttLifespan>()
+/**
+ * The request's variable holding the lifespan {@link mqtt} ran with (read by `mqttSSE`). A symbol:
+ * no name of the app's can collide with it, and it stays out of the typed `c.var`.
+ */
+const lifespanVariable: unique symbol = Symbol('@await-mqtt/hono lifespan')
+
+/** The context of a request {@link mqtt} ran for, as the middleware and `mqttSSE` see it. */
+type LifespanContext = Context<{ Variables: { [lifespanVariable]: MqttLifespan | undefined } }>
 
 /** The lifespan {@link mqtt} ran with for this request, if it did. */
 export function lifespanOf(c: Context): MqttLifespan | undefined {
-  return contextLifespans.get(c)
+  return (c as LifespanContext).get(lifespanVariable)
 }
 
 /**
@@ -70,7 +77,7 @@ export function mqtt<const Name extends string = 'mqtt'>(
       })
     }
     c.set(variable, client as MqttVariables<Name>[Name])
-    contextLifespans.set(c, lifespan)
+    ;(c as unknown as LifespanContext).set(lifespanVariable, lifespan)
     await next()
   })
 }

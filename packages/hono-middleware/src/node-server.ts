@@ -22,7 +22,7 @@ export interface ServeWithMqttOptions {
    * gone, so a second Ctrl-C exits at once. @default [] (none)
    */
   signals?: readonly NodeJS.Signals[]
-  /** Bound on stopping (server, then client), in ms. @default the lifespan's `stopTimeout` */
+  /** Bound on stopping (server, then client), in ms. @default the lifespan's `closeTimeout` */
   timeout?: number
 }
 

@@ -1,23 +1,34 @@
-import { type Message, MqttValidationError, type QoS, type QueueOptions } from '@await-mqtt/core'
+import {
+  type Message,
+  type MessageStream,
+  MqttValidationError,
+  type QueueOptions,
+  type SharedStreamOptions,
+} from '@await-mqtt/core'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { type SSEMessage, streamSSE } from 'hono/streaming'
-import { lifespanInternals, type MqttLifespan } from './lifespan.js'
+import { Lifespan, type MqttLifespan } from './lifespan.js'
 import { lifespanOf } from './middleware.js'
 
 /**
- * Options of {@link mqttSSE}.
+ * Options of {@link mqttSSE}, the same as `app.mqtt.sse()`'s in `@await-mqtt/fastify`: `qos` of the
+ * shared broker subscription (the first stream of a filter subscribes, with its QoS), and
+ * `maxQueued` / `overflow` bounding each stream's own queue, for a browser that reads slower than
+ * messages arrive (it drops its own messages; the others and the client go on).
+ * @default queue bounds: the client's
  * @example
- * mqttSSE(c, 'alerts/#', { qos: 1, keepAlive: 30_000, queue: { maxQueued: 100, overflow: 'drop-oldest' } })
+ * mqttSSE(c, 'alerts/#', { qos: 1, keepAlive: 30_000, maxQueued: 100, overflow: 'drop-oldest' })
  */
-export interface MqttSSEOptions {
-  /** QoS of the broker subscription; the first stream of a filter subscribes, with its QoS. @default 0 */
-  qos?: QoS
+export interface MqttSSEOptions extends SharedStreamOptions {
   /** Turns a message into an SSE event; return `undefined` to skip the message. @default {@link toSSEEvent} */
   format?: (message: Message) => SSEMessage | undefined
   /** Milliseconds between `: keep-alive` comments that keep proxies from closing the stream; 0 sends none. @default 15000 */
   keepAlive?: number
-  /** Bounds of this stream's queue, for a browser that reads slower than messages arrive. @default the client's */
+  /**
+   * @deprecated Give `maxQueued` and `overflow` directly (as in `@await-mqtt/fastify`); these are
+   * used where those are not given.
+   */
   queue?: QueueOptions
   /** The lifespan to stream from. @default the one the {@link mqtt} middleware ran with for this request */
   lifespan?: MqttLifespan
@@ -55,55 +66,100 @@ function unavailable(error: unknown): HTTPException {
  * app.get('/rooms/:room/events', (c) => mqttSSE(c, `chat/${c.req.param('room')}/#`))
  */
 export async function mqttSSE(c: Context, filter: string, options: MqttSSEOptions = {}): Promise<Response> {
-  const { qos = 0, format = toSSEEvent, keepAlive = 15_000, queue, lifespan = lifespanOf(c) } = options
-  const internals = lifespan && lifespanInternals(lifespan)
-  if (lifespan === undefined || internals === undefined) {
+  const {
+    format = toSSEEvent,
+    keepAlive = 15_000,
+    queue = {},
+    lifespan = lifespanOf(c),
+    ...streamOptions
+  } = options
+  if (!(lifespan instanceof Lifespan)) {
     throw new MqttValidationError(
-      'mqttSSE needs a lifespan: use the mqtt(lifespan) middleware on this route or pass { lifespan }',
+      lifespan === undefined
+        ? 'mqttSSE needs a lifespan: use the mqtt(lifespan) middleware on this route or pass { lifespan }'
+        : 'mqttSSE needs a lifespan made by createMqttLifespan()',
       'lifespan',
     )
   }
-  let client: MqttLifespan['client']
-  let pool: ReturnType<typeof internals.pool>
+  let shared: ReturnType<Lifespan['shared']>
   try {
-    client = lifespan.client
-    pool = internals.pool()
+    shared = lifespan.shared()
   } catch (error) {
     throw unavailable(error)
   }
-  // The stream exists before the SUBSCRIBE, so retained messages it brings are not missed.
-  const messages = client.messages(filter, queue)
-  let release: () => Promise<void>
-  try {
-    release = await pool.acquire(filter, qos)
-  } catch (error) {
-    messages.close()
-    throw error
-  }
-
+  // The deprecated `queue` gives the bounds the options do not.
+  const messages = await shared.open(filter, { ...queue, ...streamOptions })
   return streamSSE(
     c,
-    async (stream) => {
-      const end = () => messages.close()
-      stream.onAbort(end)
-      lifespan.signal.addEventListener('abort', end)
-      const ping =
-        keepAlive > 0 ? setInterval(() => void stream.write(': keep-alive\n\n'), keepAlive) : undefined
-      try {
-        if (lifespan.signal.aborted || stream.aborted) return
-        await stream.writeSSE({ event: 'subscribed', data: JSON.stringify({ filter }) })
-        for await (const message of messages) {
-          const event = format(message)
-          if (event !== undefined) await stream.writeSSE(event)
-        }
-      } finally {
-        clearInterval(ping)
-        lifespan.signal.removeEventListener('abort', end)
-        messages.close()
-        void release()
-      }
-    },
+    (stream) => pump(stream, messages, lifespan.signal, filter, format, keepAlive, nodeResponse(c)),
     // The error (a lost connection) reaches the browser as an `error` event, then the stream ends.
     async () => {},
   )
+}
+
+/** What {@link pump} needs of a Node response: `c.env.outgoing` on `@hono/node-server`. */
+interface NodeResponse {
+  readonly writableNeedDrain: boolean
+  destroy(): void
+}
+
+/** The Node response behind `c` on `@hono/node-server`; `undefined` on other runtimes. */
+function nodeResponse(c: Context): NodeResponse | undefined {
+  const env: unknown = c.env
+  if (typeof env !== 'object' || env === null || !('outgoing' in env)) return undefined
+  const { outgoing } = env
+  return typeof outgoing === 'object' &&
+    outgoing !== null &&
+    'destroy' in outgoing &&
+    typeof outgoing.destroy === 'function' &&
+    'writableNeedDrain' in outgoing
+    ? (outgoing as NodeResponse)
+    : undefined
+}
+
+/**
+ * Writes the events until the browser leaves, the stream fails or the lifespan stops. Stopping
+ * never waits for a browser that does not read: a write still pending is aborted, and on Node a
+ * response backed up in the socket is destroyed (what the browser did not read it would not have
+ * read), so the server can close at once instead of at `stop()`'s deadline.
+ */
+async function pump(
+  stream: Parameters<Parameters<typeof streamSSE>[1]>[0],
+  messages: MessageStream,
+  signal: AbortSignal,
+  filter: string,
+  format: (message: Message) => SSEMessage | undefined,
+  keepAlive: number,
+  response: NodeResponse | undefined,
+): Promise<void> {
+  let writing = false
+  const write = async (event: SSEMessage) => {
+    writing = true
+    try {
+      await stream.writeSSE(event)
+    } finally {
+      writing = false
+    }
+  }
+  const end = () => messages.close()
+  const stop = () => {
+    messages.close()
+    if (writing) stream.abort()
+    if (response?.writableNeedDrain) response.destroy()
+  }
+  stream.onAbort(end)
+  signal.addEventListener('abort', stop)
+  const ping = keepAlive > 0 ? setInterval(() => void stream.write(': keep-alive\n\n'), keepAlive) : undefined
+  try {
+    if (signal.aborted || stream.aborted) return
+    await write({ event: 'subscribed', data: JSON.stringify({ filter }) })
+    for await (const message of messages) {
+      const event = format(message)
+      if (event !== undefined) await write(event)
+    }
+  } finally {
+    clearInterval(ping)
+    signal.removeEventListener('abort', stop)
+    messages.close()
+  }
 }

@@ -66,4 +66,19 @@ describe('a lifespan that is not running', () => {
     expect(thrown).toBeInstanceOf(MqttValidationError)
     expect((thrown as Error).message).toMatch(/mqtt\(lifespan\) middleware/)
   })
+
+  it('rejects a connectTimeout or closeTimeout that is not a positive number, naming it', () => {
+    for (const field of ['connectTimeout', 'closeTimeout', 'stopTimeout'] as const) {
+      for (const value of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+        let thrown: unknown
+        try {
+          createMqttLifespan({ url: nowhere, [field]: value })
+        } catch (error) {
+          thrown = error
+        }
+        expect(thrown).toBeInstanceOf(MqttValidationError)
+        expect((thrown as MqttValidationError).field).toBe(field)
+      }
+    }
+  })
 })

@@ -1,10 +1,11 @@
-import type { Client } from '@await-mqtt/core'
+import type { Client, SharedStreamOptions } from '@await-mqtt/core'
 import { Hono } from 'hono'
 import { describe, expectTypeOf, it } from 'vitest'
 import {
   createMqttLifespan,
   type MqttEnv,
   type MqttLifespan,
+  type MqttSSEOptions,
   type MqttVariables,
   mqtt,
   mqttSSE,
@@ -58,7 +59,9 @@ describe('the lifespan', () => {
   })
 
   it('takes a URL or client options, never an unknown option', () => {
-    createMqttLifespan({ url: 'mqtt://localhost', keepalive: 30, stopTimeout: 5000 })
+    createMqttLifespan({ url: 'mqtt://localhost', keepalive: 30, connectTimeout: 3000, closeTimeout: 5000 })
+    // the former name of closeTimeout, deprecated
+    createMqttLifespan({ url: 'mqtt://localhost', stopTimeout: 5000 })
     // @ts-expect-error not a client option
     createMqttLifespan({ url: 'mqtt://localhost', keepAlive: 30 })
   })
@@ -78,5 +81,17 @@ describe('mqttSSE', () => {
       return response
     })
     expectTypeOf<MqttLifespan>().toHaveProperty('signal').toEqualTypeOf<AbortSignal>()
+  })
+
+  it("takes core's SharedStreamOptions, as @await-mqtt/fastify's app.mqtt.sse() does", () => {
+    expectTypeOf<MqttSSEOptions>().toExtend<SharedStreamOptions>()
+    expectTypeOf<MqttSSEOptions['keepAlive']>().toEqualTypeOf<number | undefined>()
+    new Hono()
+      .use(mqtt(lifespan))
+      .get('/events', (c) => mqttSSE(c, 'sensors/#', { maxQueued: 100, overflow: 'drop-newest' }))
+    new Hono().use(mqtt(lifespan)).get('/events', (c) =>
+      // @ts-expect-error not an overflow policy
+      mqttSSE(c, 'sensors/#', { overflow: 'drop-all' }),
+    )
   })
 })

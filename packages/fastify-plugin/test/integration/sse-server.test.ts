@@ -1,8 +1,9 @@
 import { type ClientRequest, get } from 'node:http'
+import { connect } from 'node:net'
 import { startAedes, uniqueTopic } from '@await-mqtt/test-utils'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import fastifyMqtt from '../../src/index.js'
-import { nextEvent, readEvents, testApp } from './helpers.js'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import fastifyMqtt, { toSSEEvent } from '../../src/index.js'
+import { deferred, nextEvent, peer, readEvents, testApp } from './helpers.js'
 
 describe('Server-Sent Events on a listening server (aedes)', () => {
   let broker: Awaited<ReturnType<typeof startAedes>>
@@ -94,5 +95,94 @@ describe('Server-Sent Events on a listening server (aedes)', () => {
     expect(app.mqtt.healthy()).toBe(false)
     const response = await fetch(`${base}/events`)
     expect(response.status).toBe(503)
+  })
+
+  /** Resolves on the broker's next SUBSCRIBE (or UNSUBSCRIBE) of `filter`. */
+  function brokerSees(kind: 'subscribe' | 'unsubscribe', filter: string): Promise<void> {
+    return new Promise((resolve) => {
+      const seen = (filters: string[]) => {
+        if (!filters.includes(filter)) return
+        broker.broker.off('subscribe', onSubscribe).off('unsubscribe', onUnsubscribe)
+        resolve()
+      }
+      const onSubscribe = (subscriptions: Array<{ topic: string }>) => {
+        if (kind === 'subscribe') seen(subscriptions.map(({ topic }) => topic))
+      }
+      const onUnsubscribe = (filters: string[]) => {
+        if (kind === 'unsubscribe') seen(filters)
+      }
+      broker.broker.on('subscribe', onSubscribe).on('unsubscribe', onUnsubscribe)
+    })
+  }
+
+  it('shares one broker subscription per filter among browsers; the last one leaving unsubscribes', async () => {
+    const { room, base, say } = await chat()
+    const subscribes: string[] = []
+    const count = (filters: Array<{ topic: string }>) => {
+      for (const { topic } of filters) if (topic === room) subscribes.push(topic)
+    }
+    broker.broker.on('subscribe', count)
+    onTestFinished(() => {
+      broker.broker.off('subscribe', count)
+    })
+    // node:http, not fetch (see above); each resolves once its `subscribed` event came.
+    const browsers = await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<{ request: ClientRequest; text: () => string; more: () => Promise<void> }>(
+            (resolve) => {
+              const request = get(`${base}/events`, (response) => {
+                let text = ''
+                response.setEncoding('utf8').on('data', (chunk: string) => {
+                  text += chunk
+                })
+                const more = () => new Promise<void>((done) => response.once('data', () => done()))
+                response.once('data', () => resolve({ request, text: () => text, more }))
+              })
+            },
+          ),
+      ),
+    )
+    expect(subscribes).toEqual([room])
+    const received = Promise.all(browsers.map((browser) => browser.more()))
+    await say('to all three')
+    await received
+    for (const browser of browsers) expect(browser.text()).toContain('to all three')
+    const unsubscribed = brokerSees('unsubscribe', room)
+    for (const { request } of browsers) request.destroy()
+    await unsubscribed
+    expect(subscribes).toEqual([room])
+  })
+
+  it('app.close() does not wait for a browser that stopped reading', async () => {
+    const room = uniqueTopic('fastify-sse-stalled')
+    const { app } = testApp()
+    // Room for the 16 MiB message below (the default bound is 16 MiB, header included).
+    const maxIncomingPacketSize = 32 * 1024 * 1024
+    await app.register(fastifyMqtt, { url: broker.url, closeTimeout: 60_000, maxIncomingPacketSize })
+    const formatting = deferred()
+    app.get('/events', (_request, reply) =>
+      app.mqtt.sse(reply, room, {
+        keepAlive: 0,
+        format: (message) => {
+          formatting.resolve()
+          return toSSEEvent(message)
+        },
+      }),
+    )
+    const base = new URL(await app.listen({ port: 0, host: '127.0.0.1' }))
+    const subscribed = brokerSees('subscribe', room)
+    // A browser that sends its request and then reads nothing.
+    const browser = connect(Number(base.port), base.hostname)
+    browser.pause()
+    browser.write(`GET /events HTTP/1.1\r\nhost: ${base.host}\r\n\r\n`)
+    await subscribed
+    // Far more than the sockets on both ends buffer: the write of this event never completes.
+    const publisher = await peer(broker.url)
+    await publisher.publish(room, 'x'.repeat(16 * 1024 * 1024), { qos: 1 })
+    await formatting.promise
+    await app.close()
+    expect(app.mqtt.connected).toBe(false)
+    browser.destroy()
   })
 })

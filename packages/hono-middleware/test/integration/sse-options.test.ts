@@ -1,8 +1,10 @@
-import { MqttClientClosedError } from '@await-mqtt/core'
+import { connect, createServer, type Socket } from 'node:net'
+import { MqttClientClosedError, MqttConnectError } from '@await-mqtt/core'
 import { startAedes, uniqueTopic } from '@await-mqtt/test-utils'
 import { Hono } from 'hono'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createMqttLifespan, type MqttEnv, mqtt, mqttSSE, toSSEEvent } from '../../src/index.js'
+import { serveWithMqtt } from '../../src/node-server.js'
 import { SSEReader } from '../sse-reader.js'
 import { peer, startedLifespan } from './app.js'
 
@@ -82,5 +84,98 @@ describe('mqttSSE options and lifespan edges (aedes)', () => {
     expect(lifespan.state).toBe('stopped')
     expect(() => lifespan.client).toThrow(MqttClientClosedError)
     await vi.waitFor(() => expect(broker.broker.connectedClients).toBe(before))
+  })
+
+  it('bounds each stream with maxQueued and overflow given directly, as in @await-mqtt/fastify', async () => {
+    const topic = uniqueTopic('hono-bounded')
+    const lifespan = await startedLifespan(broker.url)
+    const app = new Hono<MqttEnv>()
+      .use(mqtt(lifespan))
+      .get('/events', (c) => mqttSSE(c, topic, { keepAlive: 0, maxQueued: 1, overflow: 'error' }))
+    // Unread, the response holds the stream at its first writes: what arrives meanwhile queues.
+    const response = await app.request('/events')
+    await using probe = lifespan.client.messages(topic)
+    const other = await peer(broker.url)
+    for (const text of ['1', '2', '3']) await other.publish(topic, text, { qos: 1 })
+    for (let seen = 0; seen < 3; seen++) await probe.next()
+    await using events = new SSEReader(response)
+    await events.nextNamed('subscribed')
+    // The stream overflowed: the messages it had taken, then the error; never all three.
+    const payloads: string[] = []
+    let event = await events.next()
+    while (event?.event === 'message' && payloads.length < 3) {
+      payloads.push(JSON.parse(event.data).payload)
+      event = await events.next()
+    }
+    expect(payloads.length).toBeLessThan(3)
+    expect(['1', '2', '3'].slice(0, payloads.length)).toEqual(payloads)
+    expect(event?.event).toBe('error')
+    expect(event?.data).toMatch(/overflow/)
+  })
+
+  it('stops the server at once while a browser has stopped reading its SSE stream', async () => {
+    const topic = uniqueTopic('hono-stalled')
+    // Room for the 16 MiB message below (the default bound is 16 MiB, header included).
+    const lifespan = await startedLifespan(broker.url, { maxIncomingPacketSize: 32 * 1024 * 1024 })
+    let formatted: () => void = () => {}
+    const formatting = new Promise<void>((resolve) => {
+      formatted = resolve
+    })
+    const app = new Hono<MqttEnv>().use(mqtt(lifespan)).get('/events', (c) =>
+      mqttSSE(c, topic, {
+        keepAlive: 0,
+        format: (message) => {
+          formatted()
+          return toSSEEvent(message)
+        },
+      }),
+    )
+    // A deadline past the test's timeout: stopping must not wait for it.
+    const server = await serveWithMqtt(app, lifespan, { port: 0, hostname: '127.0.0.1', timeout: 60_000 })
+    const subscribed = new Promise<void>((resolve) => {
+      const listener = (subscriptions: Array<{ topic: string }>) => {
+        if (!subscriptions.some((subscription) => subscription.topic === topic)) return
+        broker.broker.off('subscribe', listener)
+        resolve()
+      }
+      broker.broker.on('subscribe', listener)
+    })
+    // A browser that sends its request and then reads nothing.
+    const browser = connect(server.port, '127.0.0.1')
+    onTestFinished(() => {
+      browser.destroy()
+    })
+    browser.pause()
+    browser.write(`GET /events HTTP/1.1\r\nhost: 127.0.0.1:${server.port}\r\n\r\n`)
+    await subscribed
+    // Far more than the sockets on both ends buffer: the write of this event never completes.
+    await (await peer(broker.url)).publish(topic, 'x'.repeat(16 * 1024 * 1024), { qos: 1 })
+    await formatting
+    await server.stop()
+    expect(lifespan.state).toBe('stopped')
+    expect(server.server.listening).toBe(false)
+  })
+
+  it('gives up start() after connectTimeout with MqttConnectError', async () => {
+    // A broker that accepts the connection and never answers CONNECT.
+    const sockets = new Set<Socket>()
+    const silent = createServer((socket) => sockets.add(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    onTestFinished(() => {
+      for (const socket of sockets) socket.destroy()
+      silent.close()
+    })
+    const address = silent.address()
+    if (address === null || typeof address === 'string') throw new Error('no port')
+    const lifespan = createMqttLifespan({
+      url: `mqtt://127.0.0.1:${address.port}`,
+      timeout: 60_000,
+      connectTimeout: 200,
+    })
+    const failure = lifespan.start().catch((error: unknown) => error)
+    expect(await failure).toBeInstanceOf(MqttConnectError)
+    expect(String(await failure)).toMatch(/connectTimeout \(200 ms\)/)
+    expect(lifespan.state).toBe('idle')
+    await lifespan.stop()
   })
 })

@@ -167,7 +167,7 @@ export function honoSuite(startBroker: StartBroker): void {
     })
 
     it('stops promptly with an SSE stream open and keep-alive connections held by the client', async () => {
-      const lifespan = await startedLifespan(broker.url, { stopTimeout: 120_000 })
+      const lifespan = await startedLifespan(broker.url, { closeTimeout: 120_000 })
       const server = await serveWithMqtt(testApp(lifespan), lifespan, { port: 0, hostname: '127.0.0.1' })
       // Connections held by a Node agent with keep-alive, which (unlike fetch) never lets go by itself:
       // without closing idle ones, stop would wait for keepAliveTimeout, past the test's timeout.

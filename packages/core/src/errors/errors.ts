@@ -43,6 +43,8 @@ export type ConnectFailure =
   | 'proxy'
   | 'closed'
   | 'protocol-error'
+  /** The installed MQTT.js lacks an internal this library relies on (see its supported range). */
+  | 'incompatible-mqtt'
 
 /** `Client.connect` failed: the broker refused (with its reason code) or could not be reached. */
 export class MqttConnectError extends MqttError {

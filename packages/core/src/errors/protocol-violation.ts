@@ -1,7 +1,7 @@
-import type { IDisconnectPacket } from 'mqtt'
 import type { IncomingViolation } from '../incoming/incoming-guard.js'
+import type { IDisconnectPacket } from '../mqttjs/types.js'
 import { MqttConnectError, MqttConnectionLostError } from './errors.js'
-import { reasonName } from './reason-codes.js'
+import { isFailure, ReasonCode, reasonName } from './reason-codes.js'
 
 /**
  * Errors for a connection that ended because of what the broker sent: a DISCONNECT, or a packet
@@ -9,13 +9,22 @@ import { reasonName } from './reason-codes.js'
  */
 
 /** DISCONNECT reason codes for a broken packet: malformed, protocol error, receive maximum exceeded, topic alias invalid, too large. */
-const disconnectCodes = new Set([0x81, 0x82, 0x93, 0x94, 0x95])
+const disconnectCodes = new Set<number>([
+  ReasonCode.MalformedPacket,
+  ReasonCode.ProtocolError,
+  ReasonCode.ReceiveMaximumExceeded,
+  ReasonCode.TopicAliasInvalid,
+  ReasonCode.PacketTooLarge,
+])
 
 const hex = (code: number) => `0x${code.toString(16).padStart(2, '0')}`
 
 /** A violation found by MQTT.js's packet parser (a body it cannot decode): a Malformed Packet. */
 export function parserViolation(error: Error): IncomingViolation {
-  return { reasonCode: 0x81, reason: `a packet that cannot be decoded (${error.message})` }
+  return {
+    reasonCode: ReasonCode.MalformedPacket,
+    reason: `a packet that cannot be decoded (${error.message})`,
+  }
 }
 
 /**
@@ -24,12 +33,15 @@ export function parserViolation(error: Error): IncomingViolation {
  */
 export function mqttJsViolation(error: Error): IncomingViolation | undefined {
   const code = (error as { code?: unknown }).code
-  if (typeof code === 'number' && code >= 0x80) {
+  if (typeof code === 'number' && isFailure(code)) {
     // Kept when it is a DISCONNECT reason code for such a case; any other becomes Protocol Error.
-    const reasonCode = disconnectCodes.has(code) ? (code as IncomingViolation['reasonCode']) : 0x82
+    const reasonCode = disconnectCodes.has(code)
+      ? (code as IncomingViolation['reasonCode'])
+      : ReasonCode.ProtocolError
     return { reasonCode, reason: error.message }
   }
-  if (error.message.startsWith('Protocol error')) return { reasonCode: 0x82, reason: error.message }
+  if (error.message.startsWith('Protocol error'))
+    return { reasonCode: ReasonCode.ProtocolError, reason: error.message }
   return undefined
 }
 

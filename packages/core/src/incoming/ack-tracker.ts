@@ -1,6 +1,6 @@
-import type { DoneCallback, IPublishPacket } from 'mqtt'
 import type { Connection } from '../mqttjs/connection.js'
-import { sendAcknowledgement } from '../mqttjs/mqtt-internals.js'
+import { onHandleMessage, sendAcknowledgement } from '../mqttjs/mqtt-internals.js'
+import type { DoneCallback, IPublishPacket } from '../mqttjs/types.js'
 import type { Message } from './message.js'
 
 /** What a message stream tells about the messages it holds (`ack: 'after-processing'`). */
@@ -42,7 +42,7 @@ export class AckTracker implements AckHooks {
 
   /** Installs the hook on a connection's MQTT.js client (before it connects). */
   install(connection: Connection): void {
-    connection.mqtt.handleMessage = (packet, callback) => this.#handled(connection, packet, callback)
+    onHandleMessage(connection.mqtt, (packet, callback) => this.#handled(connection, packet, callback))
     connection.holdAcknowledgement = (messageId, processed) => this.#routedQoS2(messageId, processed)
   }
 

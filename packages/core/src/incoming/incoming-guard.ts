@@ -1,3 +1,4 @@
+import { ReasonCode } from '../errors/reason-codes.js'
 /**
  * A rule of the protocol the broker broke, found in the bytes it sent, with the MQTT 5 reason code
  * the client closes the connection with (MQTT 5 §4.13: on a Malformed Packet or a Protocol Error
@@ -8,7 +9,12 @@ export interface IncomingViolation {
    * 0x81 Malformed Packet, 0x82 Protocol Error or 0x95 Packet too large (0x93 Receive Maximum
    * exceeded and 0x94 Topic Alias invalid when MQTT.js found them).
    */
-  readonly reasonCode: 0x81 | 0x82 | 0x93 | 0x94 | 0x95
+  readonly reasonCode: (typeof ReasonCode)[
+    | 'MalformedPacket'
+    | 'ProtocolError'
+    | 'ReceiveMaximumExceeded'
+    | 'TopicAliasInvalid'
+    | 'PacketTooLarge']
   /** What was wrong, in words, e.g. 'a PUBLISH with QoS 3'. Never quotes packet contents. */
   readonly reason: string
 }
@@ -21,9 +27,9 @@ export interface GuardVerdict {
   readonly violation: IncomingViolation | undefined
 }
 
-const MALFORMED = 0x81
-const PROTOCOL_ERROR = 0x82
-const TOO_LARGE = 0x95
+const MALFORMED = ReasonCode.MalformedPacket
+const PROTOCOL_ERROR = ReasonCode.ProtocolError
+const TOO_LARGE = ReasonCode.PacketTooLarge
 
 const typeNames = [
   'reserved type 0',

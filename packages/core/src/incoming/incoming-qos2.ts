@@ -1,4 +1,3 @@
-import type { IPublishPacket, MqttClient, Packet } from 'mqtt'
 import {
   interceptQoS2Publish,
   NoIncomingStore,
@@ -7,6 +6,7 @@ import {
   skipHeldPubrecs,
   useIncomingStore,
 } from '../mqttjs/mqtt-internals.js'
+import type { IPublishPacket, MqttClient, Packet } from '../mqttjs/types.js'
 
 /** What {@link IncomingQoS2} needs from the connection it serves. */
 export interface IncomingQoS2Handlers {

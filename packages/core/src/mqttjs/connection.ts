@@ -16,12 +16,14 @@ import {
   violationAtConnect,
   violationLost,
 } from '../errors/protocol-violation.js'
+import { onTimeoutOrAbort, settledWithin } from '../helpers/timers.js'
 import { disconnectPacket, IncomingGuard, type IncomingViolation } from '../incoming/incoming-guard.js'
 import { IncomingQoS2 } from '../incoming/incoming-qos2.js'
 import { Message } from '../incoming/message.js'
 import { Topic } from '../incoming/topic.js'
 import type { Logger } from '../options/client-options.js'
-import { createMqttClient, type ResolvedOptions } from '../options/resolve-options.js'
+import type { ResolvedOptions } from '../options/resolved-options.js'
+import { createMqttClient } from './create-mqtt-client.js'
 import { filterIncoming, type IncomingFilter } from './mqtt-internals.js'
 import { closedBeforeConnack, connectionLost, connectTimeout, toConnectError } from './translate-error.js'
 
@@ -117,8 +119,7 @@ export class Connection {
     }
     return new Promise((resolve, reject) => {
       const finish = (error: unknown, connack?: IConnackPacket) => {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
+        disarm()
         this.mqtt.removeListener('connect', onConnect)
         this.#onHandshake = undefined
         if (error === undefined && connack) {
@@ -133,9 +134,12 @@ export class Connection {
         }
       }
       const onConnect = (connack: IConnackPacket) => finish(undefined, connack)
-      const onAbort = () => finish(signal?.reason)
-      const timer = setTimeout(() => finish(connectTimeout(this.#address, timeout, this.#lastError)), timeout)
-      signal?.addEventListener('abort', onAbort, { once: true })
+      const disarm = onTimeoutOrAbort(
+        timeout,
+        signal,
+        () => finish(connectTimeout(this.#address, timeout, this.#lastError)),
+        (reason) => finish(reason),
+      )
       this.#onHandshake = (error) => finish(error)
       this.mqtt.once('connect', onConnect)
       this.#phase = 'connecting'
@@ -184,13 +188,7 @@ export class Connection {
       this.#phase = 'ending'
       this.mqtt.end(false, {}, () => {})
     }
-    let timer: NodeJS.Timeout | undefined
-    const bound = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), timeout)
-    })
-    const outcome = await Promise.race([this.#closed, bound])
-    clearTimeout(timer)
-    if (outcome === 'late') {
+    if (!(await settledWithin(this.#closed, timeout))) {
       this.#logger?.warn(
         { address: this.#address, timeout },
         'mqtt graceful disconnect timed out; closing the socket',

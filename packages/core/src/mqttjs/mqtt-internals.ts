@@ -6,6 +6,7 @@ import mqtt, {
   type Packet,
   type PacketCallback,
 } from 'mqtt'
+import { MqttConnectError } from '../errors/errors.js'
 
 /**
  * The few places where this library reaches past MQTT.js's public API, gathered in one file so an
@@ -47,13 +48,33 @@ function internals(client: MqttClient): MqttInternals {
   return client as unknown as MqttInternals
 }
 
+/** The internals this file uses, by name, with whether the MQTT.js client at hand has each. */
+function missingInternals(client: MqttClient): string[] {
+  const inner = internals(client) as unknown as Record<string, unknown>
+  const methods = ['_sendPacket', '_flush', 'streamBuilder', 'handleMessage', 'removeOutgoingMessage']
+  const missing = methods.filter((name) => typeof inner[name] !== 'function')
+  if (typeof inner.options !== 'object' || inner.options === null) missing.push('options')
+  if (typeof inner.outgoing !== 'object' || inner.outgoing === null) missing.push('outgoing')
+  return missing
+}
+
 /** Whether this MQTT.js version still has the internals used here. */
 export function hasMqttInternals(client: MqttClient): boolean {
-  const inner = internals(client)
-  return (
-    typeof inner._sendPacket === 'function' &&
-    typeof inner._flush === 'function' &&
-    typeof inner.streamBuilder === 'function'
+  return missingInternals(client).length === 0
+}
+
+/**
+ * Checked on every MQTT.js client before it connects: an MQTT.js that lost one of the internals
+ * this library relies on fails the connect with a clear error instead of silently changing
+ * behaviour (acknowledgements, resends, the packet guard).
+ * @throws {@link MqttConnectError} with failure `'incompatible-mqtt'`.
+ */
+export function assertMqttInternals(client: MqttClient): void {
+  const missing = missingInternals(client)
+  if (missing.length === 0) return
+  throw new MqttConnectError(
+    `this MQTT.js version lacks what @await-mqtt/core relies on (${missing.join(', ')}); install the mqtt version the package depends on (~5.16.0)`,
+    'incompatible-mqtt',
   )
 }
 
@@ -255,4 +276,26 @@ export function abandonOutgoing(client: MqttClient, messageId: number, error: Er
   const callback = entry.cb
   entry.cb = () => callback(error)
   client.removeOutgoingMessage(messageId)
+}
+
+/** What MQTT.js calls once per received QoS 0/1 PUBLISH, after emitting `message` for it. */
+export type HandleMessage = (packet: IPublishPacket, callback: DoneCallback) => void
+
+/**
+ * Replaces MQTT.js's `handleMessage` hook, which it calls for each QoS 1 PUBLISH right after its
+ * `message` event (the order test/unit/mqtt-internals.test.ts checks) and acknowledges once the
+ * callback is called without an error.
+ */
+export function onHandleMessage(client: MqttClient, handler: HandleMessage): void {
+  client.handleMessage = handler
+}
+
+/**
+ * Swaps the outgoing store of a client that has not connected yet for `store`, and keeps MQTT.js
+ * from failing unacknowledged publishes on a forced close (see {@link keepPublishesOnForcedClose}):
+ * a reconnecting session resends them instead.
+ */
+export function useResendStore(client: MqttClient, store: ResendStore): void {
+  client.outgoingStore = store
+  keepPublishesOnForcedClose(client)
 }

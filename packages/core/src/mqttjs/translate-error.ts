@@ -6,7 +6,7 @@ import {
   MqttConnectionLostError,
   MqttError,
 } from '../errors/errors.js'
-import { reasonName } from '../errors/reason-codes.js'
+import { ConnackReturnCode, isFailure, ReasonCode, reasonName } from '../errors/reason-codes.js'
 
 /**
  * The one boundary where MQTT.js, socket and TLS errors become this library's error tree.
@@ -39,23 +39,23 @@ const tlsCodes = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|
 /** CONNACK return/reason codes → what went wrong. */
 function connackFailure(code: number): [ConnectFailure, string] {
   switch (code) {
-    case 1:
-    case 0x84:
+    case ConnackReturnCode.UnacceptableProtocolVersion:
+    case ReasonCode.UnsupportedProtocolVersion:
       return ['unsupported-protocol', 'the broker does not speak this MQTT version']
-    case 4:
-    case 0x86:
-    case 0x8c:
+    case ConnackReturnCode.BadUserNameOrPassword:
+    case ReasonCode.BadUserNameOrPassword:
+    case ReasonCode.BadAuthenticationMethod:
       return ['bad-credentials', 'bad username or password']
-    case 5:
-    case 0x87:
-    case 0x8a:
+    case ConnackReturnCode.NotAuthorized:
+    case ReasonCode.NotAuthorized:
+    case ReasonCode.Banned:
       return ['not-authorized', 'not authorized']
-    case 2:
-    case 0x85:
+    case ConnackReturnCode.IdentifierRejected:
+    case ReasonCode.ClientIdentifierNotValid:
       return ['refused', 'the client identifier was rejected']
-    case 3:
-    case 0x88:
-    case 0x89:
+    case ConnackReturnCode.ServerUnavailable:
+    case ReasonCode.ServerUnavailable:
+    case ReasonCode.ServerBusy:
       return ['refused', 'the server is unavailable']
     default:
       return ['refused', reasonName(code)]
@@ -78,7 +78,7 @@ export function toConnectError(error: unknown, address: string, credentials = fa
   const code = codeOf(error)
   if (typeof code === 'number') {
     let [failure, reason] = connackFailure(code)
-    if (failure === 'not-authorized' && credentials && code !== 0x8a) {
+    if (failure === 'not-authorized' && credentials && code !== ReasonCode.Banned) {
       failure = 'bad-credentials'
       reason = 'bad username or password (the broker answered: not authorized)'
     }
@@ -137,7 +137,7 @@ export function toCodeError(what: string, code: number, cause?: unknown): MqttCo
 export function toCallError(what: string, error: unknown): MqttError {
   if (error instanceof MqttError) return error
   const code = codeOf(error)
-  if (typeof code === 'number' && code >= 0x80) return toCodeError(what, code, error)
+  if (typeof code === 'number' && isFailure(code)) return toCodeError(what, code, error)
   const message = messageOf(error)
   if (message === 'client disconnecting') return new MqttClientClosedError(`${what}: the client is closing`)
   if (message === 'Connection closed' || typeof code === 'string') {

@@ -1,4 +1,4 @@
-import type { IClientOptions } from 'mqtt'
+import type { IClientOptions } from '../mqttjs/types.js'
 
 /** MQTT quality of service: 0 at most once, 1 at least once, 2 exactly once. */
 export type QoS = 0 | 1 | 2

@@ -1,5 +1,5 @@
-import type { IClientOptions } from 'mqtt'
 import { asBuffer } from '../helpers/bytes.js'
+import type { IClientOptions } from '../mqttjs/types.js'
 import type { ClientOptions, ConnectProperties, PayloadInput, WillOptions } from './client-options.js'
 
 type MqttConnectProperties = NonNullable<IClientOptions['properties']>

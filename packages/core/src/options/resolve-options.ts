@@ -1,23 +1,18 @@
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { MqttValidationError } from '../errors/errors.js'
-import { authority, bracketIPv6 } from '../helpers/host.js'
+import { authority } from '../helpers/host.js'
 import { incomingPacketBound } from '../incoming/incoming-limits.js'
-import { mqttJsLog } from '../mqttjs/mqtt-js-log.js'
+import type { IClientOptions } from '../mqttjs/types.js'
 import { nodeAvailable } from '../transport/builtins.js'
-import { createNodeStreamBuilder, nodeWebSocketOptions } from '../transport/stream-builder.js'
 import { checkQueueOptions } from '../validation/checks.js'
 import type { ClientOptions, ReconnectOptions } from './client-options.js'
 import { connectProperties, encodeValue, willMessage } from './connect-properties.js'
 import { parseBrokerUrl } from './parse-broker-url.js'
-import { redactOptions } from './redact-options.js'
 import { resolveTls } from './resolve-tls.js'
 import type { ResolvedOptions } from './resolved-options.js'
 import { validateClientOptions } from './validate-client-options.js'
 
 // The types live in resolved-options.ts so the socket openers can use them without importing this file back.
 export type { ResolvedOptions, TransportTarget } from './resolved-options.js'
-
-type WsOptions = NonNullable<IClientOptions['wsOptions']>
 
 /** Default of `maxQueuedBytes`: 64 MiB per stream. */
 const defaultMaxQueuedBytes = 64 * 1024 * 1024
@@ -174,36 +169,4 @@ export function resolveOptions(
     protocolVersionExplicit: options.protocolVersion !== undefined,
     strictUtf8: options.strictUtf8 !== false,
   }
-}
-
-/**
- * Builds an MQTT.js client that does not connect until its `connect()` is called (attach your
- * listeners first) and never reconnects by itself. Over TCP (Node) the socket is ours: TLS,
- * proxies, bind address and socket options are applied there; over WebSockets MQTT.js's own
- * transport is used. Call it again (e.g. with another `protocolVersion`) for a fresh client.
- * @example
- * const client = createMqttClient(resolveOptions('mqtt://localhost'))
- * client.once('connect', onConnack)
- * client.connect()
- */
-export function createMqttClient(resolved: ResolvedOptions): MqttClient {
-  const options: IClientOptions = {
-    log: mqttJsLog(),
-    ...resolved.mqtt,
-    protocolVersion: resolved.protocolVersion,
-    protocolId: resolved.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
-    manualConnect: true,
-    reconnectPeriod: 0,
-  }
-  const { target, logger } = resolved
-  logger?.debug({ options: redactOptions(resolved) }, 'mqtt client created')
-  if (target.transport === 'tcp') {
-    return new mqtt.MqttClient(createNodeStreamBuilder(target, logger), options)
-  }
-  options.path = target.websocketPath
-  options.hostname = bracketIPv6(target.hostname)
-  if (nodeAvailable())
-    options.wsOptions = { ...nodeWebSocketOptions(target, logger), ...resolved.mqtt.wsOptions } as WsOptions
-  else if (target.tls) Object.assign(options, target.tls)
-  return mqtt.connect(options)
 }

@@ -1,5 +1,5 @@
-import type { IClientOptions } from 'mqtt'
 import type { StreamLimits } from '../incoming/message-stream.js'
+import type { IClientOptions } from '../mqttjs/types.js'
 import type { AckMode, Logger, ProxyOptions, ReconnectOptions, SocketOptions } from './client-options.js'
 import type { ResolvedTls } from './resolve-tls.js'
 

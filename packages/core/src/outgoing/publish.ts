@@ -1,7 +1,7 @@
-import type { IClientPublishOptions } from 'mqtt'
 import { asBuffer } from '../helpers/bytes.js'
 import type { PublishProperties } from '../incoming/message.js'
 import type { Connection } from '../mqttjs/connection.js'
+import type { IClientPublishOptions } from '../mqttjs/types.js'
 import type { CallOptions, PayloadInput, QoS } from '../options/client-options.js'
 import { sendCall } from '../session/send-call.js'
 import type { Session } from '../session/session.js'

@@ -1,6 +1,6 @@
-import type { IDisconnectPacket, IPublishPacket, MqttClient, Packet } from 'mqtt'
 import { MqttUndeliverableError } from '../errors/undeliverable-error.js'
 import { abandonOutgoing, type ResendStoreWatcher } from '../mqttjs/mqtt-internals.js'
+import type { IDisconnectPacket, IPublishPacket, MqttClient, Packet } from '../mqttjs/types.js'
 import type { Logger } from '../options/client-options.js'
 
 /**

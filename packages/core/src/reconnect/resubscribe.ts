@@ -1,7 +1,7 @@
-import type { Packet } from 'mqtt'
 import { isFailure } from '../errors/reason-codes.js'
 import type { Connection } from '../mqttjs/connection.js'
 import { toCodeError } from '../mqttjs/translate-error.js'
+import type { Packet } from '../mqttjs/types.js'
 import type { Logger } from '../options/client-options.js'
 import type { OutgoingCalls } from '../outgoing/outgoing-calls.js'
 import { grantedCodes, type PacketSession, subscribePackets } from '../subscriptions/subscribe-packets.js'

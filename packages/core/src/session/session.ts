@@ -5,7 +5,7 @@ import type { Message } from '../incoming/message.js'
 import { BufferedMessageStream, type StreamLimits } from '../incoming/message-stream.js'
 import { Router } from '../incoming/router.js'
 import { Connection } from '../mqttjs/connection.js'
-import { keepPublishesOnForcedClose, ResendStore } from '../mqttjs/mqtt-internals.js'
+import { ResendStore, useResendStore } from '../mqttjs/mqtt-internals.js'
 import type { ResolvedOptions } from '../options/resolved-options.js'
 import { OutgoingCalls } from '../outgoing/outgoing-calls.js'
 import { ResendGuard } from '../outgoing/resend-guard.js'
@@ -115,8 +115,7 @@ export class Session {
     this.acks?.install(connection)
     if (this.options.reconnect && options.mqtt.outgoingStore === undefined) {
       const guard = new ResendGuard(connection.mqtt, this.options.reconnect.maxResends, this.logger)
-      connection.mqtt.outgoingStore = new ResendStore(guard)
-      keepPublishesOnForcedClose(connection.mqtt)
+      useResendStore(connection.mqtt, new ResendStore(guard))
     }
     return connection
   }

@@ -1,5 +1,5 @@
-import type { IClientSubscribeOptions, IConnackPacket, ISubscriptionMap, Packet } from 'mqtt'
 import { ReasonCode } from '../errors/reason-codes.js'
+import type { IClientSubscribeOptions, IConnackPacket, ISubscriptionMap, Packet } from '../mqttjs/types.js'
 import type { FilterIdentifiers } from './filter-identifiers.js'
 import type { SubscribeRequest } from './subscription.js'
 

@@ -1,7 +1,7 @@
-import type { Packet } from 'mqtt'
 import { describeValue } from '../errors/describe-value.js'
 import { MqttValidationError } from '../errors/errors.js'
 import { toCodeError } from '../mqttjs/translate-error.js'
+import type { Packet } from '../mqttjs/types.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from '../options/client-options.js'
 import { sendCall } from '../session/send-call.js'
 import type { Session } from '../session/session.js'

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream'
-import type { IClientOptions, IStream, StreamBuilder } from 'mqtt'
+import type { IClientOptions, IStream, StreamBuilder } from '../mqttjs/types.js'
 import type { Logger } from '../options/client-options.js'
 import type { TransportTarget } from '../options/resolved-options.js'
 import { createDeferredDuplex } from './deferred-duplex.js'

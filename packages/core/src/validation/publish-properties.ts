@@ -1,7 +1,7 @@
-import type { IClientPublishOptions } from 'mqtt'
 import { describeValue } from '../errors/describe-value.js'
 import { MqttValidationError } from '../errors/errors.js'
 import { asBuffer } from '../helpers/bytes.js'
+import type { IClientPublishOptions } from '../mqttjs/types.js'
 import { checkTopic, requireMqtt5 } from './checks.js'
 import { checkBinary, checkMqttString, checkUserProperties } from './mqtt-strings.js'
 

@@ -1,5 +1,5 @@
-import type { IConnackPacket } from 'mqtt'
 import { MqttValidationError } from '../errors/errors.js'
+import type { IConnackPacket } from '../mqttjs/types.js'
 import type { QoS } from '../options/client-options.js'
 import type { Session } from '../session/session.js'
 import {

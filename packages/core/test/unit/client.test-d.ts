@@ -115,6 +115,7 @@ describe('public API types', () => {
       | 'proxy'
       | 'closed'
       | 'protocol-error'
+      | 'incompatible-mqtt'
     >()
     expectTypeOf<MqttCodeError['reasonCode']>().toEqualTypeOf<number>()
     expectTypeOf(ReasonCode.NotAuthorized).toEqualTypeOf<0x87>()

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { createMqttClient } from '../../src/mqttjs/create-mqtt-client.js'
 import { mqttJsLog } from '../../src/mqttjs/mqtt-js-log.js'
-import { createMqttClient, resolveOptions } from '../../src/options/resolve-options.js'
+import { resolveOptions } from '../../src/options/resolve-options.js'
 
 describe("MQTT.js's debug log", () => {
   it('is a no-op unless DEBUG asks for mqttjs (or everything)', () => {

@@ -1,6 +1,7 @@
 import { Duplex } from 'node:stream'
 import mqtt, { type MqttClient, type Packet } from 'mqtt'
 import { describe, expect, it } from 'vitest'
+import { createMqttClient } from '../../src/mqttjs/create-mqtt-client.js'
 import {
   abandonOutgoing,
   filterIncoming,
@@ -16,7 +17,7 @@ import {
   skipHeldPubrecs,
   useIncomingStore,
 } from '../../src/mqttjs/mqtt-internals.js'
-import { createMqttClient, resolveOptions } from '../../src/options/resolve-options.js'
+import { resolveOptions } from '../../src/options/resolve-options.js'
 
 // The MQTT.js internals src/mqttjs/mqtt-internals.ts relies on: this fails first when an upgrade moves them.
 describe('MQTT.js internals used by reconnect and ack: after-processing', () => {

@@ -1,6 +1,7 @@
 import type { PayloadInput } from '@await-mqtt/core'
 import { describe, expect, it } from 'vitest'
-import { createMqttClient, reconnectDefaults, resolveOptions } from '../../src/options/resolve-options.js'
+import { createMqttClient } from '../../src/mqttjs/create-mqtt-client.js'
+import { reconnectDefaults, resolveOptions } from '../../src/options/resolve-options.js'
 
 describe('resolveOptions defaults', () => {
   const resolved = resolveOptions({ hostname: 'broker.local' })

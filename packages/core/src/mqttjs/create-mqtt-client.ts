@@ -1,0 +1,48 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import { bracketIPv6 } from '../helpers/host.js'
+import { redactOptions } from '../options/redact-options.js'
+import type { ResolvedOptions } from '../options/resolved-options.js'
+import { nodeAvailable } from '../transport/builtins.js'
+import { createNodeStreamBuilder, nodeWebSocketOptions } from '../transport/stream-builder.js'
+import { assertMqttInternals } from './mqtt-internals.js'
+import { mqttJsLog } from './mqtt-js-log.js'
+
+type WsOptions = NonNullable<IClientOptions['wsOptions']>
+
+/**
+ * Builds an MQTT.js client that does not connect until its `connect()` is called (attach your
+ * listeners first) and never reconnects by itself. Over TCP (Node) the socket is ours: TLS,
+ * proxies, bind address and socket options are applied there; over WebSockets MQTT.js's own
+ * transport is used. Call it again (e.g. with another `protocolVersion`) for a fresh client.
+ * @example
+ * const client = createMqttClient(resolveOptions('mqtt://localhost'))
+ * client.once('connect', onConnack)
+ * client.connect()
+ */
+export function createMqttClient(resolved: ResolvedOptions): MqttClient {
+  const options: IClientOptions = {
+    log: mqttJsLog(),
+    ...resolved.mqtt,
+    protocolVersion: resolved.protocolVersion,
+    protocolId: resolved.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
+    manualConnect: true,
+    reconnectPeriod: 0,
+  }
+  resolved.logger?.debug({ options: redactOptions(resolved) }, 'mqtt client created')
+  const client = build(resolved, options)
+  assertMqttInternals(client)
+  return client
+}
+
+function build(resolved: ResolvedOptions, options: IClientOptions): MqttClient {
+  const { target, logger } = resolved
+  if (target.transport === 'tcp') {
+    return new mqtt.MqttClient(createNodeStreamBuilder(target, logger), options)
+  }
+  options.path = target.websocketPath
+  options.hostname = bracketIPv6(target.hostname)
+  if (nodeAvailable())
+    options.wsOptions = { ...nodeWebSocketOptions(target, logger), ...resolved.mqtt.wsOptions } as WsOptions
+  else if (target.tls) Object.assign(options, target.tls)
+  return mqtt.connect(options)
+}

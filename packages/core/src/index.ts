@@ -44,6 +44,7 @@ export type {
 } from './options/client-options.js'
 export { encodePayload } from './outgoing/encode-payload.js'
 export type { PublishOptions } from './outgoing/publish.js'
+export type { ConnackInfo } from './session/connack-info.js'
 export type {
   ClientState,
   ConnectionEvent,
@@ -55,6 +56,7 @@ export {
   SharedSubscriptions,
   type SharedSubscriptionsOptions,
 } from './subscriptions/shared-subscriptions.js'
-export type { SubscribeOptions, UnsubscribeOptions } from './subscriptions/subscribe.js'
+export type { DisconnectProperties } from './session/disconnect-request.js'
+export type { SubscribeFilter, SubscribeOptions, UnsubscribeOptions } from './subscriptions/subscribe.js'
 export type { GrantedFilter, Subscription } from './subscriptions/subscription.js'
-export { withClient } from './with-client.js'
+export { type WithClientOptions, withClient } from './with-client.js'

@@ -51,12 +51,12 @@ export type {
   ConnectionEvents,
   ConnectionEventsOptions,
 } from './session/connection-events.js'
+export type { DisconnectProperties } from './session/disconnect-request.js'
 export {
   type SharedStreamOptions,
   SharedSubscriptions,
   type SharedSubscriptionsOptions,
 } from './subscriptions/shared-subscriptions.js'
-export type { DisconnectProperties } from './session/disconnect-request.js'
 export type { SubscribeFilter, SubscribeOptions, UnsubscribeOptions } from './subscriptions/subscribe.js'
 export type { GrantedFilter, Subscription } from './subscriptions/subscription.js'
 export { type WithClientOptions, withClient } from './with-client.js'

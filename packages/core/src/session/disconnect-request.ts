@@ -63,7 +63,9 @@ export function checkDisconnect(
     if (typeof reasonCode !== 'number' || !clientReasonCodes.has(reasonCode)) {
       throw new MqttValidationError(
         `reasonCode must be a DISCONNECT reason code a client may send (0x00, 0x04, 0x80-0x83, 0x90, 0x93-0x99), not ${
-          typeof reasonCode === 'number' ? `0x${reasonCode.toString(16)} (${reasonName(reasonCode)})` : describeValue(reasonCode)
+          typeof reasonCode === 'number'
+            ? `0x${reasonCode.toString(16)} (${reasonName(reasonCode)})`
+            : describeValue(reasonCode)
         }`,
         'reasonCode',
       )

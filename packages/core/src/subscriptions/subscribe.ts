@@ -201,7 +201,12 @@ function checkSubscribeOptions(
     )
   }
   requireMqtt5(protocolVersion, properties !== undefined, 'properties')
-  return { ...request, properties, ...(byFilter ? { byFilter } : {}), ...(identifiers ? {} : { identifiers }) }
+  return {
+    ...request,
+    properties,
+    ...(byFilter ? { byFilter } : {}),
+    ...(identifiers ? {} : { identifiers }),
+  }
 }
 
 /** `client.subscribe()`: validates, registers the subscription's stream, sends SUBSCRIBE, checks the SUBACK. */

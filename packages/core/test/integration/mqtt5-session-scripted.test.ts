@@ -125,7 +125,11 @@ describe('client.connack', () => {
     expect(client.connack).toMatchObject({ sessionPresent: false, receiveMaximum: 10, reasonString: 'first' })
     ;(await broker.connection(0)).destroy()
     const connected = await nextEvent(events, 'connected')
-    expect(connected.connack).toMatchObject({ sessionPresent: true, receiveMaximum: 3, reasonString: 'second' })
+    expect(connected.connack).toMatchObject({
+      sessionPresent: true,
+      receiveMaximum: 3,
+      reasonString: 'second',
+    })
     expect(client.connack).toBe(connected.connack)
   })
 })
@@ -200,7 +204,9 @@ describe('close({ reasonCode, properties })', () => {
     await using broker = await startScriptedBroker()
     const client = await Client.connect(broker.url, { protocolVersion: 4 })
     expect((await refusal(() => client.close({ reasonCode: 0x04 }))).field).toBe('reasonCode')
-    expect((await refusal(() => client.close({ properties: { reasonString: 'x' } }))).field).toBe('properties')
+    expect((await refusal(() => client.close({ properties: { reasonString: 'x' } }))).field).toBe(
+      'properties',
+    )
     await client.close({ reasonCode: 0 })
     expect(sent(await broker.connection(), 'disconnect')).toHaveLength(1)
   })
@@ -257,7 +263,9 @@ describe('withClient and the will', () => {
 
   it('refuses a publishWillOnError that is not a boolean before connecting', async () => {
     await using broker = await startScriptedBroker()
-    const error = await refusal(() => withClient(broker.url, async () => 1, { publishWillOnError: 'yes' as never }))
+    const error = await refusal(() =>
+      withClient(broker.url, async () => 1, { publishWillOnError: 'yes' as never }),
+    )
     expect(error.field).toBe('publishWillOnError')
     expect(broker.connections).toHaveLength(0)
   })
@@ -371,7 +379,14 @@ describe('subscriptionIdentifiers: false', () => {
     await using client = await Client.connect(broker.url, { subscriptionIdentifiers: false })
     const connection = await broker.connection()
     await using subscription = await client.subscribe('a/#')
-    connection.send({ cmd: 'publish', topic: 'a/b', payload: Buffer.from('x'), qos: 0, retain: false, dup: false })
+    connection.send({
+      cmd: 'publish',
+      topic: 'a/b',
+      payload: Buffer.from('x'),
+      qos: 0,
+      retain: false,
+      dup: false,
+    })
     const iterator = subscription[Symbol.asyncIterator]()
     expect((await iterator.next()).value?.text()).toBe('x')
   })

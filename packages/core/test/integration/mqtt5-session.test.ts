@@ -32,7 +32,9 @@ describe.skipIf(!mosquittoAvailable())(
      * Runs `leave` with a client that has a will on a fresh topic, then publishes a marker: the
      * watcher's first message tells whether the broker published the will when the client left.
      */
-    async function firstAfterLeaving(leave: (url: string, will: { topic: string; payload: string }) => Promise<void>) {
+    async function firstAfterLeaving(
+      leave: (url: string, will: { topic: string; payload: string }) => Promise<void>,
+    ) {
       await using broker = await startMosquitto()
       const topic = uniqueTopic('will')
       await using watcher = await Client.connect(broker.url)
@@ -72,7 +74,11 @@ describe.skipIf(!mosquittoAvailable())(
     })
 
     it('withClient publishes the will when fn throws, not when it resolves or with publishWillOnError: false', async () => {
-      const crashing = async (url: string, will: { topic: string; payload: string }, publishWillOnError?: boolean) => {
+      const crashing = async (
+        url: string,
+        will: { topic: string; payload: string },
+        publishWillOnError?: boolean,
+      ) => {
         await expect(
           withClient(
             { url, will },

@@ -319,6 +319,30 @@ describe('subscribe([{ filter, qos, noLocal, retainAsPublished, retainHandling }
     ])
   })
 
+  it('sends the same per-filter options, and no identifier when left out, after a reconnection', async () => {
+    await using broker = await startScriptedBroker()
+    await using client = await Client.connect(broker.url, {
+      reconnect: { minDelay: 10, maxDelay: 50, jitter: 0 },
+    })
+    await using events = client.events()
+    await using subscription = await client.subscribe(
+      [{ filter: 'a', qos: 2, retainHandling: 1 }, { filter: 'b', noLocal: true }, 'c/#'],
+      { qos: 1, subscriptionIdentifiers: false },
+    )
+    const [before] = sent(await broker.connection(0), 'subscribe') as ISubscribePacket[]
+    ;(await broker.connection(0)).destroy()
+    await nextEvent(events, 'connected')
+    const again = (await (await broker.connection(1)).next('subscribe')) as ISubscribePacket
+    expect(again.subscriptions).toEqual(before?.subscriptions)
+    expect(again.subscriptions.map(({ qos, nl, rh }) => [qos, nl, rh])).toEqual([
+      [2, false, 1],
+      [1, true, 0],
+      [1, false, 0],
+    ])
+    expect(again.properties?.subscriptionIdentifier).toBeUndefined()
+    expect(subscription.granted).toHaveLength(3)
+  })
+
   it.each([
     ['an unknown key', [{ filter: 'a', qoss: 1 }], 'filters[0].qoss'],
     ['a bad per-filter QoS', ['x', { filter: 'a', qos: 3 }], 'filters[1].qos'],

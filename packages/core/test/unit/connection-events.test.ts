@@ -8,7 +8,7 @@ describe('EventChannel', () => {
   it('hands every event to every iterator, from the moment it was created', async () => {
     const channel = new EventChannel()
     const early = channel.subscribe()
-    channel.emit({ type: 'connected', sessionPresent: false })
+    channel.emit({ type: 'connected', sessionPresent: false, server: 'mqtt://localhost:1883' })
     const late = channel.subscribe()
     channel.emit(lost)
     expect((await early.next()).value).toEqual({ type: 'connected', sessionPresent: false })

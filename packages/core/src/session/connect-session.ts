@@ -116,9 +116,7 @@ export async function connectSession(session: Session, signal?: unknown): Promis
       session.connectFailed()
       throw abort?.aborted ? attempt.error : noBrokerAccepted(failures)
     }
-    session.logger?.info(
-      { address: server.address, next: session.servers.advance().address },
-      'mqtt trying the next broker',
-    )
+    const next = session.servers.advance()
+    session.logger?.info({ address: server.address, next: next.address }, 'mqtt trying the next broker')
   }
 }

@@ -11,7 +11,11 @@ describe('EventChannel', () => {
     channel.emit({ type: 'connected', sessionPresent: false, server: 'mqtt://localhost:1883' })
     const late = channel.subscribe()
     channel.emit(lost)
-    expect((await early.next()).value).toEqual({ type: 'connected', sessionPresent: false })
+    expect((await early.next()).value).toEqual({
+      type: 'connected',
+      sessionPresent: false,
+      server: 'mqtt://localhost:1883',
+    })
     expect((await early.next()).value).toBe(lost)
     expect((await late.next()).value).toBe(lost)
   })

@@ -368,7 +368,7 @@ describe('MQTT.js behaviour a list of brokers relies on (pointAt, src/mqttjs/con
     network.answer(...connack)
     await next
     network.stream.destroy()
-    await new Promise((resolve) => client.once('close', resolve))
+    await new Promise<void>((resolve) => client.once('close', () => resolve()))
 
     pointAt(client, { hostname: 'node-b', port: 1884, username: 'bob', password: Buffer.from('b') })
     network = memoryConnection()

@@ -36,6 +36,8 @@ export const everyOption = {
   timeout: 10_000, // ms; the default of every call: connect, publish, subscribe, unsubscribe, close
   signal: undefined, // an AbortSignal that cancels Client.connect
   reconnect: false, // or true, or { minDelay: 100, maxDelay: 30_000, factor: 2, jitter: 0.2, maxAttempts: Infinity, maxQueuedPublishes: 1000 }
+  failover: undefined, // with several brokers: { shuffle: false, followRedirects: false, maxRedirects: 3 }
+  connectInBackground: false, // with reconnect: resolve at once and connect in the background
   ack: 'on-receipt', // or 'after-processing': PUBACK/PUBREC once every stream moved past the message
   maxQueued: 10_000, // messages a stream holds before `overflow` applies
   maxQueuedBytes: 64 * 1024 * 1024, // payload bytes a stream holds before `overflow` applies

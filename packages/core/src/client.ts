@@ -1,7 +1,8 @@
 import { describeValue } from './errors/describe-value.js'
 import { MqttValidationError } from './errors/errors.js'
 import type { MessageStream } from './incoming/message-stream.js'
-import type { ClientOptions, PayloadInput, QueueOptions } from './options/client-options.js'
+import type { BrokerTarget, ClientOptions, PayloadInput, QueueOptions } from './options/client-options.js'
+import { resolveBrokerList } from './options/resolve-broker-list.js'
 import { resolveOptions } from './options/resolve-options.js'
 import { type PublishOptions, publish } from './outgoing/publish.js'
 import { closeSession } from './session/close-session.js'
@@ -60,16 +61,35 @@ export class Client implements AsyncDisposable {
   /**
    * Connects to a broker and resolves once it accepted the connection (CONNACK).
    * `target` is a URL (`mqtt://`, `mqtts://`, `ws://`, `wss://`) or options; `options` add to it.
+   *
+   * Several brokers (the nodes of a cluster): give a list of URLs or {@link BrokerOptions}, and
+   * the options they share. `Client.connect` tries them in turn (in order, or shuffled with
+   * `failover.shuffle`), each with an equal share of what is left of `timeout`; with `reconnect`,
+   * each reconnection attempt moves on to the next one, with the usual backoff. `client.server`
+   * tells which one is in use; the `connected` event of {@link Client.events} names it.
+   *
+   * With `connectInBackground` (and `reconnect`) it resolves at once, in state `reconnecting`.
    * @throws {@link MqttConnectError} saying why: bad credentials, not authorized, refused,
-   * unreachable, TLS, proxy, timeout. {@link MqttValidationError} for invalid options.
+   * unreachable, TLS, proxy, timeout (with several brokers, why each failed).
+   * {@link MqttValidationError} for invalid options.
    * @example
    * const client = await Client.connect('mqtts://broker.local', { username: 'alice', password: 'secret' })
+   * @example
+   * const client = await Client.connect(['mqtt://node-a:1883', 'mqtt://node-b:1883'], { reconnect: true })
    */
-  static async connect(target: string | ClientOptions, options?: ClientOptions): Promise<Client> {
-    const resolved = resolveOptions(target, options)
+  static async connect(
+    target: string | ClientOptions | readonly BrokerTarget[],
+    options?: ClientOptions,
+  ): Promise<Client> {
+    const resolved = Array.isArray(target)
+      ? resolveBrokerList(target as readonly BrokerTarget[], options)
+      : resolveOptions(target as string | ClientOptions, options)
     checkCallOptions({ timeout: resolved.timeout }, resolved.timeout)
     const session = new Session(resolved)
-    await connectSession(session, options?.signal ?? (typeof target === 'object' ? target.signal : undefined))
+    const signal =
+      options?.signal ??
+      (typeof target === 'object' && !Array.isArray(target) ? (target as ClientOptions).signal : undefined)
+    await connectSession(session, signal)
     return new Client(session)
   }
 
@@ -89,6 +109,17 @@ export class Client implements AsyncDisposable {
    */
   get connack(): ConnackInfo {
     return this.#session.connack
+  }
+
+  /**
+   * The broker in use, without credentials (`mqtt://node-b:1883`): the one connected to (or last
+   * connected to, while reconnecting); before the first connection (`connectInBackground`), the
+   * first one to try. With several brokers or a followed redirect it changes: the `connected`
+   * event of {@link Client.events} tells when.
+   * @example console.log(`connected to ${client.server}`)
+   */
+  get server(): string {
+    return this.#session.server
   }
 
   /** The protocol version spoken: 5 (MQTT 5.0), 4 (3.1.1) or 3 (3.1). */

@@ -27,9 +27,12 @@ export type { MessageStream } from './incoming/message-stream.js'
 export { Topic } from './incoming/topic.js'
 export type {
   AckMode,
+  BrokerOptions,
+  BrokerTarget,
   CallOptions,
   ClientOptions,
   ConnectProperties,
+  FailoverOptions,
   Logger,
   OverflowPolicy,
   PayloadInput,

@@ -16,15 +16,17 @@ import {
   violationAtConnect,
   violationLost,
 } from '../errors/protocol-violation.js'
+import { bracketIPv6 } from '../helpers/host.js'
 import { onTimeoutOrAbort, settledWithin } from '../helpers/timers.js'
 import { disconnectPacket, IncomingGuard, type IncomingViolation } from '../incoming/incoming-guard.js'
 import { IncomingQoS2 } from '../incoming/incoming-qos2.js'
 import { Message } from '../incoming/message.js'
 import { Topic } from '../incoming/topic.js'
 import type { Logger } from '../options/client-options.js'
-import type { ResolvedOptions } from '../options/resolved-options.js'
+import type { ResolvedOptions, ResolvedServer } from '../options/resolved-options.js'
+import { redirectCodes, type ServerRedirect } from '../reconnect/server-list.js'
 import { createMqttClient } from './create-mqtt-client.js'
-import { filterIncoming, type IncomingFilter } from './mqtt-internals.js'
+import { filterIncoming, type IncomingFilter, pointAt } from './mqtt-internals.js'
 import { closedBeforeConnack, connectionLost, connectTimeout, toConnectError } from './translate-error.js'
 
 /** What a {@link Connection} reports to the session that owns it. */
@@ -47,10 +49,13 @@ export type PacketDone = (error: unknown, packet?: Packet) => void
 export class Connection {
   readonly mqtt: MqttClient
   readonly protocolVersion: 3 | 4 | 5
-  readonly #address: string
+  #server: ResolvedServer
+  #address: string
   readonly #handlers: ConnectionHandlers
   readonly #logger: Logger | undefined
-  readonly #credentials: boolean
+  #credentials: boolean
+  /** A redirect (MQTT 5 0x9C/0x9D) in the last CONNACK or DISCONNECT of this network connection. */
+  #redirect: ServerRedirect | undefined
   readonly #maxIncomingPacketSize: number
   /** What the broker sent that made this client close the network connection (this connection only). */
   #violation: { violation: IncomingViolation; cause: unknown } | undefined
@@ -71,16 +76,30 @@ export class Connection {
    * whether its PUBREC waits until the message is processed (then `processed` is called).
    */
   holdAcknowledgement: ((messageId: number, processed: () => void) => boolean) | undefined
+  /**
+   * Keep the MQTT.js client when a first handshake fails (as after a successful one), to try again
+   * (a client connecting in the background, or moving on to the next broker of a list).
+   */
+  keepOnFailure = false
 
-  constructor(resolved: ResolvedOptions, handlers: ConnectionHandlers) {
+  constructor(resolved: ResolvedOptions, handlers: ConnectionHandlers, server?: ResolvedServer) {
     this.protocolVersion = resolved.protocolVersion
-    this.#address = resolved.address
+    this.#server = server ?? { address: resolved.address, target: resolved.target, mqtt: resolved.mqtt }
+    this.#address = this.#server.address
     this.#handlers = handlers
     this.#logger = resolved.logger
     this.#credentials = resolved.mqtt.username !== undefined || resolved.mqtt.password !== undefined
     this.#maxIncomingPacketSize = resolved.maxIncomingPacketSize
-    this.mqtt = createMqttClient(resolved)
+    this.mqtt = createMqttClient(resolved, () => this.#server.target)
     const mqtt = this.mqtt
+    if (server !== undefined) this.useServer(server)
+    mqtt.on('packetreceive', (packet: Packet) => {
+      if (packet.cmd !== 'connack' || !redirectCodes.has(packet.reasonCode ?? 0)) return
+      this.#redirect = {
+        reasonCode: packet.reasonCode ?? 0,
+        serverReference: packet.properties?.serverReference,
+      }
+    })
     filterIncoming(mqtt, () => this.#incomingFilter())
     mqtt.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) =>
       this.#message(topic, payload, packet),
@@ -101,6 +120,41 @@ export class Connection {
     mqtt.on('close', () => this.#close())
   }
 
+  /** The broker this connection goes to (or went to), credential-free: `mqtt://host:1883`. */
+  get address(): string {
+    return this.#address
+  }
+
+  /** The broker this connection goes to. */
+  get server(): ResolvedServer {
+    return this.#server
+  }
+
+  /**
+   * The MQTT 5 redirect (0x9C Use another server, 0x9D Server moved) of the last handshake's
+   * CONNACK or of the broker's DISCONNECT, if any.
+   */
+  get redirect(): ServerRedirect | undefined {
+    return this.#redirect
+  }
+
+  /**
+   * Points the next handshake at another broker, keeping MQTT.js's client and its stores (its
+   * unacknowledged QoS 1/2 publishes are resent there). Only between network connections.
+   */
+  useServer(server: ResolvedServer): void {
+    this.#server = server
+    this.#address = server.address
+    this.#credentials = server.mqtt.username !== undefined || server.mqtt.password !== undefined
+    const websockets = server.target.transport === 'websockets'
+    pointAt(this.mqtt, {
+      ...server.mqtt,
+      ...(websockets
+        ? { hostname: bracketIPv6(server.target.hostname), path: server.target.websocketPath }
+        : {}),
+    })
+  }
+
   /** Whether CONNACK arrived and the connection has not dropped or been closed. */
   get open(): boolean {
     return this.#phase === 'open'
@@ -110,7 +164,8 @@ export class Connection {
   handshake(timeout: number, signal: AbortSignal | undefined): Promise<IConnackPacket> {
     if (signal?.aborted) return Promise.reject(signal.reason)
     // Again (reconnecting): a failed attempt only closes its socket, keeping MQTT.js's stores.
-    const again = this.epoch > 0
+    const again = this.epoch > 0 || this.keepOnFailure
+    this.#redirect = undefined
     if (again) {
       this.#lastError = undefined
       this.#violation = undefined
@@ -349,6 +404,10 @@ export class Connection {
   #brokerDisconnect(packet: IDisconnectPacket): void {
     if (this.#violation !== undefined || this.#disconnect !== undefined) return
     this.#disconnect = packet
+    const reasonCode = packet.reasonCode ?? 0
+    if (redirectCodes.has(reasonCode)) {
+      this.#redirect = { reasonCode, serverReference: packet.properties?.serverReference }
+    }
     const stream = this.mqtt.stream
     if (stream !== undefined && !stream.destroyed) stream.destroy()
   }

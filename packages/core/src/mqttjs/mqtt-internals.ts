@@ -26,6 +26,8 @@ import { MqttConnectError } from '../errors/errors.js'
  * - `streamBuilder`, and the fact that `connect()` pipes the stream it builds into a Writable whose
  *   `_write` runs the packet parser (whose errors it re-emits as the client's `error`, before any
  *   packet of that chunk is handled): {@link filterIncoming} checks bytes before the parser does.
+ * - `options.username/password/protocol/hostname/port/path`, read again on every `connect()`:
+ *   {@link pointAt} moves a client to another broker of a list, its stores kept.
  */
 /** What MQTT.js passes to the ack handler: call back with a reason code (0: go on as usual). */
 type AckCallback = (error: Error | number | null, code?: number) => void
@@ -298,4 +300,30 @@ export function onHandleMessage(client: MqttClient, handler: HandleMessage): voi
 export function useResendStore(client: MqttClient, store: ResendStore): void {
   client.outgoingStore = store
   keepPublishesOnForcedClose(client)
+}
+
+/** Where {@link pointAt} sends an MQTT.js client's next connection. */
+export interface MqttServerFields {
+  protocol?: IClientOptions['protocol']
+  hostname?: string
+  port?: number
+  /** WebSocket path. */
+  path?: string
+  username?: string
+  password?: IClientOptions['password']
+}
+
+/**
+ * Points an MQTT.js client at another broker for its next `connect()`, keeping its stores (the
+ * unacknowledged QoS 1/2 publishes are resent there). MQTT.js reads `options.username` and
+ * `options.password` when it writes CONNECT, and its WebSocket transport builds its URL from
+ * `options.protocol/hostname/port/path`, each time it connects: `options` is the object its own
+ * `servers` failover rewrites the same way.
+ */
+export function pointAt(client: MqttClient, server: MqttServerFields): void {
+  const options = client.options
+  for (const key of ['protocol', 'hostname', 'port', 'path', 'username', 'password'] as const) {
+    if (key in server) Object.assign(options, { [key]: server[key] })
+  }
+  if (server.hostname !== undefined) options.host = server.hostname
 }

@@ -126,6 +126,56 @@ export interface ReconnectOptions {
 }
 
 /**
+ * How a client given several brokers (`Client.connect([url1, url2])`) moves between them.
+ * @example
+ * await Client.connect(['mqtt://node-a', 'mqtt://node-b'], { reconnect: true, failover: { shuffle: true } })
+ */
+export interface FailoverOptions {
+  /**
+   * Try the brokers in a random order (drawn once, at connect) instead of the order given, so that
+   * many clients with the same list spread over the cluster. @default false
+   */
+  shuffle?: boolean
+  /**
+   * Follow an MQTT 5 Server Reference: a CONNACK or DISCONNECT with reason code 0x9C (Use another
+   * server) or 0x9D (Server moved) and a `serverReference` property sends the client to that server
+   * (same transport, TLS settings and credentials as the broker that sent it). Off by default: a
+   * broker could otherwise send the client anywhere. @default false
+   */
+  followRedirects?: boolean
+  /**
+   * Most redirects followed in a row; past it a redirect counts as a refused connection and the
+   * client goes on with its list and backoff, so two servers pointing at each other cannot bounce it
+   * forever. The row ends when a connection stays up for `timeout` ms. @default 3
+   */
+  maxRedirects?: number
+}
+
+/**
+ * One broker of a list given to `Client.connect`: a URL, or the options that say where and how to
+ * reach it. Fields set here (and what its URL says) win over the options shared by every broker.
+ */
+export type BrokerTarget = string | BrokerOptions
+
+/** The options that may differ from one broker of a list to another. */
+export type BrokerOptions = Pick<
+  ClientOptions,
+  | 'url'
+  | 'hostname'
+  | 'port'
+  | 'username'
+  | 'password'
+  | 'tls'
+  | 'proxy'
+  | 'transport'
+  | 'websocketPath'
+  | 'websocketHeaders'
+  | 'bindAddress'
+  | 'bindPort'
+  | 'socketOptions'
+>
+
+/**
  * When received QoS 1/2 messages are acknowledged (PUBACK / PUBREC):
  * - `on-receipt`: as soon as they arrive (MQTT.js's behaviour);
  * - `after-processing`: once every stream that got the message has moved past it (its consumer
@@ -203,6 +253,19 @@ export interface ClientOptions extends QueueOptions {
   signal?: AbortSignal
   /** Opt-in reconnection; off by default (a lost connection ends every stream). */
   reconnect?: boolean | ReconnectOptions
+  /**
+   * With several brokers: their order (`shuffle`) and whether MQTT 5 server redirects are followed.
+   * See {@link FailoverOptions}.
+   */
+  failover?: FailoverOptions
+  /**
+   * Start without the broker: `Client.connect` resolves at once, in state `reconnecting`, and the
+   * client connects in the background with the `reconnect` backoff (required). Calls wait for the
+   * connection within their own timeouts, as during a reconnection; `client.events()` says
+   * `connected` when it comes. Meant for services that must start while the broker is down.
+   * @default false (connect resolves only once a broker accepted the connection)
+   */
+  connectInBackground?: boolean
   /** When received QoS 1/2 messages are acknowledged; see {@link AckMode}. @default 'on-receipt' */
   ack?: AckMode
   /**

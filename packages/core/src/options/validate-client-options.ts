@@ -8,6 +8,7 @@ import type {
   TlsOptions,
   WillOptions,
 } from './client-options.js'
+import { validateFailover } from './validate-failover.js'
 import { validateOptionStrings } from './validate-option-strings.js'
 
 const maxUint16 = 0xffff
@@ -271,6 +272,7 @@ export function validateClientOptions(options: ClientOptions): void {
     fail('timeout', `must be a number of ms above 0 (Infinity for none), not ${describe(timeout)}`)
   }
   validateReconnect(options.reconnect)
+  validateFailover(options)
   oneOf(options.ack, 'ack', ['on-receipt', 'after-processing'])
   if (options.maxQueued !== Number.POSITIVE_INFINITY) {
     integer(options.maxQueued, 'maxQueued', 1, Number.MAX_SAFE_INTEGER)

@@ -6,12 +6,13 @@ import { BufferedMessageStream } from '../incoming/message-stream.js'
 import { Router } from '../incoming/router.js'
 import { Connection } from '../mqttjs/connection.js'
 import { ResendStore, useResendStore } from '../mqttjs/mqtt-internals.js'
-import type { ResolvedOptions } from '../options/resolved-options.js'
+import type { ResolvedOptions, ResolvedServer } from '../options/resolved-options.js'
 import type { StreamLimits } from '../options/stream-limits.js'
 import { OutgoingCalls } from '../outgoing/outgoing-calls.js'
 import { ResendGuard } from '../outgoing/resend-guard.js'
 import { SendQuota } from '../outgoing/send-quota.js'
 import { Reconnector } from '../reconnect/reconnector.js'
+import { ServerList } from '../reconnect/server-list.js'
 import {
   ActiveSubscription,
   type SubscribeRequest,
@@ -48,6 +49,8 @@ export class Session {
   readonly acks: AckTracker | undefined
   /** Messages that arrived before any stream or subscription existed (persistent sessions). */
   readonly early: EarlyMessages
+  /** The brokers to connect to, and which one is next. */
+  readonly servers: ServerList
   #state: SessionState = 'connecting'
   #connection: Connection | undefined
   #lostError: MqttConnectionLostError | undefined
@@ -64,6 +67,7 @@ export class Session {
     this.acks = options.ack === 'after-processing' ? new AckTracker() : undefined
     this.early = new EarlyMessages(options.queue, (message) => this.#route(message), this.acks)
     this.#clientId = options.mqtt.clientId ?? ''
+    this.servers = new ServerList(options)
   }
 
   /** Where the client is in its life. */
@@ -100,6 +104,11 @@ export class Session {
     })
   }
 
+  /** The broker in use (the last one connected to; before any, the first to try), credential-free. */
+  get server(): string {
+    return this.#connection?.address ?? this.servers.current.address
+  }
+
   get protocolVersion(): 3 | 4 | 5 {
     return this.connection?.protocolVersion ?? this.options.protocolVersion
   }
@@ -124,11 +133,15 @@ export class Session {
   }
 
   /** A new connection (not yet connected) whose messages and loss are reported to this session. */
-  createConnection(options: ResolvedOptions = this.options): Connection {
-    const connection = new Connection(options, {
-      message: (message) => this.receive(message),
-      lost: (error) => this.connectionLost(connection, error),
-    })
+  createConnection(options: ResolvedOptions = this.options, server?: ResolvedServer): Connection {
+    const connection = new Connection(
+      options,
+      {
+        message: (message) => this.receive(message),
+        lost: (error) => this.connectionLost(connection, error),
+      },
+      server,
+    )
     this.acks?.install(connection)
     if (this.options.reconnect && options.mqtt.outgoingStore === undefined) {
       const guard = new ResendGuard(connection.mqtt, this.options.reconnect.maxResends, this.logger)
@@ -144,7 +157,19 @@ export class Session {
     if (assigned) this.#clientId = assigned
     this.quota.setLimit(connection.connack?.properties?.receiveMaximum)
     this.#connack = this.#connackInfo(connection)
+    this.servers.connected()
     this.#state = 'connected'
+  }
+
+  /**
+   * `connectInBackground`: `Client.connect` resolves now, in state `reconnecting`; the reconnector
+   * connects with its backoff while calls wait at the gate, as after a lost connection.
+   */
+  startInBackground(): void {
+    this.#state = 'reconnecting'
+    const reconnector = new Reconnector(this)
+    this.#reconnector = reconnector
+    void reconnector.run(undefined, undefined)
   }
 
   /** The first connection failed (`Client.connect()` throws): nothing to close, the session is over. */
@@ -239,8 +264,8 @@ export class Session {
   reconnected(connection: Connection, sessionPresent: boolean): void {
     this.#reconnector = undefined
     this.attach(connection)
-    this.logger?.info({ address: this.options.address, sessionPresent }, 'mqtt reconnected')
-    this.events.emit({ type: 'connected', sessionPresent, connack: this.connack })
+    this.logger?.info({ address: connection.address, sessionPresent }, 'mqtt reconnected')
+    this.events.emit({ type: 'connected', sessionPresent, connack: this.connack, server: connection.address })
     this.gate.open()
   }
 
@@ -281,7 +306,7 @@ export class Session {
     this.#refuseIfOver(what)
     const connection = this.#connection
     if (this.#state !== 'connected' || connection === undefined || !connection.open) {
-      throw new MqttConnectionLostError(`cannot ${what}: not connected to ${this.options.address}`)
+      throw new MqttConnectionLostError(`cannot ${what}: not connected to ${this.server}`)
     }
     return connection
   }

@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import {
+  type BrokerTarget,
   Client,
   type ClientOptions,
   type ConnackInfo,
@@ -57,13 +58,26 @@ describe('MQTT 5 session types (issue 21)', () => {
 
 describe('public API types', () => {
   it('Client.connect takes a URL or options and resolves to a Client', () => {
-    expectTypeOf(Client.connect).parameter(0).toEqualTypeOf<string | ClientOptions>()
+    expectTypeOf(Client.connect)
+      .parameter(0)
+      .toEqualTypeOf<string | ClientOptions | readonly BrokerTarget[]>()
     expectTypeOf(Client.connect('mqtt://localhost')).toEqualTypeOf<Promise<Client>>()
     expectTypeOf(Client.connect({ hostname: 'h', port: 1883, protocolVersion: 4 })).toEqualTypeOf<
       Promise<Client>
     >()
     // @ts-expect-error protocolVersion is 3 | 4 | 5
     Client.connect({ protocolVersion: 6 })
+    // several brokers: URLs or per-broker options, with shared options beside them
+    expectTypeOf(
+      Client.connect(['mqtt://a', { url: 'mqtts://b', username: 'b', tls: { ca: 'pem' } }], {
+        reconnect: true,
+        failover: { shuffle: true, followRedirects: true, maxRedirects: 2 },
+        connectInBackground: true,
+      }),
+    ).toEqualTypeOf<Promise<Client>>()
+    // @ts-expect-error keepalive is shared by every broker of a list, not set per broker
+    Client.connect([{ url: 'mqtt://a', keepalive: 5 }])
+    expectTypeOf(client.server).toEqualTypeOf<string>()
     // @ts-expect-error the constructor is private: connect() is the way in
     new Client()
   })

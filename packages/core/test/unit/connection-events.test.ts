@@ -7,6 +7,7 @@ const connected = {
   type: 'connected',
   sessionPresent: false,
   connack: connackInfo(undefined, { keepalive: 60, sessionExpiryInterval: 0 }),
+  server: 'mqtt://localhost:1883',
 } as const
 const lost = { type: 'disconnected', cause: new MqttConnectionLostError(), willReconnect: true } as const
 

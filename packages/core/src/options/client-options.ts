@@ -168,7 +168,11 @@ export interface ClientOptions extends QueueOptions {
   username?: string
   password?: string | Uint8Array
   logger?: Logger
-  /** @default a random id (`await-mqtt_` + 8 hex digits) */
+  /**
+   * `''` asks the broker to assign one (MQTT 3.1.1 and 5, with `clean: true` only); under MQTT 5
+   * `client.clientId` then shows the id the broker assigned.
+   * @default a random id (`await-mqtt_` + 8 hex digits)
+   */
   clientId?: string
   /** `true` for TLS with the system's trust store, or Node TLS options. @default false (true for mqtts:// and wss://) */
   tls?: boolean | TlsOptions

@@ -8,6 +8,7 @@ import type {
   TlsOptions,
   WillOptions,
 } from './client-options.js'
+import { validateEmptyClientId } from './validate-client-id.js'
 import { validateOptionStrings } from './validate-option-strings.js'
 
 const maxUint16 = 0xffff
@@ -238,12 +239,13 @@ export function validateClientOptions(options: ClientOptions): void {
     string(options.clientId, 'clientId')
     if (new TextEncoder().encode(options.clientId).byteLength > maxUint16) fail('clientId', 'is too long')
   }
+  boolean(options.clean, 'clean')
+  oneOf(options.protocolVersion, 'protocolVersion', [3, 4, 5])
+  validateEmptyClientId(options)
   validateTls(options.tls)
   validateProxy(options.proxy)
-  oneOf(options.protocolVersion, 'protocolVersion', [3, 4, 5])
   const mqtt5 = options.protocolVersion === undefined || options.protocolVersion === 5
   validateWill(options.will, mqtt5)
-  boolean(options.clean, 'clean')
   integer(options.sessionExpiryInterval, 'sessionExpiryInterval', 0, maxUint32)
   if (options.sessionExpiryInterval !== undefined && !mqtt5) {
     fail('sessionExpiryInterval', 'needs MQTT 5 (protocolVersion 5)')

@@ -122,3 +122,23 @@ describe('option validation', () => {
     }
   })
 })
+
+describe('empty client id', () => {
+  it.each<[string, ClientOptions]>([
+    ['MQTT 3.1 (which needs 1 to 23 characters)', { clientId: '', protocolVersion: 3 }],
+    ['MQTT 3.1.1 with clean: false', { clientId: '', protocolVersion: 4, clean: false }],
+    ['MQTT 5 with clean: false', { clientId: '', protocolVersion: 5, clean: false }],
+    ['the default protocol with clean: false', { clientId: '', clean: false }],
+  ])('is refused under %s with MqttValidationError on clientId', (_, options) => {
+    expect(fieldOf('mqtt://localhost', options)).toBe('clientId')
+    expect(() => resolveOptions('mqtt://localhost', options)).toThrow(/empty clientId|must not be empty/)
+  })
+
+  it.each<ClientOptions>([
+    { clientId: '' },
+    { clientId: '', protocolVersion: 4 },
+    { clientId: '', clean: true },
+  ])('is sent as it is where the protocol allows it (%o)', (options) => {
+    expect(resolveOptions('mqtt://localhost', options).mqtt.clientId).toBe('')
+  })
+})

@@ -23,6 +23,7 @@ import { Message } from '../incoming/message.js'
 import { Topic } from '../incoming/topic.js'
 import type { Logger } from '../options/client-options.js'
 import type { ResolvedOptions } from '../options/resolved-options.js'
+import { OutgoingTopicAliases, type TopicAliasMode } from '../outgoing/topic-aliases.js'
 import { createMqttClient } from './create-mqtt-client.js'
 import { filterIncoming, type IncomingFilter } from './mqtt-internals.js'
 import { closedBeforeConnack, connectionLost, connectTimeout, toConnectError } from './translate-error.js'
@@ -64,6 +65,9 @@ export class Connection {
   #lastTopic: Topic | undefined
   /** The broker's CONNACK, once connected. */
   connack: IConnackPacket | undefined
+  /** The topic aliases set on the current network connection (a new table per CONNACK). */
+  aliases: OutgoingTopicAliases = new OutgoingTopicAliases(0)
+  readonly #aliasMode: TopicAliasMode
   /** How many handshakes succeeded; what was received on one network connection is acknowledged on it only. */
   epoch = 0
   /**
@@ -79,6 +83,7 @@ export class Connection {
     this.#logger = resolved.logger
     this.#credentials = resolved.mqtt.username !== undefined || resolved.mqtt.password !== undefined
     this.#maxIncomingPacketSize = resolved.maxIncomingPacketSize
+    this.#aliasMode = resolved.topicAliases
     this.mqtt = createMqttClient(resolved)
     const mqtt = this.mqtt
     filterIncoming(mqtt, () => this.#incomingFilter())
@@ -125,6 +130,7 @@ export class Connection {
         if (error === undefined && connack) {
           this.#phase = 'open'
           this.connack = connack
+          this.aliases = new OutgoingTopicAliases(connack.properties?.topicAliasMaximum ?? 0, this.#aliasMode)
           this.epoch++
           resolve(connack)
         } else {

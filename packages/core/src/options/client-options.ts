@@ -1,4 +1,5 @@
 import type { IClientOptions } from '../mqttjs/types.js'
+import type { TopicAliasMode } from '../outgoing/topic-aliases.js'
 
 /** MQTT quality of service: 0 at most once, 1 at least once, 2 exactly once. */
 export type QoS = 0 | 1 | 2
@@ -228,6 +229,13 @@ export interface ClientOptions extends QueueOptions {
    * @default 16777216 (16 MiB)
    */
   maxIncomingPacketSize?: number
+  /**
+   * MQTT 5 topic aliases for what this client publishes: `'manual'` uses only the aliases set in
+   * `properties.topicAlias`; `'auto'` also gives each topic an alias within the broker's Topic Alias
+   * Maximum and sends the alias alone when the topic repeats. Aliases are set anew on each connection.
+   * See {@link TopicAliasMode}. @default 'manual'
+   */
+  topicAliases?: TopicAliasMode
   /** MQTT.js options passed through as they are, for what this interface does not cover. */
   mqtt?: Partial<IClientOptions>
 }

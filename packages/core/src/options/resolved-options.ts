@@ -1,5 +1,6 @@
 import type { StreamLimits } from '../incoming/message-stream.js'
 import type { IClientOptions } from '../mqttjs/types.js'
+import type { TopicAliasMode } from '../outgoing/topic-aliases.js'
 import type { AckMode, Logger, ProxyOptions, ReconnectOptions, SocketOptions } from './client-options.js'
 import type { ResolvedTls } from './resolve-tls.js'
 
@@ -44,4 +45,6 @@ export interface ResolvedOptions {
   protocolVersionExplicit: boolean
   /** Refuse control characters and non-characters in what is sent (`strictUtf8`). */
   strictUtf8: boolean
+  /** How PUBLISH topics use MQTT 5 topic aliases (`topicAliases`). */
+  topicAliases: TopicAliasMode
 }

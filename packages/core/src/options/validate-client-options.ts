@@ -282,5 +282,8 @@ export function validateClientOptions(options: ClientOptions): void {
   if (options.mqtt !== undefined && !isRecord(options.mqtt))
     fail('mqtt', 'must be an object of MQTT.js options')
   boolean(options.strictUtf8, 'strictUtf8')
+  oneOf(options.topicAliases, 'topicAliases', ['manual', 'auto'])
+  if (options.topicAliases === 'auto' && !mqtt5)
+    fail('topicAliases', "'auto' needs MQTT 5 (protocolVersion 5)")
   validateOptionStrings(options)
 }

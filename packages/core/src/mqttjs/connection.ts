@@ -25,6 +25,7 @@ import type { Logger } from '../options/client-options.js'
 import type { ResolvedOptions } from '../options/resolved-options.js'
 import { OutgoingTopicAliases, type TopicAliasMode } from '../outgoing/topic-aliases.js'
 import { createMqttClient } from './create-mqtt-client.js'
+import { AuthChallengeFailure, challengeFailed, EnhancedAuth } from './enhanced-auth.js'
 import { filterIncoming, type IncomingFilter } from './mqtt-internals.js'
 import { closedBeforeConnack, connectionLost, connectTimeout, toConnectError } from './translate-error.js'
 
@@ -68,6 +69,8 @@ export class Connection {
   /** The topic aliases set on the current network connection (a new table per CONNACK). */
   aliases: OutgoingTopicAliases = new OutgoingTopicAliases(0)
   readonly #aliasMode: TopicAliasMode
+  /** MQTT 5 enhanced authentication (`auth`). */
+  readonly #auth: EnhancedAuth | undefined
   /** How many handshakes succeeded; what was received on one network connection is acknowledged on it only. */
   epoch = 0
   /**
@@ -87,6 +90,7 @@ export class Connection {
     this.mqtt = createMqttClient(resolved)
     const mqtt = this.mqtt
     filterIncoming(mqtt, () => this.#incomingFilter())
+    this.#auth = resolved.auth ? new EnhancedAuth(mqtt, resolved.auth) : undefined
     mqtt.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) =>
       this.#message(topic, payload, packet),
     )
@@ -181,6 +185,21 @@ export class Connection {
     this.mqtt.unsubscribe(filters, options, (error, packet) => done(error, packet))
   }
 
+  /** Whether a re-authentication waits for the broker's verdict. */
+  get reauthenticating(): boolean {
+    return this.#auth?.reauthenticating === true
+  }
+
+  /**
+   * Re-authenticates (AUTH 0x19 with `data`, then the broker's challenges): `done` is called on its
+   * AUTH 0x00, or with the error that ended it (a failed challenge handler, the connection lost).
+   * Only with `auth` set.
+   */
+  reauthenticate(data: Uint8Array | undefined, done: (error?: unknown) => void): void {
+    if (this.#auth === undefined) done(new Error('enhanced authentication is not set up'))
+    else this.#auth.reauthenticate(data, done)
+  }
+
   /**
    * Graceful end: waits (within `timeout`) for MQTT.js's in-flight QoS 1/2, sends DISCONNECT and
    * waits for the socket to close; past the bound, destroys the socket. Never rejects.
@@ -256,6 +275,14 @@ export class Connection {
   #error(error: Error): void {
     if (this.#violation !== undefined) return
     this.#lastError = error
+    if (error instanceof AuthChallengeFailure) {
+      // MQTT.js closes the connection; this says why to the connect or re-authentication waiting.
+      const handshaking = this.#onHandshake
+      const failed = challengeFailed(this.#address, error, handshaking === undefined)
+      if (handshaking) handshaking(failed)
+      else this.#auth?.fail(failed)
+      return
+    }
     const violation = this.#phase === 'open' ? mqttJsViolation(error) : undefined
     if (violation !== undefined) {
       this.#refuse(violation, error)
@@ -280,13 +307,15 @@ export class Connection {
       )
     } else if (phase === 'open') {
       this.#logger?.warn({ address: this.#address }, 'mqtt connection lost')
-      this.#handlers.lost(
-        violation
-          ? violationLost(this.#address, violation.violation, violation.cause)
-          : this.#disconnect
-            ? brokerDisconnected(this.#address, this.#disconnect)
-            : connectionLost(this.#address, this.#lastError),
-      )
+      const lost = violation
+        ? violationLost(this.#address, violation.violation, violation.cause)
+        : this.#disconnect
+          ? brokerDisconnected(this.#address, this.#disconnect)
+          : connectionLost(this.#address, this.#lastError)
+      this.#auth?.fail(lost)
+      this.#handlers.lost(lost)
+    } else {
+      this.#auth?.fail(connectionLost(this.#address, this.#lastError))
     }
   }
 

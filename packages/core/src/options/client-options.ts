@@ -83,6 +83,38 @@ export interface ConnectProperties {
   authenticationData?: Uint8Array
 }
 
+/**
+ * What `auth.onChallenge` answers: the Authentication Data of the client's next AUTH packet
+ * (undefined for none), or a promise of it.
+ */
+export type AuthResponse = Uint8Array | undefined | Promise<Uint8Array | undefined>
+
+/**
+ * MQTT 5 enhanced authentication (section 4.12): SCRAM, Kerberos-style challenge/response.
+ * @example
+ * const auth: AuthOptions = {
+ *   method: 'SCRAM-SHA-256',
+ *   data: clientFirstMessage,
+ *   onChallenge: async (serverMessage) => clientFinalMessage(serverMessage),
+ * }
+ */
+export interface AuthOptions {
+  /** The Authentication Method sent in CONNECT, e.g. `'SCRAM-SHA-256'`. */
+  method: string
+  /** The Authentication Data sent in CONNECT (the client's first message). */
+  data?: Uint8Array
+  /**
+   * Answers each challenge of the broker: an AUTH packet with reason code 0x18 (Continue
+   * authentication), while connecting or re-authenticating. Its result is sent back in an AUTH
+   * 0x18. If it throws or rejects, the connection is closed: `Client.connect()` rejects with an
+   * `MqttConnectError` of failure `'auth-challenge'` (its error as `cause`). Without it, a
+   * challenge fails the same way.
+   * @param data the broker's Authentication Data, if any
+   * @param reasonCode the AUTH reason code (0x18)
+   */
+  onChallenge?(data: Uint8Array | undefined, reasonCode: number): AuthResponse
+}
+
 /** TCP socket settings, applied to the socket to the broker (or to the proxy). Node only. */
 export interface SocketOptions {
   /**
@@ -195,6 +227,12 @@ export interface ClientOptions extends QueueOptions {
   bindPort?: number
   /** MQTT 5 CONNECT properties. */
   properties?: ConnectProperties
+  /**
+   * MQTT 5 enhanced authentication: the method, its first data and the challenge handler; see
+   * {@link AuthOptions}. Implies MQTT 5 (no fallback to 3.1.1). Re-authenticate with
+   * `client.reauthenticate()`.
+   */
+  auth?: AuthOptions
   /** TCP socket settings (Node): Nagle off, TCP keepalive probes. */
   socketOptions?: SocketOptions
   /** At most this many publish/subscribe/unsubscribe calls in flight at once; the rest wait their turn. @default unlimited */

@@ -1,7 +1,14 @@
 import type { StreamLimits } from '../incoming/message-stream.js'
 import type { IClientOptions } from '../mqttjs/types.js'
 import type { TopicAliasMode } from '../outgoing/topic-aliases.js'
-import type { AckMode, Logger, ProxyOptions, ReconnectOptions, SocketOptions } from './client-options.js'
+import type {
+  AckMode,
+  AuthOptions,
+  Logger,
+  ProxyOptions,
+  ReconnectOptions,
+  SocketOptions,
+} from './client-options.js'
 import type { ResolvedTls } from './resolve-tls.js'
 
 /** Where and how the connection goes: the part of the options that builds the socket. */
@@ -41,7 +48,9 @@ export interface ResolvedOptions {
   protocolVersion: 3 | 4 | 5
   /** The largest packet accepted from the broker, in bytes (fixed header included). */
   maxIncomingPacketSize: number
-  /** Whether the user chose `protocolVersion` (then no fallback from 5 to 4 happens). */
+  /** MQTT 5 enhanced authentication (`auth`), whose method and data are in `mqtt.properties`. */
+  auth: AuthOptions | undefined
+  /** Whether the user chose `protocolVersion`, or `auth` (then no fallback from 5 to 4 happens). */
   protocolVersionExplicit: boolean
   /** Refuse control characters and non-characters in what is sent (`strictUtf8`). */
   strictUtf8: boolean

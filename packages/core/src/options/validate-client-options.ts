@@ -8,6 +8,7 @@ import type {
   TlsOptions,
   WillOptions,
 } from './client-options.js'
+import { validateAuth } from './validate-auth.js'
 import { validateEmptyClientId } from './validate-client-id.js'
 import { validateOptionStrings } from './validate-option-strings.js'
 
@@ -255,6 +256,7 @@ export function validateClientOptions(options: ClientOptions): void {
   string(options.bindAddress, 'bindAddress', { nonEmpty: true })
   integer(options.bindPort, 'bindPort', 0, maxUint16)
   validateProperties(options.properties, mqtt5)
+  validateAuth(options)
   if (options.socketOptions !== undefined) {
     if (!isRecord(options.socketOptions)) fail('socketOptions', 'must be an object')
     boolean(options.socketOptions.noDelay, 'socketOptions.noDelay')

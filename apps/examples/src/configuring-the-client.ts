@@ -29,6 +29,8 @@ export const everyOption = {
   bindAddress: undefined, // local address to connect from
   bindPort: undefined, // local port to connect from
   properties: undefined, // MQTT 5 CONNECT properties: receiveMaximum, topicAliasMaximum, userProperties...
+  auth: undefined, // MQTT 5 enhanced authentication: { method, data, onChallenge(data, reasonCode) }
+  topicAliases: 'manual', // or 'auto': MQTT 5 topic aliases for repeated topics, within the broker's maximum
   socketOptions: { noDelay: true, keepAlive: false, keepAliveInitialDelay: 0 },
   maxConcurrentOutgoingCalls: undefined, // unlimited
   websocketPath: '/mqtt',

@@ -1,7 +1,13 @@
 import { describeValue } from './errors/describe-value.js'
 import { MqttValidationError } from './errors/errors.js'
 import type { MessageStream } from './incoming/message-stream.js'
-import type { BrokerTarget, ClientOptions, PayloadInput, QueueOptions } from './options/client-options.js'
+import type {
+  BrokerTarget,
+  CallOptions,
+  ClientOptions,
+  PayloadInput,
+  QueueOptions,
+} from './options/client-options.js'
 import { resolveBrokerList } from './options/resolve-broker-list.js'
 import { resolveOptions } from './options/resolve-options.js'
 import { type PublishOptions, publish } from './outgoing/publish.js'
@@ -10,6 +16,7 @@ import type { ConnackInfo } from './session/connack-info.js'
 import { connectSession } from './session/connect-session.js'
 import type { ClientState, ConnectionEvents, ConnectionEventsOptions } from './session/connection-events.js'
 import { checkDisconnect, type DisconnectProperties } from './session/disconnect-request.js'
+import { reauthenticate } from './session/reauthenticate.js'
 import { Session } from './session/session.js'
 import {
   type SubscribeFilter,
@@ -169,6 +176,8 @@ export class Client implements AsyncDisposable {
 
   /**
    * Publishes a message; resolves when the QoS handshake completes (QoS 0: handed to the socket).
+   * Under MQTT 5, `topic` may be `''` with `properties.topicAlias` naming an alias this connection
+   * set earlier (by a publish with the topic and that alias); see also the `topicAliases` option.
    * @throws {@link MqttValidationError} before sending anything, for a bad topic, payload or option.
    * @throws {@link MqttCodeError} when the broker refuses it (MQTT 5 reason code >= 0x80).
    * @example await client.publish('measurements/humidity', 0.38, { qos: 1 })
@@ -218,6 +227,20 @@ export class Client implements AsyncDisposable {
     const checked = filter === undefined ? undefined : checkFilter(filter)
     const limits = checkQueueOptions(options, this.#session.options.queue)
     return this.#session.openStream(checked, limits)
+  }
+
+  /**
+   * MQTT 5 re-authentication, with the method of the `auth` option: sends AUTH (0x19 Re-authenticate)
+   * with `data`, answers the broker's challenges with `auth.onChallenge`, and resolves once the
+   * broker accepts (AUTH 0x00). A broker that refuses closes the connection.
+   * @throws {@link MqttConnectionLostError} when the broker refuses (its DISCONNECT `reasonCode`,
+   * e.g. 0x87) or the connection drops; {@link MqttConnectError} (`'auth-challenge'`) when
+   * `auth.onChallenge` throws (the connection is closed); {@link MqttValidationError} without
+   * `auth`, or while another re-authentication runs.
+   * @example await client.reauthenticate(new TextEncoder().encode(freshToken))
+   */
+  reauthenticate(data?: Uint8Array, options?: CallOptions): Promise<void> {
+    return reauthenticate(this.#session, data, options)
   }
 
   /**

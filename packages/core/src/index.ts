@@ -27,6 +27,8 @@ export type { MessageStream } from './incoming/message-stream.js'
 export { Topic } from './incoming/topic.js'
 export type {
   AckMode,
+  AuthOptions,
+  AuthResponse,
   BrokerOptions,
   BrokerTarget,
   CallOptions,
@@ -47,6 +49,7 @@ export type {
 } from './options/client-options.js'
 export { encodePayload } from './outgoing/encode-payload.js'
 export type { PublishOptions } from './outgoing/publish.js'
+export type { TopicAliasMode } from './outgoing/topic-aliases.js'
 export type { ConnackInfo } from './session/connack-info.js'
 export type {
   ClientState,

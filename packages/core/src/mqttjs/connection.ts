@@ -24,8 +24,10 @@ import { Message } from '../incoming/message.js'
 import { Topic } from '../incoming/topic.js'
 import type { Logger } from '../options/client-options.js'
 import type { ResolvedOptions, ResolvedServer } from '../options/resolved-options.js'
+import { OutgoingTopicAliases, type TopicAliasMode } from '../outgoing/topic-aliases.js'
 import { redirectCodes, type ServerRedirect } from '../reconnect/server-list.js'
 import { createMqttClient } from './create-mqtt-client.js'
+import { AuthChallengeFailure, challengeFailed, EnhancedAuth } from './enhanced-auth.js'
 import { filterIncoming, type IncomingFilter, pointAt } from './mqtt-internals.js'
 import { closedBeforeConnack, connectionLost, connectTimeout, toConnectError } from './translate-error.js'
 
@@ -69,6 +71,11 @@ export class Connection {
   #lastTopic: Topic | undefined
   /** The broker's CONNACK, once connected. */
   connack: IConnackPacket | undefined
+  /** The topic aliases set on the current network connection (a new table per CONNACK). */
+  aliases: OutgoingTopicAliases = new OutgoingTopicAliases(0)
+  readonly #aliasMode: TopicAliasMode
+  /** MQTT 5 enhanced authentication (`auth`). */
+  readonly #auth: EnhancedAuth | undefined
   /** How many handshakes succeeded; what was received on one network connection is acknowledged on it only. */
   epoch = 0
   /**
@@ -90,6 +97,7 @@ export class Connection {
     this.#logger = resolved.logger
     this.#credentials = resolved.mqtt.username !== undefined || resolved.mqtt.password !== undefined
     this.#maxIncomingPacketSize = resolved.maxIncomingPacketSize
+    this.#aliasMode = resolved.topicAliases
     this.mqtt = createMqttClient(resolved, () => this.#server.target)
     const mqtt = this.mqtt
     if (server !== undefined) this.useServer(server)
@@ -101,6 +109,7 @@ export class Connection {
       }
     })
     filterIncoming(mqtt, () => this.#incomingFilter())
+    this.#auth = resolved.auth ? new EnhancedAuth(mqtt, resolved.auth) : undefined
     mqtt.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) =>
       this.#message(topic, payload, packet),
     )
@@ -180,6 +189,7 @@ export class Connection {
         if (error === undefined && connack) {
           this.#phase = 'open'
           this.connack = connack
+          this.aliases = new OutgoingTopicAliases(connack.properties?.topicAliasMaximum ?? 0, this.#aliasMode)
           this.epoch++
           resolve(connack)
         } else {
@@ -228,6 +238,21 @@ export class Connection {
   ): void {
     const options = this.protocolVersion === 5 && properties.userProperties ? { properties } : {}
     this.mqtt.unsubscribe(filters, options, (error, packet) => done(error, packet))
+  }
+
+  /** Whether a re-authentication waits for the broker's verdict. */
+  get reauthenticating(): boolean {
+    return this.#auth?.reauthenticating === true
+  }
+
+  /**
+   * Re-authenticates (AUTH 0x19 with `data`, then the broker's challenges): `done` is called on its
+   * AUTH 0x00, or with the error that ended it (a failed challenge handler, the connection lost).
+   * Only with `auth` set.
+   */
+  reauthenticate(data: Uint8Array | undefined, done: (error?: unknown) => void): void {
+    if (this.#auth === undefined) done(new Error('enhanced authentication is not set up'))
+    else this.#auth.reauthenticate(data, done)
   }
 
   /**
@@ -309,6 +334,14 @@ export class Connection {
   #error(error: Error): void {
     if (this.#violation !== undefined) return
     this.#lastError = error
+    if (error instanceof AuthChallengeFailure) {
+      // MQTT.js closes the connection; this says why to the connect or re-authentication waiting.
+      const handshaking = this.#onHandshake
+      const failed = challengeFailed(this.#address, error, handshaking === undefined)
+      if (handshaking) handshaking(failed)
+      else this.#auth?.fail(failed)
+      return
+    }
     const violation = this.#phase === 'open' ? mqttJsViolation(error) : undefined
     if (violation !== undefined) {
       this.#refuse(violation, error)
@@ -333,13 +366,15 @@ export class Connection {
       )
     } else if (phase === 'open') {
       this.#logger?.warn({ address: this.#address }, 'mqtt connection lost')
-      this.#handlers.lost(
-        violation
-          ? violationLost(this.#address, violation.violation, violation.cause)
-          : this.#disconnect
-            ? brokerDisconnected(this.#address, this.#disconnect)
-            : connectionLost(this.#address, this.#lastError),
-      )
+      const lost = violation
+        ? violationLost(this.#address, violation.violation, violation.cause)
+        : this.#disconnect
+          ? brokerDisconnected(this.#address, this.#disconnect)
+          : connectionLost(this.#address, this.#lastError)
+      this.#auth?.fail(lost)
+      this.#handlers.lost(lost)
+    } else {
+      this.#auth?.fail(connectionLost(this.#address, this.#lastError))
     }
   }
 

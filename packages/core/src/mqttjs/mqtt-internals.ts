@@ -27,10 +27,15 @@ import { MqttConnectError } from '../errors/errors.js'
  *   `_write` runs the packet parser (whose errors it re-emits as the client's `error`, before any
  *   packet of that chunk is handled): {@link filterIncoming} checks bytes before the parser does.
  * - `options.username/password/protocol/hostname/port/path`, read again on every `connect()`:
- *   {@link pointAt} moves a client to another broker of a list, its stores kept.
+ *   {@link pointAt} moves a client to another broker of a list, its stores kept;
+ * - `_sendPacket` again, to send an AUTH packet of our own (re-authentication, {@link sendAuth}):
+ *   MQTT.js has no public way to, but writes AUTH packets as they are;
+ * - `handleAuth`, a public method replaced per client ({@link onHandleAuth}), as `handleMessage` is.
  */
 /** What MQTT.js passes to the ack handler: call back with a reason code (0: go on as usual). */
 type AckCallback = (error: Error | number | null, code?: number) => void
+/** An AUTH packet, as MQTT.js (mqtt-packet) types it. */
+export type IAuthPacket = Parameters<MqttClient['handleAuth']>[0]
 type AckHandler = (topic: string, payload: Buffer, packet: IPublishPacket, callback: AckCallback) => void
 
 interface MqttInternals {
@@ -326,4 +331,21 @@ export function pointAt(client: MqttClient, server: MqttServerFields): void {
     if (key in server) Object.assign(options, { [key]: server[key] })
   }
   if (server.hostname !== undefined) options.host = server.hostname
+}
+
+/**
+ * Replaces MQTT.js's `handleAuth` hook, which it calls for each AUTH packet from the broker whose
+ * method matches the CONNECT's (MQTT 5 only): call back with an AUTH packet to send it (reason
+ * 0x18), with nothing (reason 0x00), or with an error to close the connection and emit it.
+ */
+export function onHandleAuth(
+  client: MqttClient,
+  handler: (packet: IAuthPacket, callback: PacketCallback) => void,
+): void {
+  client.handleAuth = handler
+}
+
+/** Writes an AUTH packet (re-authentication, MQTT 5 section 4.12.1) on the current connection. */
+export function sendAuth(client: MqttClient, packet: IAuthPacket): void {
+  internals(client)._sendPacket(packet)
 }

@@ -1,4 +1,5 @@
 import type { IClientOptions } from '../mqttjs/types.js'
+import type { TopicAliasMode } from '../outgoing/topic-aliases.js'
 
 /** MQTT quality of service: 0 at most once, 1 at least once, 2 exactly once. */
 export type QoS = 0 | 1 | 2
@@ -80,6 +81,38 @@ export interface ConnectProperties {
   userProperties?: UserProperties
   authenticationMethod?: string
   authenticationData?: Uint8Array
+}
+
+/**
+ * What `auth.onChallenge` answers: the Authentication Data of the client's next AUTH packet
+ * (undefined for none), or a promise of it.
+ */
+export type AuthResponse = Uint8Array | undefined | Promise<Uint8Array | undefined>
+
+/**
+ * MQTT 5 enhanced authentication (section 4.12): SCRAM, Kerberos-style challenge/response.
+ * @example
+ * const auth: AuthOptions = {
+ *   method: 'SCRAM-SHA-256',
+ *   data: clientFirstMessage,
+ *   onChallenge: async (serverMessage) => clientFinalMessage(serverMessage),
+ * }
+ */
+export interface AuthOptions {
+  /** The Authentication Method sent in CONNECT, e.g. `'SCRAM-SHA-256'`. */
+  method: string
+  /** The Authentication Data sent in CONNECT (the client's first message). */
+  data?: Uint8Array
+  /**
+   * Answers each challenge of the broker: an AUTH packet with reason code 0x18 (Continue
+   * authentication), while connecting or re-authenticating. Its result is sent back in an AUTH
+   * 0x18. If it throws or rejects, the connection is closed: `Client.connect()` rejects with an
+   * `MqttConnectError` of failure `'auth-challenge'` (its error as `cause`). Without it, a
+   * challenge fails the same way.
+   * @param data the broker's Authentication Data, if any
+   * @param reasonCode the AUTH reason code (0x18)
+   */
+  onChallenge?(data: Uint8Array | undefined, reasonCode: number): AuthResponse
 }
 
 /** TCP socket settings, applied to the socket to the broker (or to the proxy). Node only. */
@@ -218,7 +251,11 @@ export interface ClientOptions extends QueueOptions {
   username?: string
   password?: string | Uint8Array
   logger?: Logger
-  /** @default a random id (`await-mqtt_` + 8 hex digits) */
+  /**
+   * `''` asks the broker to assign one (MQTT 3.1.1 and 5, with `clean: true` only); under MQTT 5
+   * `client.clientId` then shows the id the broker assigned.
+   * @default a random id (`await-mqtt_` + 8 hex digits)
+   */
   clientId?: string
   /** `true` for TLS with the system's trust store, or Node TLS options. @default false (true for mqtts:// and wss://) */
   tls?: boolean | TlsOptions
@@ -240,6 +277,12 @@ export interface ClientOptions extends QueueOptions {
   bindPort?: number
   /** MQTT 5 CONNECT properties. */
   properties?: ConnectProperties
+  /**
+   * MQTT 5 enhanced authentication: the method, its first data and the challenge handler; see
+   * {@link AuthOptions}. Implies MQTT 5 (no fallback to 3.1.1). Re-authenticate with
+   * `client.reauthenticate()`.
+   */
+  auth?: AuthOptions
   /** TCP socket settings (Node): Nagle off, TCP keepalive probes. */
   socketOptions?: SocketOptions
   /** At most this many publish/subscribe/unsubscribe calls in flight at once; the rest wait their turn. @default unlimited */
@@ -298,6 +341,13 @@ export interface ClientOptions extends QueueOptions {
    * @default true
    */
   subscriptionIdentifiers?: boolean
+  /**
+   * MQTT 5 topic aliases for what this client publishes: `'manual'` uses only the aliases set in
+   * `properties.topicAlias`; `'auto'` also gives each topic an alias within the broker's Topic Alias
+   * Maximum and sends the alias alone when the topic repeats. Aliases are set anew on each connection.
+   * See {@link TopicAliasMode}. @default 'manual'
+   */
+  topicAliases?: TopicAliasMode
   /** MQTT.js options passed through as they are, for what this interface does not cover. */
   mqtt?: Partial<IClientOptions>
 }

@@ -188,8 +188,11 @@ export function resolveOptions(
     ack: options.ack ?? 'on-receipt',
     protocolVersion,
     maxIncomingPacketSize,
-    protocolVersionExplicit: options.protocolVersion !== undefined,
+    // Enhanced authentication exists only in MQTT 5: no fallback to 3.1.1 without it.
+    protocolVersionExplicit: options.protocolVersion !== undefined || options.auth !== undefined,
+    auth: options.auth,
     strictUtf8: options.strictUtf8 !== false,
     subscriptionIdentifiers: options.subscriptionIdentifiers !== false,
+    topicAliases: options.topicAliases ?? 'manual',
   }
 }

@@ -1,6 +1,8 @@
 import type { IClientOptions } from '../mqttjs/types.js'
+import type { TopicAliasMode } from '../outgoing/topic-aliases.js'
 import type {
   AckMode,
+  AuthOptions,
   FailoverOptions,
   Logger,
   ProxyOptions,
@@ -56,7 +58,9 @@ export interface ResolvedOptions {
   protocolVersion: 3 | 4 | 5
   /** The largest packet accepted from the broker, in bytes (fixed header included). */
   maxIncomingPacketSize: number
-  /** Whether the user chose `protocolVersion` (then no fallback from 5 to 4 happens). */
+  /** MQTT 5 enhanced authentication (`auth`), whose method and data are in `mqtt.properties`. */
+  auth: AuthOptions | undefined
+  /** Whether the user chose `protocolVersion`, or `auth` (then no fallback from 5 to 4 happens). */
   protocolVersionExplicit: boolean
   /** Every broker to try, in order (the first is `target`/`address`); one unless a list was given. */
   servers: readonly ResolvedServer[]
@@ -67,4 +71,6 @@ export interface ResolvedOptions {
   strictUtf8: boolean
   /** Whether SUBSCRIBEs carry the client's Subscription Identifiers by default (MQTT 5). */
   subscriptionIdentifiers: boolean
+  /** How PUBLISH topics use MQTT 5 topic aliases (`topicAliases`). */
+  topicAliases: TopicAliasMode
 }

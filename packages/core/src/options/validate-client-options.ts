@@ -8,6 +8,8 @@ import type {
   TlsOptions,
   WillOptions,
 } from './client-options.js'
+import { validateAuth } from './validate-auth.js'
+import { validateEmptyClientId } from './validate-client-id.js'
 import { validateFailover } from './validate-failover.js'
 import { validateOptionStrings } from './validate-option-strings.js'
 
@@ -239,12 +241,13 @@ export function validateClientOptions(options: ClientOptions): void {
     string(options.clientId, 'clientId')
     if (new TextEncoder().encode(options.clientId).byteLength > maxUint16) fail('clientId', 'is too long')
   }
+  boolean(options.clean, 'clean')
+  oneOf(options.protocolVersion, 'protocolVersion', [3, 4, 5])
+  validateEmptyClientId(options)
   validateTls(options.tls)
   validateProxy(options.proxy)
-  oneOf(options.protocolVersion, 'protocolVersion', [3, 4, 5])
   const mqtt5 = options.protocolVersion === undefined || options.protocolVersion === 5
   validateWill(options.will, mqtt5)
-  boolean(options.clean, 'clean')
   integer(options.sessionExpiryInterval, 'sessionExpiryInterval', 0, maxUint32)
   if (options.sessionExpiryInterval !== undefined && !mqtt5) {
     fail('sessionExpiryInterval', 'needs MQTT 5 (protocolVersion 5)')
@@ -254,6 +257,7 @@ export function validateClientOptions(options: ClientOptions): void {
   string(options.bindAddress, 'bindAddress', { nonEmpty: true })
   integer(options.bindPort, 'bindPort', 0, maxUint16)
   validateProperties(options.properties, mqtt5)
+  validateAuth(options)
   if (options.socketOptions !== undefined) {
     if (!isRecord(options.socketOptions)) fail('socketOptions', 'must be an object')
     boolean(options.socketOptions.noDelay, 'socketOptions.noDelay')
@@ -283,5 +287,8 @@ export function validateClientOptions(options: ClientOptions): void {
     fail('mqtt', 'must be an object of MQTT.js options')
   boolean(options.strictUtf8, 'strictUtf8')
   boolean(options.subscriptionIdentifiers, 'subscriptionIdentifiers')
+  oneOf(options.topicAliases, 'topicAliases', ['manual', 'auto'])
+  if (options.topicAliases === 'auto' && !mqtt5)
+    fail('topicAliases', "'auto' needs MQTT 5 (protocolVersion 5)")
   validateOptionStrings(options)
 }

@@ -166,6 +166,7 @@ describe('public API types', () => {
       | 'closed'
       | 'protocol-error'
       | 'incompatible-mqtt'
+      | 'auth-challenge'
     >()
     expectTypeOf<MqttCodeError['reasonCode']>().toEqualTypeOf<number>()
     expectTypeOf(ReasonCode.NotAuthorized).toEqualTypeOf<0x87>()

@@ -19,12 +19,20 @@ export {
   MqttTimeoutError,
   MqttValidationError,
 } from './errors/errors.js'
+export { MqttPayloadValidationError, type PayloadIssue } from './errors/payload-validation-error.js'
 export { ConnackReturnCode, ReasonCode, type ReasonCodeName, reasonName } from './errors/reason-codes.js'
 export { MqttUndeliverableError, type UndeliverableDetails } from './errors/undeliverable-error.js'
 export { beforeDeadline } from './helpers/before-deadline.js'
 export { Message, type MessageInit, type PublishProperties } from './incoming/message.js'
 export type { MessageStream } from './incoming/message-stream.js'
 export { Topic } from './incoming/topic.js'
+export type {
+  InvalidPayloadPolicy,
+  PayloadSchema,
+  SchemaOptions,
+  SchemaOutput,
+  Validated,
+} from './incoming/validate-payload.js'
 export type {
   AckMode,
   CallOptions,
@@ -44,6 +52,9 @@ export type {
 } from './options/client-options.js'
 export { encodePayload } from './outgoing/encode-payload.js'
 export type { PublishOptions } from './outgoing/publish.js'
+export type { ReplyOptions } from './requests/reply.js'
+export type { RequestOptions } from './requests/requester.js'
+export type { RequestHandler, Responder, RespondOptions } from './requests/respond.js'
 export type {
   ClientState,
   ConnectionEvent,

@@ -1,7 +1,7 @@
-import type { StreamLimits } from '../incoming/message-stream.js'
 import type { IClientOptions } from '../mqttjs/types.js'
 import type { AckMode, Logger, ProxyOptions, ReconnectOptions, SocketOptions } from './client-options.js'
 import type { ResolvedTls } from './resolve-tls.js'
+import type { StreamLimits } from './stream-limits.js'
 
 /** Where and how the connection goes: the part of the options that builds the socket. */
 export interface TransportTarget {

@@ -1,8 +1,8 @@
 import { parseShared, TopicValidationError, validateFilter, validateTopic } from '@await-mqtt/topic-trie'
 import { describeValue } from '../errors/describe-value.js'
 import { MqttValidationError } from '../errors/errors.js'
-import type { StreamLimits } from '../incoming/message-stream.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from '../options/client-options.js'
+import type { StreamLimits } from '../options/stream-limits.js'
 import { checkUserProperties as checkMqttUserProperties } from './mqtt-strings.js'
 
 function wrap(field: string, check: () => void): void {

@@ -7,9 +7,8 @@ import {
   type PayloadSchema,
   type SchemaOptions,
   type SchemaOutput,
-  type Validated,
 } from './incoming/validate-payload.js'
-import { ValidatingStream, type Validation } from './incoming/validating-stream.js'
+import { type Validated, ValidatingStream, type Validation } from './incoming/validating-stream.js'
 import type { ClientOptions, PayloadInput, QueueOptions } from './options/client-options.js'
 import { resolveOptions } from './options/resolve-options.js'
 import { type PublishOptions, publish } from './outgoing/publish.js'

@@ -31,8 +31,8 @@ export type {
   PayloadSchema,
   SchemaOptions,
   SchemaOutput,
-  Validated,
 } from './incoming/validate-payload.js'
+export type { Validated } from './incoming/validating-stream.js'
 export type {
   AckMode,
   CallOptions,

@@ -110,6 +110,6 @@ export class Message {
     } catch (error) {
       return Promise.reject(error)
     }
-    return validatePayload(this, schema)
+    return validatePayload(this.topic.value, this.text(), schema)
   }
 }

@@ -2,7 +2,6 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { describeValue } from '../errors/describe-value.js'
 import { MqttValidationError } from '../errors/errors.js'
 import { MqttPayloadValidationError, type PayloadIssue } from '../errors/payload-validation-error.js'
-import type { Message } from './message.js'
 
 /**
  * Any validator implementing Standard Schema v1 (zod ≥ 3.24, valibot ≥ 1.0, arktype ≥ 2.0, ...);
@@ -13,23 +12,15 @@ export type PayloadSchema<Output = unknown> = StandardSchemaV1<unknown, Output>
 /** What a schema turns a payload into. */
 export type SchemaOutput<S extends StandardSchemaV1> = StandardSchemaV1.InferOutput<S>
 
-/** What a schema-validating stream yields: the validated payload, and the message it came in. */
-export interface Validated<T> {
-  /** The payload, parsed as JSON and validated (the schema's output: defaults, transforms applied). */
-  readonly data: T
-  /** The message as received (topic, properties, QoS...). */
-  readonly message: Message
-}
-
 /**
- * Parses `message`'s payload as JSON and validates it with `schema` (sync or async validators).
+ * Parses the `text` of a payload received on `topic` as JSON and validates it with `schema` (sync
+ * or async validators). Takes text, not a `Message`, so that message.ts can use it.
  * @throws {@link MqttPayloadValidationError} naming the topic and the issues, also when the payload is not JSON.
  */
-export async function validatePayload<T>(message: Message, schema: PayloadSchema<T>): Promise<T> {
-  const topic = message.topic.value
+export async function validatePayload<T>(topic: string, text: string, schema: PayloadSchema<T>): Promise<T> {
   let value: unknown
   try {
-    value = JSON.parse(message.text())
+    value = JSON.parse(text)
   } catch (error) {
     throw new MqttPayloadValidationError(topic, [{ message: 'not JSON', path: [] }], { cause: error })
   }
@@ -52,7 +43,7 @@ export type InvalidPayloadPolicy = 'error' | 'skip'
 
 /**
  * Options that make `client.messages()` and `client.subscribe()` validate each payload: the stream
- * yields {@link Validated} items instead of messages.
+ * yield `{ data, message }` items instead of messages.
  * @example
  * const Reading = z.object({ celsius: z.number() })
  * await using readings = client.messages('sensors/+/temperature', { schema: Reading })

@@ -1,11 +1,14 @@
 import type { Message } from './message.js'
 import type { MessageStream } from './message-stream.js'
-import {
-  type InvalidPayloadPolicy,
-  type PayloadSchema,
-  type Validated,
-  validatePayload,
-} from './validate-payload.js'
+import { type InvalidPayloadPolicy, type PayloadSchema, validatePayload } from './validate-payload.js'
+
+/** What a schema-validating stream yields: the validated payload, and the message it came in. */
+export interface Validated<T> {
+  /** The payload, parsed as JSON and validated (the schema's output: defaults, transforms applied). */
+  readonly data: T
+  /** The message as received (topic, properties, QoS...). */
+  readonly message: Message
+}
 
 /** How a stream validates: the schema, the policy, and where a skipped payload is reported. */
 export interface Validation<T> {
@@ -28,7 +31,7 @@ export async function nextValid<T>(
     if (result.done === true) return result
     const message = result.value
     try {
-      const data = await validatePayload(message, validation.schema)
+      const data = await validatePayload(message.topic.value, message.text(), validation.schema)
       return { done: false, value: Object.freeze({ data, message }) }
     } catch (error) {
       if (validation.invalid === 'error') throw error

@@ -1,6 +1,5 @@
 import type { Message } from '../incoming/message.js'
-import type { Validated } from '../incoming/validate-payload.js'
-import { nextValid, type Validation } from '../incoming/validating-stream.js'
+import { nextValid, type Validated, type Validation } from '../incoming/validating-stream.js'
 import type { CallOptions } from '../options/client-options.js'
 import type { GrantedFilter, Subscription } from './subscription.js'
 

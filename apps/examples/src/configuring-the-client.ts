@@ -42,6 +42,7 @@ export const everyOption = {
   overflow: 'drop-oldest', // or 'drop-newest', or 'error'
   maxIncomingPacketSize: 16 * 1024 * 1024, // larger packets from the broker close the connection (0x95)
   strictUtf8: true, // refuse control characters and non-characters in what is sent (brokers disconnect for them)
+  subscriptionIdentifiers: true, // MQTT 5: false sends SUBSCRIBEs without them (overlapping subscriptions then deliver duplicates)
   mqtt: undefined, // MQTT.js options passed through as they are
 } satisfies { [Option in keyof Required<ClientOptions>]: ClientOptions[Option] }
 

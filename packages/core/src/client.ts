@@ -16,10 +16,13 @@ import { type ReplyOptions, reply } from './requests/reply.js'
 import { Requester, type RequestOptions } from './requests/requester.js'
 import { type RequestHandler, type Responder, type RespondOptions, respond } from './requests/respond.js'
 import { closeSession } from './session/close-session.js'
+import type { ConnackInfo } from './session/connack-info.js'
 import { connectSession } from './session/connect-session.js'
 import type { ClientState, ConnectionEvents, ConnectionEventsOptions } from './session/connection-events.js'
+import { checkDisconnect, type DisconnectProperties } from './session/disconnect-request.js'
 import { Session } from './session/session.js'
 import {
+  type SubscribeFilter,
   type SubscribeOptions,
   subscribe,
   type UnsubscribeOptions,
@@ -33,10 +36,20 @@ import { checkCallOptions, checkFilter, checkOptionsObject, checkQueueOptions } 
  * Options of `client.close()`.
  * @example
  * await client.close({ timeout: 2_000 })
+ * await client.close({ reasonCode: ReasonCode.DisconnectWithWillMessage }) // the broker publishes the will
  */
 export interface CloseOptions {
   /** How long in-flight calls and the DISCONNECT may take, in ms. @default the client's `timeout` */
   timeout?: number
+  /**
+   * MQTT 5: the DISCONNECT reason code, one a client may send: `0x04` (Disconnect with Will
+   * Message) asks the broker to publish the will; `0x80`–`0x83`, `0x90`, `0x93`–`0x99` report an
+   * error. Anything but 0 needs MQTT 5.
+   * @default 0x00 (Normal disconnection: the will is not published)
+   */
+  reasonCode?: number
+  /** MQTT 5 DISCONNECT properties: a new `sessionExpiryInterval`, a `reasonString`, `userProperties`. */
+  properties?: DisconnectProperties
 }
 
 /**
@@ -76,6 +89,19 @@ export class Client implements AsyncDisposable {
   /** The client identifier in use (assigned by the broker when MQTT 5 and none was given). */
   get clientId(): string {
     return this.#session.clientId
+  }
+
+  /**
+   * What the broker said when it accepted the connection: session present, its limits (Receive
+   * Maximum, Maximum Packet Size, Topic Alias Maximum, Maximum QoS, what is available), Server
+   * Keep Alive, Assigned Client Identifier, Response Information, Server Reference, Reason String,
+   * User Properties — with MQTT 5's defaults for what it left out. Replaced on each reconnection
+   * (the `connected` event of {@link Client.events} carries the new one).
+   * @example
+   * if (!client.connack.sessionPresent) await client.subscribe('jobs/#', { qos: 1 })
+   */
+  get connack(): ConnackInfo {
+    return this.#session.connack
   }
 
   /** The protocol version spoken: 5 (MQTT 5.0), 4 (3.1.1) or 3 (3.1). */
@@ -136,12 +162,19 @@ export class Client implements AsyncDisposable {
   /**
    * Subscribes to one filter or several; the {@link Subscription} tells what was granted and is
    * itself an async iterable of the messages matching its filters. Dispose it to unsubscribe.
+   * A filter given as `{ filter, qos, noLocal, retainAsPublished, retainHandling }` has its own
+   * options (the call's fill in the rest); the filters go in one SUBSCRIBE (under MQTT 5 with
+   * Subscription Identifiers, one per identifier when some of them overlap).
    * @throws {@link MqttCodeError} when the broker refuses a filter (reason code >= 0x80).
    * @example
    * await using subscription = await client.subscribe(['a/#', 'b/+'], { qos: 1 })
    * for await (const message of subscription) console.log(message.text())
+   * await client.subscribe([{ filter: 'alerts/#', qos: 2 }, { filter: 'chat/+', noLocal: true }])
    */
-  subscribe(filter: string | readonly string[], options?: SubscribeOptions): Promise<Subscription>
+  subscribe(
+    filter: string | readonly (string | SubscribeFilter)[],
+    options?: SubscribeOptions,
+  ): Promise<Subscription>
   /**
    * Subscribes, validating each payload: the subscription yields {@link Validated} items (`data`,
    * `message`). A payload its Standard Schema refuses rejects that read with
@@ -151,11 +184,11 @@ export class Client implements AsyncDisposable {
    * for await (const { data } of readings) console.log(data.celsius)
    */
   subscribe<S extends PayloadSchema>(
-    filter: string | readonly string[],
+    filter: string | readonly (string | SubscribeFilter)[],
     options: SubscribeOptions & SchemaOptions<S>,
   ): Promise<Subscription<Validated<SchemaOutput<S>>>>
   async subscribe(
-    filter: string | readonly string[],
+    filter: string | readonly (string | SubscribeFilter)[],
     options?: SubscribeOptions & Partial<SchemaOptions>,
   ): Promise<Subscription<Message> | Subscription<Validated<unknown>>> {
     checkOptionsObject(options)
@@ -265,15 +298,29 @@ export class Client implements AsyncDisposable {
   }
 
   /**
-   * Closes gracefully: waits (within `timeout`) for calls in flight, sends DISCONNECT, ends every
-   * stream (their loops finish) and leaves no socket or timer behind. Idempotent; never rejects.
-   * @example await client.close({ timeout: 2_000 })
+   * Closes gracefully: waits (within `timeout`) for calls in flight, sends DISCONNECT (with
+   * `reasonCode` and `properties`, MQTT 5), ends every stream (their loops finish) and leaves no
+   * socket or timer behind. Idempotent (a second call's options are ignored); never rejects once
+   * its options are valid.
+   * @throws {@link MqttValidationError} for a reason code a client may not send, an MQTT 5 option
+   * under 3.1.1, or a non-zero `sessionExpiryInterval` after connecting with 0; the client stays open.
+   * @example
+   * await client.close({ timeout: 2_000 })
+   * await client.close({ reasonCode: 0x04 }) // Disconnect with Will Message: the broker publishes the will
    */
   close(options: CloseOptions = {}): Promise<void> {
     if (this.#closing === undefined) {
       checkOptionsObject(options)
       const timeout = checkCallOptions({ timeout: options.timeout }, this.#session.options.timeout)
-      this.#closing = closeSession(this.#session, timeout)
+      const session = this.#session
+      const disconnect = checkDisconnect(
+        options.reasonCode,
+        options.properties,
+        session.protocolVersion,
+        session.options.mqtt.properties?.sessionExpiryInterval ?? 0,
+        session.options.strictUtf8,
+      )
+      this.#closing = closeSession(session, timeout, disconnect)
     }
     return this.#closing
   }

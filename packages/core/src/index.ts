@@ -55,17 +55,19 @@ export type { PublishOptions } from './outgoing/publish.js'
 export type { ReplyOptions } from './requests/reply.js'
 export type { RequestOptions } from './requests/requester.js'
 export type { RequestHandler, Responder, RespondOptions } from './requests/respond.js'
+export type { ConnackInfo } from './session/connack-info.js'
 export type {
   ClientState,
   ConnectionEvent,
   ConnectionEvents,
   ConnectionEventsOptions,
 } from './session/connection-events.js'
+export type { DisconnectProperties } from './session/disconnect-request.js'
 export {
   type SharedStreamOptions,
   SharedSubscriptions,
   type SharedSubscriptionsOptions,
 } from './subscriptions/shared-subscriptions.js'
-export type { SubscribeOptions, UnsubscribeOptions } from './subscriptions/subscribe.js'
+export type { SubscribeFilter, SubscribeOptions, UnsubscribeOptions } from './subscriptions/subscribe.js'
 export type { GrantedFilter, Subscription } from './subscriptions/subscription.js'
-export { withClient } from './with-client.js'
+export { type WithClientOptions, withClient } from './with-client.js'

@@ -178,15 +178,19 @@ export class Connection {
   /**
    * Graceful end: waits (within `timeout`) for MQTT.js's in-flight QoS 1/2, sends DISCONNECT and
    * waits for the socket to close; past the bound, destroys the socket. Never rejects.
+   * @param disconnect the DISCONNECT's MQTT 5 reason code and properties (checked by the caller)
    */
-  async end(timeout: number): Promise<void> {
+  async end(
+    timeout: number,
+    disconnect: { reasonCode?: number; properties?: IDisconnectPacket['properties'] } = {},
+  ): Promise<void> {
     if (this.#phase === 'ended' || this.#phase === 'new') {
       this.destroy()
       return
     }
     if (this.#phase !== 'ending') {
       this.#phase = 'ending'
-      this.mqtt.end(false, {}, () => {})
+      this.mqtt.end(false, disconnect, () => {})
     }
     if (!(await settledWithin(this.#closed, timeout))) {
       this.#logger?.warn(

@@ -224,6 +224,17 @@ export interface ClientOptions extends QueueOptions {
    * @default 16777216 (16 MiB)
    */
   maxIncomingPacketSize?: number
+  /**
+   * MQTT 5: give each subscribed filter a Subscription Identifier, so that a message matching
+   * overlapping subscriptions reaches each stream once, whether the broker sends one copy per
+   * matching subscription (as mosquitto does) or one copy for all. `false` sends SUBSCRIBEs without
+   * them (for brokers that limit or mishandle them; `subscribe()` can also turn them off per call):
+   * messages are then routed by topic alone, and a stream whose filters overlap another
+   * subscription's gets every copy the broker sends — a message twice when the broker sends one
+   * copy per matching subscription. Subscriptions that do not overlap are not affected.
+   * @default true
+   */
+  subscriptionIdentifiers?: boolean
   /** MQTT.js options passed through as they are, for what this interface does not cover. */
   mqtt?: Partial<IClientOptions>
 }

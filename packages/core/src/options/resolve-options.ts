@@ -168,5 +168,6 @@ export function resolveOptions(
     maxIncomingPacketSize,
     protocolVersionExplicit: options.protocolVersion !== undefined,
     strictUtf8: options.strictUtf8 !== false,
+    subscriptionIdentifiers: options.subscriptionIdentifiers !== false,
   }
 }

@@ -44,4 +44,6 @@ export interface ResolvedOptions {
   protocolVersionExplicit: boolean
   /** Refuse control characters and non-characters in what is sent (`strictUtf8`). */
   strictUtf8: boolean
+  /** Whether SUBSCRIBEs carry the client's Subscription Identifiers by default (MQTT 5). */
+  subscriptionIdentifiers: boolean
 }

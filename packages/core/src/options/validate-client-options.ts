@@ -280,5 +280,6 @@ export function validateClientOptions(options: ClientOptions): void {
   if (options.mqtt !== undefined && !isRecord(options.mqtt))
     fail('mqtt', 'must be an object of MQTT.js options')
   boolean(options.strictUtf8, 'strictUtf8')
+  boolean(options.subscriptionIdentifiers, 'subscriptionIdentifiers')
   validateOptionStrings(options)
 }

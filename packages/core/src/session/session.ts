@@ -19,6 +19,7 @@ import {
 } from '../subscriptions/subscription.js'
 import { SubscriptionRegistry } from '../subscriptions/subscription-registry.js'
 import type { CheckedFilter } from '../validation/checks.js'
+import { type ConnackInfo, connackInfo } from './connack-info.js'
 import { type ClientState, EventChannel } from './connection-events.js'
 import { ConnectionGate } from './connection-gate.js'
 import type { SessionState } from './session-state.js'
@@ -51,6 +52,7 @@ export class Session {
   #connection: Connection | undefined
   #lostError: MqttConnectionLostError | undefined
   #clientId: string
+  #connack: ConnackInfo | undefined
   #reconnector: Reconnector | undefined
   /** Filters whose last subscription went away while reconnecting (UNSUBSCRIBE them if the broker kept the session). */
   #unsubscribeLater = new Set<string>()
@@ -82,6 +84,20 @@ export class Session {
   /** The client id in use (the broker may assign one under MQTT 5). */
   get clientId(): string {
     return this.#clientId
+  }
+
+  /** What the broker's last CONNACK said (defaults before the first one). */
+  get connack(): ConnackInfo {
+    this.#connack ??= this.#connackInfo(undefined)
+    return this.#connack
+  }
+
+  #connackInfo(connection: Connection | undefined): ConnackInfo {
+    const mqtt = this.options.mqtt
+    return connackInfo(connection?.connack, {
+      keepalive: mqtt.keepalive ?? 60,
+      sessionExpiryInterval: mqtt.properties?.sessionExpiryInterval ?? 0,
+    })
   }
 
   get protocolVersion(): 3 | 4 | 5 {
@@ -127,6 +143,7 @@ export class Session {
     const assigned = connection.connack?.properties?.assignedClientIdentifier
     if (assigned) this.#clientId = assigned
     this.quota.setLimit(connection.connack?.properties?.receiveMaximum)
+    this.#connack = this.#connackInfo(connection)
     this.#state = 'connected'
   }
 
@@ -223,7 +240,7 @@ export class Session {
     this.#reconnector = undefined
     this.attach(connection)
     this.logger?.info({ address: this.options.address, sessionPresent }, 'mqtt reconnected')
-    this.events.emit({ type: 'connected', sessionPresent })
+    this.events.emit({ type: 'connected', sessionPresent, connack: this.connack })
     this.gate.open()
   }
 

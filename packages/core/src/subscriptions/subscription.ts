@@ -49,13 +49,21 @@ export interface Subscription<Item = Message> extends AsyncIterable<Item>, Async
 /** One reader of a subscription's messages: `next()`, and `return()` to stop reading. */
 export type MessageReader = Required<Pick<AsyncIterator<Message, undefined>, 'next' | 'return'>>
 
-/** A checked SUBSCRIBE request, kept so a reconnecting session can send it again. */
-export interface SubscribeRequest {
+/** The subscription options of one filter (MQTT.js's names). */
+export interface FilterRequest {
   qos: QoS
   nl: boolean
   rap: boolean
   rh: 0 | 1 | 2
+}
+
+/** A checked SUBSCRIBE request, kept so a reconnecting session can send it again. */
+export interface SubscribeRequest extends FilterRequest {
   properties: { subscriptionIdentifier?: number; userProperties?: UserProperties } | undefined
+  /** Options of filters given as `{ filter, qos... }`, where they differ from the call's. */
+  byFilter?: ReadonlyMap<string, FilterRequest>
+  /** Whether our Subscription Identifiers go with it (`subscriptionIdentifiers`, MQTT 5). @default true */
+  identifiers?: boolean
 }
 
 /** Sends UNSUBSCRIBE for `filters`; provided by subscribe.ts so this file does not import it back. */

@@ -2,6 +2,8 @@ import { describe, expectTypeOf, it } from 'vitest'
 import {
   Client,
   type ClientOptions,
+  type ConnackInfo,
+  type ConnectionEvent,
   type GrantedFilter,
   type Message,
   type MessageStream,
@@ -18,6 +20,40 @@ import {
 } from '../../src/index.js'
 
 declare const client: Client
+
+describe('MQTT 5 session types (issue 21)', () => {
+  it('client.connack is typed, with defaults resolved', () => {
+    expectTypeOf(client.connack).toEqualTypeOf<ConnackInfo>()
+    expectTypeOf(client.connack.sessionPresent).toEqualTypeOf<boolean>()
+    expectTypeOf(client.connack.receiveMaximum).toEqualTypeOf<number>()
+    expectTypeOf(client.connack.maximumQoS).toEqualTypeOf<QoS>()
+    expectTypeOf(client.connack.maximumPacketSize).toEqualTypeOf<number | undefined>()
+    expectTypeOf(client.connack.assignedClientIdentifier).toEqualTypeOf<string | undefined>()
+    expectTypeOf<Extract<ConnectionEvent, { type: 'connected' }>['connack']>().toEqualTypeOf<ConnackInfo>()
+  })
+
+  it('close() takes a reason code and DISCONNECT properties; withClient an opt-out', () => {
+    expectTypeOf(client.close({ reasonCode: ReasonCode.DisconnectWithWillMessage })).toEqualTypeOf<
+      Promise<void>
+    >()
+    client.close({
+      properties: { sessionExpiryInterval: 0, reasonString: 'bye', userProperties: { a: 'b' } },
+    })
+    // @ts-expect-error serverReference is sent by servers only
+    client.close({ properties: { serverReference: 'x' } })
+    withClient('mqtt://localhost', async () => 1, { publishWillOnError: false })
+  })
+
+  it('subscribe() takes filters with their own options', () => {
+    client.subscribe([
+      { filter: 'a', qos: 2, noLocal: true, retainAsPublished: true, retainHandling: 1 },
+      'b',
+    ])
+    client.subscribe('a', { subscriptionIdentifiers: false })
+    // @ts-expect-error retainHandling is 0 | 1 | 2
+    client.subscribe([{ filter: 'a', retainHandling: 3 }])
+  })
+})
 
 describe('public API types', () => {
   it('Client.connect takes a URL or options and resolves to a Client', () => {

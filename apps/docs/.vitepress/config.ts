@@ -14,6 +14,8 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Publishing', link: '/guide/publishing' },
       { text: 'Subscribing and message streams', link: '/guide/subscribing' },
       { text: 'Topic filters', link: '/guide/topic-filters' },
+      { text: 'Typed payloads', link: '/guide/typed-payloads' },
+      { text: 'Request/response', link: '/guide/request-response' },
       { text: 'Errors and cancellation', link: '/guide/errors' },
       { text: 'Reconnecting and reliability', link: '/guide/reconnecting' },
       { text: 'Reliability in detail', link: '/guide/reliability' },

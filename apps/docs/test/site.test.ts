@@ -15,6 +15,8 @@ const mainPages = [
   '/guide/publishing.html',
   '/guide/subscribing.html',
   '/guide/topic-filters.html',
+  '/guide/typed-payloads.html',
+  '/guide/request-response.html',
   '/guide/errors.html',
   '/guide/reconnecting.html',
   '/guide/reliability.html',

@@ -10,12 +10,13 @@ import { PackedMessages } from './packed-messages.js'
  * An async iterable of received messages, buffered from the moment it was created.
  * Ends (the loop finishes) when it is closed or the client closes; throws
  * {@link MqttConnectionLostError} after the buffered messages when the connection is lost.
+ * With a `schema` (`client.messages(filter, { schema })`) it yields {@link Validated} payloads.
  * @example
  * await using messages = client.messages('sensors/#')
  * await client.subscribe('sensors/#')
  * for await (const message of messages) console.log(message.text())
  */
-export interface MessageStream extends AsyncIterableIterator<Message>, AsyncDisposable {
+export interface MessageStream<Item = Message> extends AsyncIterableIterator<Item>, AsyncDisposable {
   /** The filter this stream matches, or `undefined` for the stream of otherwise unmatched messages. */
   readonly filter: string | undefined
   /** How many messages were dropped because the queue was full. */

@@ -28,11 +28,12 @@ export interface GrantedFilter {
  * (filters another live subscription still holds stay subscribed). Breaking out of a `for await`
  * loop does not unsubscribe: iterate again to go on reading. One the program does not keep stops
  * buffering once garbage-collected (nobody can read it); its filters stay subscribed.
+ * With a `schema` (`client.subscribe(filter, { schema })`) it yields {@link Validated} payloads.
  * @example
  * await using subscription = await client.subscribe('sensors/+/temperature', { qos: 1 })
  * for await (const message of subscription) console.log(message.topic.value, message.text())
  */
-export interface Subscription extends AsyncIterable<Message>, AsyncDisposable {
+export interface Subscription<Item = Message> extends AsyncIterable<Item>, AsyncDisposable {
   /** The filters as given to `subscribe()`. */
   readonly filters: readonly string[]
   /** One entry per filter, in order. */

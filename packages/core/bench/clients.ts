@@ -23,6 +23,12 @@ export function useCore(loaded: typeof Core): void {
   core = loaded
 }
 
+/** The build of await-mqtt given to {@link useCore}. */
+export function ours(): typeof Core {
+  if (core === undefined) throw new Error('useCore() first')
+  return core
+}
+
 /** await-mqtt with its defaults (its own TCP transport, `noDelay: true`), except the protocol version. */
 export function connectOurs(url: string): Promise<Core.Client> {
   if (core === undefined) throw new Error('useCore() first')

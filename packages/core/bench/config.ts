@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 
 /** Every benchmark group the runner knows, in the order they run. */
-export const scenarioNames = ['publish', 'receive', 'qos', 'fanout', 'memory'] as const
+export const scenarioNames = ['publish', 'receive', 'qos', 'fanout', 'memory', 'many'] as const
 export type ScenarioName = (typeof scenarioNames)[number]
 export type BrokerName = 'mosquitto' | 'aedes'
 
@@ -39,6 +39,8 @@ export interface BenchConfig {
   slowMessages: number
   /** (e) the slow consumer's queue bound. */
   slowMaxQueued: number
+  /** (f) how many idle clients one process holds, per row (issue 25). */
+  manyClients: number[]
   /** Where the JSON goes. */
   out: string
 }
@@ -93,6 +95,7 @@ const help = `Usage: npm run bench -w @await-mqtt/core -- [options]   (or node -
   --sizes a,b             payload sizes for the publish rate (64,4096)   env BENCH_SIZES
   --inflight N            QoS 1/2 publishes in flight when pipelined (20) env BENCH_INFLIGHT
   --streams a,b           fan-out stream counts (1,100,10000)            env BENCH_STREAMS
+  --clients a,b           idle clients held at once, "many" scenario (1000,10000)  env BENCH_CLIENTS
   --out FILE              JSON output (default <repo>/bench-results/core.json)  env BENCH_OUT
 `
 
@@ -123,6 +126,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, repo
       sizes: { type: 'string' },
       inflight: { type: 'string' },
       streams: { type: 'string' },
+      clients: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -148,6 +152,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, repo
   }
   const rounds = count(values.rounds ?? env.BENCH_ROUNDS, '--rounds') ?? base.rounds
   const streams = list(values.streams ?? env.BENCH_STREAMS)?.map((item) => count(item, '--streams') as number)
+  const clients = list(values.clients ?? env.BENCH_CLIENTS)?.map((item) => count(item, '--clients') as number)
   const sizes = list(values.sizes ?? env.BENCH_SIZES)?.map((item) => count(item, '--sizes') as number)
   return {
     quick: isQuick,
@@ -169,6 +174,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, repo
     memorySubscriptions: isQuick ? quick.memorySubscriptions : full.memorySubscriptions,
     slowMessages: scaled(sized.slowMessages),
     slowMaxQueued: 100,
+    manyClients: clients ?? (isQuick ? [100] : [1_000, 10_000]),
     out: resolve(values.out ?? env.BENCH_OUT ?? resolve(repoRoot, 'bench-results', 'core.json')),
   }
 }

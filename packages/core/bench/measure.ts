@@ -41,7 +41,7 @@ export interface Contender {
 export interface Group {
   broker: string
   scenario: string
-  unit: 'msg/s' | 'bytes'
+  unit: 'msg/s' | 'bytes' | 'ms'
   /** Rates: higher is better. Memory: lower is better. */
   higherIsBetter: boolean
   size: number
@@ -52,6 +52,8 @@ export interface Group {
   maxRounds?: number
   /** A target reads it: it runs the run's `targetRounds` (more, so its median moves less). */
   carriesTargets?: boolean
+  /** Turns the measured rows into the ones reported (e.g. more rows from figures each run kept in `extra`). */
+  derive?: (rows: Row[]) => Row[]
   /** How a worker thread rebuilds these contenders, to run each in an isolate of its own. */
   recipe?: Recipe
 }
@@ -103,10 +105,11 @@ export async function measureGroup(group: Group, options: MeasureOptions): Promi
   const { isolation } = options
   const isolated = isolation && group.recipe ? isolate(group.contenders, group.recipe, isolation) : undefined
   try {
-    return await measureContenders(
+    const rows = await measureContenders(
       { ...group, contenders: isolated?.contenders ?? group.contenders },
       options,
     )
+    return group.derive ? group.derive(rows) : rows
   } finally {
     await isolated?.close()
   }

@@ -1,4 +1,5 @@
 import type { Row } from './measure.js'
+import { manyTarget } from './scenario-many.js'
 import { bytes, compact, pairedMean, pairedRatio, summarize } from './stats.js'
 
 /** One of the issue's targets, checked on this run's figures. */
@@ -14,6 +15,7 @@ const find = (rows: readonly Row[], broker: string, scenario: string, contender:
 
 function value(row: Row, median = row.summary?.median): string {
   if (median === undefined) return '–'
+  if (row.unit === 'ms') return milliseconds(median)
   return row.unit === 'bytes' ? bytes(median) : `${compact(median)} msg/s`
 }
 
@@ -21,6 +23,7 @@ function spread(row: Row): string {
   const summary = row.summary
   if (!summary) return '–'
   if (row.unit === 'bytes') return `${bytes(summary.min)} – ${bytes(summary.max)}`
+  if (row.unit === 'ms') return `${milliseconds(summary.min)} – ${milliseconds(summary.max)}`
   const percent = (edge: number) =>
     `${edge >= summary.median ? '+' : '−'}${Math.abs((edge / summary.median - 1) * 100).toFixed(0)}%`
   return `${compact(summary.min)}–${compact(summary.max)} (${percent(summary.min)}/${percent(summary.max)})`
@@ -29,6 +32,11 @@ function spread(row: Row): string {
 function ratio(row: Row): string {
   if (row.baseline) return row.summary ? '1.00 (base)' : '–'
   return row.ratio === undefined ? '–' : `${row.ratio.toFixed(2)}×`
+}
+
+/** A duration: ms below 10 s, else seconds. */
+function milliseconds(value: number): string {
+  return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`
 }
 
 const escapePipes = (text: string) => text.replaceAll('|', '\\|')
@@ -149,6 +157,24 @@ export function checkTargets(rows: readonly Row[]): TargetCheck[] {
         met: worst <= 2,
       })
     }
+  }
+  checks.push(...manyClientChecks(rows))
+  return checks
+}
+
+/** Many clients (issue 25): heap and RSS per client and connect time within a multiple of raw MQTT.js. */
+function manyClientChecks(rows: readonly Row[]): TargetCheck[] {
+  const checks: TargetCheck[] = []
+  for (const row of rows) {
+    const target = manyTarget(row)
+    if (target === undefined || row.baseline || row.ratio === undefined) continue
+    const over = row.ratio - target.limit
+    checks.push({
+      target: `${row.scenario}: ${row.contender} <= ${target.limit.toFixed(2)}x raw MQTT.js`,
+      broker: row.broker,
+      measured: `${row.ratio.toFixed(2)}x${over > 0 ? ` (missed by ${over.toFixed(2)}x)` : ''}`,
+      met: over <= 0,
+    })
   }
   return checks
 }

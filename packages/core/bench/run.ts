@@ -17,6 +17,7 @@ import { describeEnvironment, environmentLine } from './environment.js'
 import { cliAvailable, cliSkipReason, LineFiles } from './limit.js'
 import { type Group, measureGroup, type Row } from './measure.js'
 import { checkTargets, markdownTable, targetLines } from './report.js'
+import { manyGroups, manyNotes } from './scenario-many.js'
 import { memoryGroups } from './scenario-memory.js'
 import { publishGroups, qosGroups } from './scenario-publish.js'
 import { fanoutGroups, receiveGroups } from './scenario-receive.js'
@@ -56,6 +57,8 @@ notes.push(
   'CPU µs/msg: user + system CPU time of this process (all its threads; the others wait) per message, from the first call to the last (for receive: from the publisher start). mosquitto_pub/sub: no figure.',
 )
 
+if (config.scenarios.includes('many')) notes.push(...manyNotes(config))
+
 const dir = await mkdtemp(join(tmpdir(), 'await-mqtt-bench-'))
 // Interrupted: remove the message files; exiting makes test-utils kill the mosquitto it started.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -68,6 +71,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const lines = new LineFiles(dir)
 const rows: Row[] = []
 let memoryDone = false
+let manyDone = false
 
 async function withBroker(name: BrokerName, work: (broker: BenchBroker) => Promise<void>): Promise<void> {
   const server = name === 'mosquitto' ? await startMosquitto({ websocket: false }) : await startAedesProcess()
@@ -105,6 +109,11 @@ try {
           memoryDone = true
           groups.push(...memoryGroups(broker, config))
         }
+        if (scenario === 'many' && !manyDone) {
+          // Idle clients cost the same on any broker; the connect storm restarts a mosquitto of its own.
+          manyDone = true
+          groups.push(...manyGroups(broker, config))
+        }
       }
       const isolation = {
         broker: { name, host: broker.host, port: broker.port, url: broker.url, linesDir: dir },
@@ -136,7 +145,7 @@ if (Math.max(...environment.loadAverageAtStart, ...loadAtEnd) > cpus().length) {
 const seconds = (performance.now() - started) / 1000
 const table = markdownTable(rows)
 const targets = checkTargets(rows)
-const sizes = `sizes: ${config.publishMessages.toLocaleString('en-US')} QoS 0 publishes per round (${config.sizes.join(' B, ')} B), ${config.receiveMessages.toLocaleString('en-US')} received, ${config.qosSequential.toLocaleString('en-US')} QoS 1/2 one at a time, ${config.qosPipelined.toLocaleString('en-US')} with ${config.inflight} in flight, ${config.fanoutMessages.toLocaleString('en-US')} fan-out, ${config.memorySubscriptions.toLocaleString('en-US')} subscriptions weighed, ${config.slowMessages.toLocaleString('en-US')} to the slow consumer; ${config.rounds} rounds each (${config.targetRounds} for QoS 0 publish and receive), median; ${seconds.toFixed(0)} s in all`
+const sizes = `sizes: ${config.publishMessages.toLocaleString('en-US')} QoS 0 publishes per round (${config.sizes.join(' B, ')} B), ${config.receiveMessages.toLocaleString('en-US')} received, ${config.qosSequential.toLocaleString('en-US')} QoS 1/2 one at a time, ${config.qosPipelined.toLocaleString('en-US')} with ${config.inflight} in flight, ${config.fanoutMessages.toLocaleString('en-US')} fan-out, ${config.memorySubscriptions.toLocaleString('en-US')} subscriptions weighed, ${config.slowMessages.toLocaleString('en-US')} to the slow consumer, ${config.manyClients.map((count) => count.toLocaleString('en-US')).join(' and ')} idle clients; ${config.rounds} rounds each (${config.targetRounds} for QoS 0 publish and receive), median; ${seconds.toFixed(0)} s in all`
 const envLine = environmentLine(environment, loadAtEnd)
 
 process.stdout.write(`\n## await-mqtt client benchmarks\n\n${envLine}\n${sizes}\n\n${table}\n\n`)
@@ -148,7 +157,10 @@ await writeFile(
   config.out,
   `${JSON.stringify(
     {
-      title: 'Client: await-mqtt vs MQTT.js, async-mqtt and the mosquitto C clients',
+      title:
+        config.scenarios.length === 1 && config.scenarios[0] === 'many'
+          ? 'Many clients in one process: await-mqtt vs raw MQTT.js'
+          : 'Client: await-mqtt vs MQTT.js, async-mqtt and the mosquitto C clients',
       environment: `${envLine}. ${sizes}.`,
       table: `${table}\n\n${targetLines(targets).join('\n')}${notes.length > 0 ? `\n\n${notes.map((note) => `> ${note}`).join('\n>\n')}` : ''}`,
       machine: environment,

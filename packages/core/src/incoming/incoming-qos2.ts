@@ -46,7 +46,8 @@ interface Received {
 export class IncomingQoS2 {
   readonly #client: MqttClient
   readonly #handlers: IncomingQoS2Handlers
-  readonly #received = new Map<number, Received>()
+  /** Made by the first QoS 2 message: most clients never receive one. */
+  #received: Map<number, Received> | undefined
   /** How many CONNACKs came: tells one network connection from the next. */
   #generation = 0
 
@@ -60,16 +61,16 @@ export class IncomingQoS2 {
     this.#handlers = handlers
     useIncomingStore(client, new NoIncomingStore())
     interceptQoS2Publish(client, (topic, payload, packet) => this.#publish(topic, payload, packet))
-    skipHeldPubrecs(client, (messageId) => this.#received.get(messageId)?.state === 'held')
+    skipHeldPubrecs(client, (messageId) => this.#received?.get(messageId)?.state === 'held')
     client.on('packetreceive', (packet: Packet) => {
       if (packet.cmd === 'pubrel' && packet.messageId !== undefined) {
-        this.#received.delete(packet.messageId)
+        this.#received?.delete(packet.messageId)
         releaseIncomingQoS2(client, packet.messageId)
       } else if (packet.cmd === 'connack') {
         this.#generation++
         // As MQTT.js decides it: a session not resumed resends nothing, and reuses every id.
         const resumed = !session.clean && (session.protocolVersion < 4 || packet.sessionPresent === true)
-        if (!resumed) this.#received.clear()
+        if (!resumed) this.#received = undefined
       }
     })
   }
@@ -77,12 +78,13 @@ export class IncomingQoS2 {
   #publish(topic: string, payload: Buffer, packet: IPublishPacket): void {
     const messageId = packet.messageId
     if (messageId === undefined) return
-    const known = this.#received.get(messageId)
+    const known = this.#received?.get(messageId)
     if (known !== undefined && known.topic === topic && known.payload.equals(payload)) {
       known.generation = this.#generation // sent again: answered (PUBREC) on this connection
       return
     }
     const received: Received = { topic, payload, state: 'released', generation: this.#generation }
+    this.#received ??= new Map()
     this.#received.set(messageId, received)
     this.#handlers.deliver(topic, payload, packet)
     // MQTT.js sends the PUBREC once this returns, unless the message is held by then.
@@ -90,7 +92,7 @@ export class IncomingQoS2 {
   }
 
   #processed(messageId: number, received: Received): void {
-    if (this.#received.get(messageId) !== received || received.state !== 'held') return
+    if (this.#received?.get(messageId) !== received || received.state !== 'held') return
     received.state = 'released'
     if (this.#client.connected && received.generation === this.#generation) {
       sendAcknowledgement(this.#client, 2, messageId)

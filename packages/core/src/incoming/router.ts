@@ -37,8 +37,10 @@ export interface CopyTargets {
  * Streams outlive any one MQTT.js connection: the router is fed by whichever connection is current.
  */
 export class Router {
-  readonly #filtered = new CachingTrie<BufferedMessageStream>()
-  readonly #subscriptions = new CachingTrie<BufferedMessageStream>()
+  // Each trie is made by the first stream of its kind: a client with one subscription never builds
+  // the `messages(filter)` trie (with thousands of idle clients in a process, every object counts).
+  #filtered: CachingTrie<BufferedMessageStream> | undefined
+  #subscriptions: CachingTrie<BufferedMessageStream> | undefined
   /** The `messages()` streams, in the order they were added (an array: no iterator per message). */
   #unfiltered: readonly BufferedMessageStream[] = []
   readonly #all = new Set<BufferedMessageStream>()
@@ -62,7 +64,14 @@ export class Router {
     this.#all.add(stream)
     if (kind === 'unfiltered') this.#unfiltered = [...this.#unfiltered, stream]
     else {
-      const trie = kind === 'filtered' ? this.#filtered : this.#subscriptions
+      let trie: CachingTrie<BufferedMessageStream>
+      if (kind === 'filtered') {
+        this.#filtered ??= new CachingTrie()
+        trie = this.#filtered
+      } else {
+        this.#subscriptions ??= new CachingTrie()
+        trie = this.#subscriptions
+      }
       for (const filter of filters) trie.add(filter, stream)
     }
     let removed = false
@@ -73,7 +82,7 @@ export class Router {
       if (kind === 'unfiltered') this.#unfiltered = this.#unfiltered.filter((other) => other !== stream)
       else {
         const trie = kind === 'filtered' ? this.#filtered : this.#subscriptions
-        for (const filter of filters) trie.remove(filter, stream)
+        for (const filter of filters) trie?.remove(filter, stream)
       }
     }
     this.#onAdd?.()
@@ -91,15 +100,16 @@ export class Router {
       return
     }
     this.#routeStreams(message)
-    if (this.#subscriptions.size > 0) {
-      const own = this.#subscriptions.match(message.topic.value)
+    const subscriptions = this.#subscriptions
+    if (subscriptions !== undefined && subscriptions.size > 0) {
+      const own = subscriptions.match(message.topic.value)
       if (own.length > 0) deliver(own, message)
     }
   }
 
   #routeStreams(message: Message): void {
-    const filtered = this.#filtered.match(message.topic.value)
-    if (filtered.length > 0) deliver(filtered, message)
+    const filtered = this.#filtered?.match(message.topic.value)
+    if (filtered !== undefined && filtered.length > 0) deliver(filtered, message)
     else {
       const unfiltered = this.#unfiltered
       for (let index = 0; index < unfiltered.length; index++) unfiltered[index]?.push(message)
@@ -111,8 +121,8 @@ export class Router {
     const streams = [...this.#all]
     this.#all.clear()
     this.#unfiltered = []
-    this.#filtered.clear()
-    this.#subscriptions.clear()
+    this.#filtered = undefined
+    this.#subscriptions = undefined
     for (const stream of streams) stream.end(error)
   }
 }

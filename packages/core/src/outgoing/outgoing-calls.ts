@@ -20,7 +20,8 @@ export class OutgoingCalls {
   readonly #limit: number
   #active = 0
   #waiting: PendingCall[] = []
-  readonly #pending = new Set<PendingCall>()
+  /** Made on the first call: an idle client keeps none. */
+  #pending: Set<PendingCall> | undefined
   #idle: Array<() => void> = []
   readonly #deadlines = new CallDeadlines()
 
@@ -35,7 +36,7 @@ export class OutgoingCalls {
 
   /** Calls not settled yet, waiting for a slot or in flight. */
   get pending(): number {
-    return this.#pending.size
+    return this.#pending?.size ?? 0
   }
 
   /** Whether a call run now starts at once (a slot is free and none waits). */
@@ -110,8 +111,8 @@ export class OutgoingCalls {
         this.#deadlines.unwatch(call)
         signal?.removeEventListener('abort', onAbort)
         if (call.start) this.#waiting.splice(this.#waiting.indexOf(call), 1)
-        this.#pending.delete(call)
-        if (this.#pending.size === 0) this.#notifyIdle()
+        this.#pending?.delete(call)
+        if (this.#pending?.size === 0) this.#notifyIdle()
         if (error === undefined) resolve(value as T)
         else reject(error)
       }
@@ -123,6 +124,7 @@ export class OutgoingCalls {
         at: timeout <= maxTimer ? Date.now() + timeout : Number.POSITIVE_INFINITY,
         expire: () => finish(new MqttTimeoutError(`${what} timed out after ${timeout} ms`, timeout)),
       }
+      this.#pending ??= new Set()
       this.#pending.add(call)
       const start = () => {
         call.start = undefined
@@ -152,7 +154,7 @@ export class OutgoingCalls {
 
   /** Rejects every unsettled call with `error` and forgets the slots they held. */
   failAll(error: unknown): void {
-    const calls = [...this.#pending]
+    const calls = [...(this.#pending ?? [])]
     this.#deadlines.clear()
     this.#waiting = []
     this.#active = 0
@@ -164,7 +166,7 @@ export class OutgoingCalls {
 
   /** Resolves once no call is pending (at once when none is). */
   idle(): Promise<void> {
-    if (this.#pending.size === 0) return Promise.resolve()
+    if (this.#pending === undefined || this.#pending.size === 0) return Promise.resolve()
     return new Promise((resolve) => this.#idle.push(resolve))
   }
 

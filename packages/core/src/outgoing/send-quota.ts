@@ -16,7 +16,8 @@ interface Waiter {
 export class SendQuota {
   #limit = 65_535
   #inFlight = 0
-  readonly #waiting = new Set<Waiter>()
+  /** Made when a publish first waits for a slot. */
+  #waiting: Set<Waiter> | undefined
 
   /** Unacknowledged QoS 1/2 publishes. */
   get inFlight(): number {
@@ -31,7 +32,7 @@ export class SendQuota {
 
   /** Takes a slot at once if one is free (the common case, no await). */
   tryAcquire(): (() => void) | undefined {
-    if (this.#inFlight >= this.#limit || this.#waiting.size > 0) return undefined
+    if (this.#inFlight >= this.#limit || (this.#waiting?.size ?? 0) > 0) return undefined
     return this.#take()
   }
 
@@ -45,7 +46,7 @@ export class SendQuota {
     if (signal?.aborted) return Promise.reject(signal.reason)
     return new Promise((resolve, reject) => {
       const settle = (error?: unknown) => {
-        if (!this.#waiting.delete(waiter)) return
+        if (!this.#waiting?.delete(waiter)) return
         disarm()
         if (error === undefined) resolve(this.#take())
         else reject(error)
@@ -58,13 +59,14 @@ export class SendQuota {
         () => settle(new MqttTimeoutError(message, timeout)),
         settle,
       )
+      this.#waiting ??= new Set()
       this.#waiting.add(waiter)
     })
   }
 
   /** Rejects every waiting call (the client is closing or gave up). */
   failAll(error: unknown): void {
-    for (const waiter of [...this.#waiting]) waiter.fail(error)
+    for (const waiter of [...(this.#waiting ?? [])]) waiter.fail(error)
   }
 
   #take(): () => void {
@@ -79,7 +81,7 @@ export class SendQuota {
   }
 
   #wake(): void {
-    for (const waiter of this.#waiting) {
+    for (const waiter of this.#waiting ?? []) {
       if (this.#inFlight >= this.#limit) return
       waiter.go()
     }

@@ -22,8 +22,9 @@ export class OutgoingTopicAliases {
   readonly maximum: number
   readonly #auto: boolean
   /** In order of last use, least recent first (for `auto`'s replacements). */
-  readonly #topics = new Map<number, string>()
-  readonly #aliases = new Map<string, number>()
+  // Made by the first alias set: most connections never set one (and 0 under MQTT 3.1.1).
+  #topics: Map<number, string> | undefined
+  #aliases: Map<string, number> | undefined
 
   constructor(maximum: number, mode: TopicAliasMode = 'manual') {
     this.maximum = maximum
@@ -32,7 +33,7 @@ export class OutgoingTopicAliases {
 
   /** The topic `alias` stands for on this connection, if it was set. */
   topicOf(alias: number): string | undefined {
-    return this.#topics.get(alias)
+    return this.#topics?.get(alias)
   }
 
   /**
@@ -43,27 +44,33 @@ export class OutgoingTopicAliases {
     const explicit = options.properties?.topicAlias
     if (explicit !== undefined) return [this.#use(topic, explicit), options]
     if (!this.#auto) return [topic, options]
-    const alias = this.#aliases.get(topic) ?? this.#free()
+    const alias = this.#aliases?.get(topic) ?? this.#free()
     return [this.#use(topic, alias), { ...options, properties: { ...options.properties, topicAlias: alias } }]
   }
 
   /** Sets (or keeps) `alias` for `topic`; the topic to send: `''` when the alias already stood for it. */
   #use(topic: string, alias: number): string {
-    const known = this.#topics.get(alias)
-    this.#topics.delete(alias)
-    this.#topics.set(alias, topic)
+    this.#topics ??= new Map()
+    const topics = this.#topics
+    this.#aliases ??= new Map()
+    const aliases = this.#aliases
+    const known = topics.get(alias)
+    topics.delete(alias)
+    topics.set(alias, topic)
     if (known === topic) return ''
-    if (known !== undefined) this.#aliases.delete(known)
-    this.#aliases.set(topic, alias)
+    if (known !== undefined) aliases.delete(known)
+    aliases.set(topic, alias)
     return topic
   }
 
   /** An alias for a new topic: the lowest never used, else the least recently used one. */
   #free(): number {
-    if (this.#topics.size < this.maximum) {
-      for (let alias = 1; alias <= this.maximum; alias++) if (!this.#topics.has(alias)) return alias
+    const topics = this.#topics
+    if (topics === undefined) return 1
+    if (topics.size < this.maximum) {
+      for (let alias = 1; alias <= this.maximum; alias++) if (!topics.has(alias)) return alias
     }
-    const [leastRecent] = this.#topics.keys()
+    const [leastRecent] = topics.keys()
     return leastRecent ?? 1
   }
 }

@@ -14,20 +14,22 @@ type Timer = ReturnType<typeof setTimeout>
  * due and re-arms for the next. While nothing is watched the timer does not keep Node running.
  */
 export class CallDeadlines {
-  readonly #watched = new Set<Deadline>()
+  /** Made on first use: most clients never have a call with a deadline in flight for long. */
+  #watched: Set<Deadline> | undefined
   #timer: Timer | undefined
   #timerAt = Number.POSITIVE_INFINITY
 
   /** Watches `deadline` until {@link unwatch}; one at `Infinity` is never due. */
   watch(deadline: Deadline): void {
     if (deadline.at === Number.POSITIVE_INFINITY) return
+    this.#watched ??= new Set()
     this.#watched.add(deadline)
     if (this.#timer === undefined || deadline.at < this.#timerAt) this.#arm(deadline.at)
     else if (this.#watched.size === 1) refer(this.#timer, true)
   }
 
   unwatch(deadline: Deadline): void {
-    if (this.#watched.delete(deadline) && this.#watched.size === 0 && this.#timer !== undefined) {
+    if (this.#watched?.delete(deadline) && this.#watched.size === 0 && this.#timer !== undefined) {
       refer(this.#timer, false)
     }
   }
@@ -37,7 +39,7 @@ export class CallDeadlines {
     clearTimeout(this.#timer)
     this.#timer = undefined
     this.#timerAt = Number.POSITIVE_INFINITY
-    this.#watched.clear()
+    this.#watched?.clear()
   }
 
   #arm(at: number): void {
@@ -51,9 +53,9 @@ export class CallDeadlines {
     this.#timerAt = Number.POSITIVE_INFINITY
     const now = Date.now()
     let next = Number.POSITIVE_INFINITY
-    for (const deadline of [...this.#watched]) {
+    for (const deadline of [...(this.#watched ?? [])]) {
       if (deadline.at <= now) {
-        this.#watched.delete(deadline)
+        this.#watched?.delete(deadline)
         deadline.expire()
       } else if (deadline.at < next) next = deadline.at
     }

@@ -131,14 +131,18 @@ class EventQueue implements ConnectionEvents {
 
 /** Hands each connection event to every open {@link ConnectionEvents} iterator. */
 export class EventChannel {
-  readonly #queues = new Set<EventQueue>()
+  /** Made by the first `client.events()`. */
+  #queues: Set<EventQueue> | undefined
   #ended = false
 
   /** A new iterator of the events from now on (one that is already finished after `closed`). */
   subscribe(maxBuffered = 100): ConnectionEvents {
-    const queue = new EventQueue(maxBuffered, (closed) => this.#queues.delete(closed))
+    const queue = new EventQueue(maxBuffered, (closed) => this.#queues?.delete(closed))
     if (this.#ended) queue.close()
-    else this.#queues.add(queue)
+    else {
+      this.#queues ??= new Set()
+      this.#queues.add(queue)
+    }
     return queue
   }
 
@@ -147,7 +151,7 @@ export class EventChannel {
     if (this.#ended) return
     const last = event.type === 'closed'
     if (last) this.#ended = true
-    for (const queue of this.#queues) queue.push(event, last)
-    if (last) this.#queues.clear()
+    for (const queue of this.#queues ?? []) queue.push(event, last)
+    if (last) this.#queues?.clear()
   }
 }

@@ -15,7 +15,8 @@ interface Waiter {
  */
 export class ConnectionGate {
   readonly #maxCounted: number
-  readonly #waiters = new Set<Waiter>()
+  /** Made when a call first waits: most clients never reconnect. */
+  #waiters: Set<Waiter> | undefined
   #counted = 0
 
   constructor(maxQueuedPublishes: number) {
@@ -24,7 +25,7 @@ export class ConnectionGate {
 
   /** How many calls are waiting. */
   get waiting(): number {
-    return this.#waiters.size
+    return this.#waiters?.size ?? 0
   }
 
   /**
@@ -44,7 +45,7 @@ export class ConnectionGate {
     }
     return new Promise<void>((resolve, reject) => {
       const settle = (error?: unknown) => {
-        if (!this.#waiters.delete(waiter)) return
+        if (!this.#waiters?.delete(waiter)) return
         if (counted) this.#counted--
         disarm()
         if (error === undefined) resolve()
@@ -58,6 +59,7 @@ export class ConnectionGate {
         () => settle(new MqttTimeoutError(message, timeout)),
         settle,
       )
+      this.#waiters ??= new Set()
       this.#waiters.add(waiter)
       if (counted) this.#counted++
     })
@@ -65,11 +67,11 @@ export class ConnectionGate {
 
   /** Lets every waiting call go on, in the order they came. */
   open(): void {
-    for (const waiter of [...this.#waiters]) waiter.resolve()
+    for (const waiter of [...(this.#waiters ?? [])]) waiter.resolve()
   }
 
   /** Rejects every waiting call with `error`. */
   fail(error: unknown): void {
-    for (const waiter of [...this.#waiters]) waiter.reject(error)
+    for (const waiter of [...(this.#waiters ?? [])]) waiter.reject(error)
   }
 }

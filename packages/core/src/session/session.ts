@@ -58,7 +58,7 @@ export class Session {
   #connack: ConnackInfo | undefined
   #reconnector: Reconnector | undefined
   /** Filters whose last subscription went away while reconnecting (UNSUBSCRIBE them if the broker kept the session). */
-  #unsubscribeLater = new Set<string>()
+  #unsubscribeLater: Set<string> | undefined
 
   constructor(options: ResolvedOptions) {
     this.options = options
@@ -288,13 +288,14 @@ export class Session {
 
   /** Remembers filters to UNSUBSCRIBE once reconnected (if the broker kept the session). */
   unsubscribeLater(filters: readonly string[]): void {
+    this.#unsubscribeLater ??= new Set()
     for (const filter of filters) this.#unsubscribeLater.add(filter)
   }
 
   /** The filters remembered by {@link unsubscribeLater}, forgotten here. */
   takeUnsubscribeLeftovers(): string[] {
-    const filters = [...this.#unsubscribeLater]
-    this.#unsubscribeLater.clear()
+    const filters = [...(this.#unsubscribeLater ?? [])]
+    this.#unsubscribeLater = undefined
     return filters
   }
 

@@ -69,10 +69,11 @@ function accepts(entries: readonly FilterEntry[], ids: readonly number[]): boole
  * matching a topic decides which copy the streams get — stable while filters come and go.
  */
 export class FilterIdentifiers {
-  readonly #entries = new Map<string, FilterEntry>()
-  readonly #trie = new TopicTrie<FilterEntry>()
+  // Made by the first filter held (MQTT 5 only): under MQTT 3.1.1 a client never builds them.
+  #entries: Map<string, FilterEntry> | undefined
+  #trie: TopicTrie<FilterEntry> | undefined
   /** How many filters hold each identifier. */
-  readonly #inUse = new Map<number, number>()
+  #inUse: Map<number, number> | undefined
   #next: number
 
   /** @param next the first identifier to hand out. */
@@ -82,12 +83,12 @@ export class FilterIdentifiers {
 
   /** How many filters have an entry. */
   get size(): number {
-    return this.#entries.size
+    return this.#entries?.size ?? 0
   }
 
   /** The identifier of `filter`, if it has one of ours. */
   get(filter: string): number | undefined {
-    return this.#entries.get(filter)?.id
+    return this.#entries?.get(filter)?.id
   }
 
   /**
@@ -105,7 +106,7 @@ export class FilterIdentifiers {
     const groups: { id: number | undefined; filters: string[]; matches: string[] }[] = []
     const fresh: typeof groups = []
     for (const filter of filters) {
-      const existing = this.#entries.get(filter)
+      const existing = this.#entries?.get(filter)
       if (existing) {
         const group = groups.find((candidate) => candidate.id === existing.id)
         if (group) group.filters.push(filter)
@@ -130,7 +131,7 @@ export class FilterIdentifiers {
   groups(filters: readonly string[]): SubscribeGroup[] {
     const groups: { id: number | undefined; filters: string[] }[] = []
     for (const filter of filters) {
-      const id = this.#entries.get(filter)?.id
+      const id = this.#entries?.get(filter)?.id
       const group = groups.find((candidate) => candidate.id === id)
       if (group) group.filters.push(filter)
       else groups.push({ id, filters: [filter] })
@@ -144,24 +145,24 @@ export class FilterIdentifiers {
    */
   leave(filters: readonly string[], leaving: boolean): void {
     for (const filter of filters) {
-      const entry = this.#entries.get(filter)
+      const entry = this.#entries?.get(filter)
       if (entry) entry.leaving = leaving
     }
   }
 
   /** No subscription holds `filter` any more: its identifier is free. */
   forget(filter: string): void {
-    const entry = this.#entries.get(filter)
+    const entry = this.#entries?.get(filter)
     if (entry === undefined) return
-    this.#entries.delete(filter)
-    this.#trie.remove(entry.match, entry)
+    this.#entries?.delete(filter)
+    this.#trie?.remove(entry.match, entry)
     this.#release(entry.id)
   }
 
   clear(): void {
-    this.#entries.clear()
-    this.#trie.clear()
-    this.#inUse.clear()
+    this.#entries = undefined
+    this.#trie = undefined
+    this.#inUse = undefined
   }
 
   /**
@@ -171,7 +172,8 @@ export class FilterIdentifiers {
    */
   route<S>(message: Message, holders: (filter: string) => Iterable<S>): CopyRouting<S> | undefined {
     const carried = message.properties.subscriptionIdentifier
-    if (carried === undefined || this.#entries.size === 0) return undefined
+    if (carried === undefined || this.#entries === undefined || this.#trie === undefined) return undefined
+    if (this.#entries.size === 0) return undefined
     const matched = this.#trie.match(message.topic.value)
     if (matched.length === 0 || matched.some((entry) => entry.id === undefined)) return undefined
     const ids = typeof carried === 'number' ? [carried] : carried
@@ -189,7 +191,7 @@ export class FilterIdentifiers {
   }
 
   #entry(filter: string, id: number | undefined): void {
-    const existing = this.#entries.get(filter)
+    const existing = this.#entries?.get(filter)
     if (existing) {
       this.#release(existing.id)
       existing.id = id
@@ -203,24 +205,32 @@ export class FilterIdentifiers {
         id,
         leaving: false,
       }
+      this.#entries ??= new Map()
       this.#entries.set(filter, entry)
+      this.#trie ??= new TopicTrie()
       this.#trie.add(entry.match, entry)
     }
-    if (id !== undefined) this.#inUse.set(id, (this.#inUse.get(id) ?? 0) + 1)
+    if (id !== undefined) {
+      this.#inUse ??= new Map()
+      const inUse = this.#inUse
+      inUse.set(id, (inUse.get(id) ?? 0) + 1)
+    }
   }
 
   #release(id: number | undefined): void {
     if (id === undefined) return
-    const count = (this.#inUse.get(id) ?? 1) - 1
-    if (count === 0) this.#inUse.delete(id)
-    else this.#inUse.set(id, count)
+    const inUse = this.#inUse
+    if (inUse === undefined) return
+    const count = (inUse.get(id) ?? 1) - 1
+    if (count === 0) inUse.delete(id)
+    else inUse.set(id, count)
   }
 
   #allocate(): number {
     for (;;) {
       const id = this.#next
       this.#next = id === maxSubscriptionIdentifier ? 1 : id + 1
-      if (!this.#inUse.has(id)) return id
+      if (!this.#inUse?.has(id)) return id
     }
   }
 }

@@ -4,7 +4,10 @@ import { HeldWrites } from './held-writes.js'
 
 /** A duplex handed to MQTT.js at once and joined to the real socket once it is open. */
 export interface DeferredDuplex extends Duplex {
-  /** Aborted when the stream is destroyed before (or after) a socket was attached. */
+  /**
+   * Aborted when the stream is destroyed while its socket is being opened (what opens it stops).
+   * Once a socket is attached the stream lets go of it: nothing is left to stop.
+   */
   readonly signal: AbortSignal
   /**
    * Joins the open socket: pending writes go out, incoming data flows. `explainEarly` may replace
@@ -41,7 +44,8 @@ let defined: DeferredDuplexClass | undefined
 function define(): DeferredDuplexClass {
   const { Duplex } = nodeModule('node:stream')
   return class extends Duplex implements DeferredDuplex {
-    readonly #abort = new AbortController()
+    /** Stops the opening of the socket; made when `signal` is first read, dropped once attached. */
+    #abort: AbortController | undefined
     #socket: Duplex | undefined
     #pendingWrite: (() => void) | undefined
     #pendingFinal: (() => void) | undefined
@@ -59,6 +63,10 @@ function define(): DeferredDuplexClass {
     #holdingReplies = false
 
     get signal(): AbortSignal {
+      if (this.#abort === undefined) {
+        this.#abort = new AbortController()
+        if (this.destroyed) this.#abort.abort(this.errored ?? undefined)
+      }
       return this.#abort.signal
     }
 
@@ -68,6 +76,8 @@ function define(): DeferredDuplexClass {
         return
       }
       this.#socket = socket
+      // An AbortController (an EventTarget and its maps) per idle client is worth dropping.
+      this.#abort = undefined
       this.#explainEarly = explainEarly
       socket.on('data', (chunk: Buffer) => {
         this.#received = true
@@ -232,7 +242,7 @@ function define(): DeferredDuplexClass {
       this.#straight = undefined
       this.#corks = 0
       this.#held.fail(error ?? new Error('the stream was destroyed before its writes went out'))
-      this.#abort.abort(error ?? undefined)
+      this.#abort?.abort(error ?? undefined)
       this.#socket?.destroy()
       callback(error)
     }

@@ -46,7 +46,9 @@ export class HeldWrites {
         // Mostly the topic: a loop publishing to one topic encodes it once.
         this.#lastString = chunk
         this.#lastEncoding = encoding ?? 'utf8'
-        this.#lastBytes = bytes
+        // A copy of its own: `bytes` is a slice of Node's 8 KiB buffer pool, which it would keep
+        // alive for as long as this client lives (a third of a pool per idle client).
+        this.#lastBytes = new Uint8Array(bytes)
       }
       this.#holdBytes(bytes)
     }

@@ -52,10 +52,12 @@ const underTest = await loadCore(config.source)
 useCore(underTest.core)
 notes.push(underTest.how)
 
-notes.push(
-  'Each JavaScript contender runs in a worker thread of its own (its own V8 isolate, as in an application that uses one library), all on the same broker, rounds interleaved; the brokers (mosquitto, aedes) and mosquitto_pub/sub are other processes.',
-  'CPU µs/msg: user + system CPU time of this process (all its threads; the others wait) per message, from the first call to the last (for receive: from the publisher start). mosquitto_pub/sub: no figure.',
-)
+const rates = config.scenarios.some((scenario) => scenario !== 'memory' && scenario !== 'many')
+if (rates)
+  notes.push(
+    'Each JavaScript contender runs in a worker thread of its own (its own V8 isolate, as in an application that uses one library), all on the same broker, rounds interleaved; the brokers (mosquitto, aedes) and mosquitto_pub/sub are other processes.',
+    'CPU µs/msg: user + system CPU time of this process (all its threads; the others wait) per message, from the first call to the last (for receive: from the publisher start). mosquitto_pub/sub: no figure.',
+  )
 
 if (config.scenarios.includes('many')) notes.push(...manyNotes(config))
 

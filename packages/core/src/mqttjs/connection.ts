@@ -70,7 +70,7 @@ export class Connection {
    * `ack: 'after-processing'` (set by the AckTracker): called right after a QoS 2 message was routed;
    * whether its PUBREC waits until the message is processed (then `processed` is called).
    */
-  holdAcknowledgement: ((messageId: number, processed: () => void) => boolean) | undefined
+  holdAcknowledgement: ((messageId: number, processed: (reasonCode: number) => void) => boolean) | undefined
 
   constructor(resolved: ResolvedOptions, handlers: ConnectionHandlers) {
     this.protocolVersion = resolved.protocolVersion

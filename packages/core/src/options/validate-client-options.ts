@@ -271,7 +271,7 @@ export function validateClientOptions(options: ClientOptions): void {
     fail('timeout', `must be a number of ms above 0 (Infinity for none), not ${describe(timeout)}`)
   }
   validateReconnect(options.reconnect)
-  oneOf(options.ack, 'ack', ['on-receipt', 'after-processing'])
+  oneOf(options.ack, 'ack', ['on-receipt', 'after-processing', 'manual'])
   if (options.maxQueued !== Number.POSITIVE_INFINITY) {
     integer(options.maxQueued, 'maxQueued', 1, Number.MAX_SAFE_INTEGER)
   }

@@ -42,7 +42,7 @@ export class Session {
   readonly gate: ConnectionGate
   /** The broker's Receive Maximum for our QoS 1/2 publishes. */
   readonly quota = new SendQuota()
-  /** `ack: 'after-processing'` only. */
+  /** `ack: 'after-processing'` or `'manual'` only. */
   readonly acks: AckTracker | undefined
   /** Messages that arrived before any stream or subscription existed (persistent sessions). */
   readonly early: EarlyMessages
@@ -58,7 +58,8 @@ export class Session {
     this.options = options
     this.calls = new OutgoingCalls(options.maxConcurrentOutgoingCalls)
     this.gate = new ConnectionGate(options.reconnect?.maxQueuedPublishes ?? 0)
-    this.acks = options.ack === 'after-processing' ? new AckTracker() : undefined
+    this.acks =
+      options.ack === 'on-receipt' ? undefined : new AckTracker(options.ack, () => this.protocolVersion)
     this.early = new EarlyMessages(options.queue, (message) => this.#route(message), this.acks)
     this.#clientId = options.mqtt.clientId ?? ''
   }

@@ -106,7 +106,10 @@ export class ActiveSubscription implements RegisteredSubscription {
     this.#held = [...this.filters]
     this.#unsubscriber = unsubscriber
     this.#stream = new BufferedMessageStream(this.filters.join(', '), limits)
-    this.#stream.packUntilRead()
+    // ack: 'manual' — the program acknowledges what it reads, read now or later: held from the start
+    // (and not packed, which would make new Message objects).
+    if (session.acks?.manual) this.#stream.holdAcknowledgements(session.acks)
+    else this.#stream.packUntilRead()
     this.#unroute = this.#route()
     session.subscriptions.add(this, this.filters)
   }

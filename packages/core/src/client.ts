@@ -1,3 +1,4 @@
+import type { PatternParams } from '@await-mqtt/topic-trie'
 import { describeValue } from './errors/describe-value.js'
 import { MqttValidationError } from './errors/errors.js'
 import type { MessageStream } from './incoming/message-stream.js'
@@ -25,6 +26,16 @@ import { checkCallOptions, checkFilter, checkOptionsObject, checkQueueOptions } 
 export interface CloseOptions {
   /** How long in-flight calls and the DISCONNECT may take, in ms. @default the client's `timeout` */
   timeout?: number
+}
+
+/**
+ * Options of `client.messages()`: the stream's queue bounds, and a signal that ends it.
+ * @example
+ * await using readings = client.messages('sensors/#', { maxQueued: 100, signal: AbortSignal.timeout(60_000) })
+ */
+export interface MessagesOptions extends QueueOptions {
+  /** Closes the stream when it aborts: pending reads finish and the loop over it ends. */
+  signal?: AbortSignal
 }
 
 /**
@@ -123,13 +134,25 @@ export class Client implements AsyncDisposable {
   /**
    * Subscribes to one filter or several; the {@link Subscription} tells what was granted and is
    * itself an async iterable of the messages matching its filters. Dispose it to unsubscribe.
+   * A filter may name its wildcards (`sensors/+room/#rest`, also behind `$share/{group}/`): the
+   * names are stripped on the wire, and each message carries what they captured in `message.params`,
+   * typed from the filter. `signal` cancels the SUBSCRIBE in flight, and once subscribed ends the
+   * iteration and unsubscribes.
    * @throws {@link MqttCodeError} when the broker refuses a filter (reason code >= 0x80).
    * @example
    * await using subscription = await client.subscribe(['a/#', 'b/+'], { qos: 1 })
    * for await (const message of subscription) console.log(message.text())
+   * @example
+   * for await (const reading of await client.subscribe('sensors/+room/temperature')) {
+   *   console.log(reading.params.room, reading.text()) // params: { room: string }
+   * }
    */
-  subscribe(filter: string | readonly string[], options?: SubscribeOptions): Promise<Subscription> {
-    return subscribe(this.#session, filter, options)
+  subscribe<const Filter extends string>(
+    filter: Filter | readonly Filter[],
+    options?: SubscribeOptions,
+  ): Promise<Subscription<PatternParams<Filter>>> {
+    // The params are captured from the filter the types name: the cast only narrows their type.
+    return subscribe(this.#session, filter, options) as Promise<Subscription<never>>
   }
 
   /**
@@ -144,16 +167,27 @@ export class Client implements AsyncDisposable {
    * A stream of received messages, buffered from now on. With a filter, the messages that match
    * it (`$share/{group}/` is ignored); without, the messages that match no filtered stream.
    * It does not subscribe: call `subscribe()` after creating it, so no retained message is missed.
+   * Named wildcards (`sensors/+room/temperature`) fill `message.params`, as with `subscribe()`.
+   * Aborting `signal` closes the stream: the loop over it ends.
    * @throws {@link MqttValidationError} for an invalid filter or queue option.
    * @throws {@link MqttClientClosedError} after `close()`; {@link MqttConnectionLostError} once the connection dropped.
    * @example
-   * await using temperatures = client.messages('sensors/+/temperature', { maxQueued: 100 })
+   * await using temperatures = client.messages('sensors/+room/temperature', { maxQueued: 100 })
+   * for await (const reading of temperatures) console.log(reading.params.room, reading.text())
    */
-  messages(filter?: string, options: QueueOptions = {}): MessageStream {
+  messages<const Filter extends string = string>(
+    filter?: Filter,
+    options: MessagesOptions = {},
+  ): MessageStream<PatternParams<Filter>> {
     checkOptionsObject(options)
     const checked = filter === undefined ? undefined : checkFilter(filter)
     const limits = checkQueueOptions(options, this.#session.options.queue)
-    return this.#session.openStream(checked, limits)
+    const { signal } = options
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new MqttValidationError('signal must be an AbortSignal', 'signal')
+    }
+    // The params are captured from the filter the types name: the cast only narrows their type.
+    return this.#session.openStream(checked, limits, signal) as MessageStream<never>
   }
 
   /**

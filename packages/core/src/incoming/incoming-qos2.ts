@@ -87,7 +87,8 @@ export class IncomingQoS2 {
     this.#received.set(messageId, received)
     this.#handlers.deliver(topic, payload, packet)
     // MQTT.js sends the PUBREC once this returns, unless the message is held by then.
-    if (this.#handlers.hold(messageId, (reasonCode) => this.#processed(messageId, received, reasonCode))) received.state = 'held'
+    if (this.#handlers.hold(messageId, (reasonCode) => this.#processed(messageId, received, reasonCode)))
+      received.state = 'held'
   }
 
   #processed(messageId: number, received: Received, reasonCode: number): void {

@@ -1,5 +1,5 @@
-import type { QoS, UserProperties } from '../options/client-options.js'
 import type { PatternParams } from '@await-mqtt/topic-trie'
+import type { QoS, UserProperties } from '../options/client-options.js'
 import { Topic } from './topic.js'
 
 /**

@@ -157,14 +157,31 @@ export class Session {
 
   /**
    * A message stream of `client.messages()`, routed from now on: the messages matching `filter`,
-   * or, without one, those matching no filtered stream.
+   * or, without one, those matching no filtered stream; closed when `signal` aborts.
    * @throws {@link MqttClientClosedError} once closing, the {@link lostError} once lost for good.
    */
-  openStream(filter: CheckedFilter | undefined, limits: StreamLimits): BufferedMessageStream {
+  openStream(
+    filter: CheckedFilter | undefined,
+    limits: StreamLimits,
+    signal?: AbortSignal,
+  ): BufferedMessageStream {
     this.#refuseIfOver('create a message stream')
     let unroute: () => void = () => {}
-    const stream = new BufferedMessageStream(filter?.filter, limits, () => unroute(), this.acks)
+    const close = () => stream.close()
+    const stream = new BufferedMessageStream(
+      filter?.filter,
+      limits,
+      () => {
+        unroute()
+        signal?.removeEventListener('abort', close)
+      },
+      this.acks,
+    )
+    if (filter?.params) stream.captureParams(filter.params)
     unroute = this.router.add(stream, filter ? 'filtered' : 'unfiltered', filter ? [filter.match] : [])
+    // The signal ends the iteration: pending reads finish, the loop ends.
+    if (signal?.aborted) stream.close()
+    else signal?.addEventListener('abort', close, { once: true })
     return stream
   }
 

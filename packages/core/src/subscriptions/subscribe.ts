@@ -37,6 +37,11 @@ import {
  * await client.subscribe('$share/workers/jobs/#', { qos: 1, maxQueued: 100, overflow: 'error' })
  */
 export interface SubscribeOptions extends CallOptions, QueueOptions {
+  /**
+   * Cancels the SUBSCRIBE while it is in flight (the call rejects with the signal's reason); once
+   * subscribed, aborting it ends the subscription's iteration at once and unsubscribes, as disposing does.
+   */
+  signal?: AbortSignal
   /** The highest QoS to receive messages at. @default 0 */
   qos?: QoS
   /** MQTT 5: do not receive the messages this client publishes itself. @default false */
@@ -173,6 +178,15 @@ export async function subscribe(
     }
     throw toCodeError(`subscribe to ${checked[refused]?.filter}`, codes[refused] as number)
   }
+  const { signal } = options
+  // From now on the signal bounds the subscription's life: aborting it ends the iteration and unsubscribes.
+  const cancel = () => {
+    subscription.cancel().catch((error: unknown) => {
+      session.logger?.warn({ error }, 'mqtt could not unsubscribe when the signal aborted')
+    })
+  }
+  if (signal?.aborted) cancel()
+  else signal?.addEventListener('abort', cancel, { once: true })
   return new SubscriptionHandle(subscription)
 }
 

@@ -1,7 +1,8 @@
+import type { PatternParams } from '@await-mqtt/topic-trie'
 import { ReasonCode } from '../errors/reason-codes.js'
 import type { AckTracker } from '../incoming/ack-tracker.js'
 import type { Message } from '../incoming/message.js'
-import { BufferedMessageStream, type StreamLimits } from '../incoming/message-stream.js'
+import { BufferedMessageStream, type ReadOptions, type StreamLimits } from '../incoming/message-stream.js'
 import type { Router } from '../incoming/router.js'
 import type { CallOptions, QoS, UserProperties } from '../options/client-options.js'
 import type { SessionState } from '../session/session-state.js'
@@ -31,8 +32,10 @@ export interface GrantedFilter {
  * await using subscription = await client.subscribe('sensors/+/temperature', { qos: 1 })
  * for await (const message of subscription) console.log(message.topic.value, message.text())
  */
-export interface Subscription extends AsyncIterable<Message>, AsyncDisposable {
-  /** The filters as given to `subscribe()`. */
+export interface Subscription<Params extends object = PatternParams<string>>
+  extends AsyncIterable<Message<Params>>,
+    AsyncDisposable {
+  /** The filters as subscribed: as given to `subscribe()`, named wildcards stripped (`a/+id` → `a/+`). */
   readonly filters: readonly string[]
   /** One entry per filter, in order. */
   readonly granted: readonly GrantedFilter[]
@@ -42,6 +45,14 @@ export interface Subscription extends AsyncIterable<Message>, AsyncDisposable {
   readonly queued: number
   /** Unsubscribes and ends the iteration (after the buffered messages). Idempotent. */
   unsubscribe(options?: CallOptions): Promise<void>
+  /**
+   * Reads the next message, waiting at most `timeout` ms or until `signal` aborts; `undefined` once
+   * the subscription ended. A read that gives up takes nothing: a later message goes to the next read.
+   * @throws {@link MqttTimeoutError} when `timeout` ran out; the signal's reason when it aborted.
+   * @example
+   * const reply = await subscription.read({ timeout: 5_000 })
+   */
+  read(options?: ReadOptions): Promise<Message<Params> | undefined>
 }
 
 /** One reader of a subscription's messages: `next()`, and `return()` to stop reading. */
@@ -110,6 +121,16 @@ export class ActiveSubscription implements RegisteredSubscription {
     // (and not packed, which would make new Message objects).
     if (session.acks?.manual) this.#stream.holdAcknowledgements(session.acks)
     else this.#stream.packUntilRead()
+    const patterns = filters.flatMap((entry) => (entry.params ? [entry.params] : []))
+    if (patterns.length > 0) {
+      this.#stream.captureParams((topic) => {
+        for (const params of patterns) {
+          const found = params(topic)
+          if (found !== undefined) return found
+        }
+        return undefined
+      })
+    }
     this.#unroute = this.#route()
     session.subscriptions.add(this, this.filters)
   }
@@ -179,6 +200,22 @@ export class ActiveSubscription implements RegisteredSubscription {
   unsubscribe(options?: CallOptions): Promise<void> {
     this.#unsubscribing ??= this.#unsubscribe(options)
     return this.#unsubscribing
+  }
+
+  /**
+   * The `signal` given to `subscribe()` aborted: reads end at once (what is buffered is discarded,
+   * as `close()` does for a message stream) and the filters are unsubscribed.
+   */
+  cancel(): Promise<void> {
+    this.#stream.close()
+    return this.unsubscribe()
+  }
+
+  /** A read with a timeout or a signal (see `MessageStream.read`). */
+  readOnce(options: ReadOptions | undefined): Promise<Message | undefined> {
+    const session = this.#session
+    if (session.acks) this.#stream.holdAcknowledgements(session.acks)
+    return this.#stream.read(options)
   }
 
   /**

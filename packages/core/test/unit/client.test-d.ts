@@ -1,3 +1,4 @@
+import type { PatternParams } from '@await-mqtt/topic-trie'
 import { describe, expectTypeOf, it } from 'vitest'
 import {
   Client,
@@ -58,7 +59,9 @@ describe('public API types', () => {
 
   it('subscribe resolves to a Subscription: granted codes, async iterable, disposable', async () => {
     const subscription = await client.subscribe(['a/#', 'b/+'], { qos: 1, noLocal: true, retainHandling: 2 })
-    expectTypeOf(subscription).toEqualTypeOf<Subscription>()
+    // no named wildcards: no params
+    expectTypeOf(subscription).toEqualTypeOf<Subscription<PatternParams<'a/#' | 'b/+'>>>()
+    expectTypeOf(subscription).toMatchTypeOf<Subscription>()
     expectTypeOf(subscription.filters).toEqualTypeOf<readonly string[]>()
     expectTypeOf(subscription.granted).toEqualTypeOf<readonly GrantedFilter[]>()
     expectTypeOf(subscription.granted[0]!.reasonCode).toEqualTypeOf<number>()
@@ -72,7 +75,8 @@ describe('public API types', () => {
 
   it('messages() returns a MessageStream of Messages', () => {
     const stream = client.messages('a/#', { maxQueued: 10, overflow: 'drop-newest' })
-    expectTypeOf(stream).toEqualTypeOf<MessageStream>()
+    expectTypeOf(stream).toEqualTypeOf<MessageStream<PatternParams<'a/#'>>>()
+    expectTypeOf(stream).toMatchTypeOf<MessageStream>()
     expectTypeOf(stream.filter).toEqualTypeOf<string | undefined>()
     expectTypeOf(stream.dropped).toEqualTypeOf<number>()
     expectTypeOf(stream).toMatchTypeOf<AsyncIterableIterator<Message>>()

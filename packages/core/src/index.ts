@@ -53,6 +53,11 @@ export type {
   ConnectionEventsOptions,
 } from './session/connection-events.js'
 export {
+  type HandleMessagesOptions,
+  handleMessages,
+  type MessageSource,
+} from './subscriptions/handle-messages.js'
+export {
   type SharedStreamOptions,
   SharedSubscriptions,
   type SharedSubscriptionsOptions,

@@ -64,4 +64,5 @@ export {
 } from './subscriptions/shared-subscriptions.js'
 export type { SubscribeOptions, UnsubscribeOptions } from './subscriptions/subscribe.js'
 export type { GrantedFilter, Subscription } from './subscriptions/subscription.js'
+export { subscriptionFilter } from './validation/subscription-filter.js'
 export { withClient } from './with-client.js'

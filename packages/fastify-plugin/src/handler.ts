@@ -1,5 +1,10 @@
-import { type Client, handleMessages, MqttValidationError, type Subscription } from '@await-mqtt/core'
-import { formatShared, pattern } from '@await-mqtt/topic-trie'
+import {
+  type Client,
+  handleMessages,
+  MqttValidationError,
+  type Subscription,
+  subscriptionFilter,
+} from '@await-mqtt/core'
 import type { FastifyBaseLogger } from 'fastify'
 import type { MqttHandleOptions, MqttHandler } from './options.js'
 import type { Task } from './task.js'
@@ -14,9 +19,6 @@ export interface HandlerEntry {
   readonly options: MqttHandleOptions
 }
 
-/** `$share/{group}/{pattern}`: MQTT 5 shared subscriptions, which `pattern()` leaves to us. */
-const sharePattern = /^\$share\/([^/]*)\/(.*)$/
-
 /**
  * Checks `source` (`+name`/`#name` named wildcards, optionally behind `$share/{group}/`) when it is
  * registered, before the app is ready; core compiles it again when it subscribes.
@@ -27,10 +29,7 @@ export function handlerEntry(source: string, handler: MqttHandler, options: Mqtt
     throw new MqttValidationError(`the handler of ${source} must be a function`, 'handler')
   }
   try {
-    const shared = sharePattern.exec(source)
-    const compiled = pattern(shared?.[2] ?? source)
-    const filter = shared ? formatShared(shared[1] ?? '', compiled.filter) : compiled.filter
-    return { source, filter, handler, options }
+    return { source, filter: subscriptionFilter(source), handler, options }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new MqttValidationError(`invalid subscription filter ${source}: ${reason}`, 'filter', {

@@ -36,7 +36,7 @@ export const everyOption = {
   timeout: 10_000, // ms; the default of every call: connect, publish, subscribe, unsubscribe, close
   signal: undefined, // an AbortSignal that cancels Client.connect
   reconnect: false, // or true, or { minDelay: 100, maxDelay: 30_000, factor: 2, jitter: 0.2, maxAttempts: Infinity, maxQueuedPublishes: 1000 }
-  ack: 'on-receipt', // or 'after-processing': PUBACK/PUBREC once every stream moved past the message
+  ack: 'on-receipt', // or 'after-processing' (PUBACK/PUBREC once every stream moved past the message), or 'manual' (message.ack())
   maxQueued: 10_000, // messages a stream holds before `overflow` applies
   maxQueuedBytes: 64 * 1024 * 1024, // payload bytes a stream holds before `overflow` applies
   overflow: 'drop-oldest', // or 'drop-newest', or 'error'

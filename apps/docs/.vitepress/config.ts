@@ -14,6 +14,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Publishing', link: '/guide/publishing' },
       { text: 'Subscribing and message streams', link: '/guide/subscribing' },
       { text: 'Topic filters', link: '/guide/topic-filters' },
+      { text: 'Acknowledging, timeouts, named wildcards', link: '/guide/receiving' },
       { text: 'Errors and cancellation', link: '/guide/errors' },
       { text: 'Reconnecting and reliability', link: '/guide/reconnecting' },
       { text: 'Runtimes and module formats', link: '/guide/runtimes' },

@@ -9,7 +9,7 @@ export async function everyOption() {
     username: undefined,
     password: undefined, // string or Uint8Array; never logged, never in error messages
     logger: undefined, // pino-compatible: debug/info/warn/error
-    clientId: undefined, // default: 'await-mqtt_' + 8 random hex digits
+    clientId: undefined, // default: 'await-mqtt_' + 8 random hex digits; '' lets the broker assign one
     tls: false, // true (system trust store) or { ca, cert, key, rejectUnauthorized: true, servername, ... }
     proxy: undefined, // { type: 'socks5' | 'socks4' | 'http', host, port, username, password }
     protocolVersion: undefined, // 5, falling back to 4 (3.1.1) when the broker refuses 5; or force 3 | 4 | 5
@@ -21,6 +21,8 @@ export async function everyOption() {
     bindAddress: undefined, // local address to connect from (Node)
     bindPort: undefined, // local port to connect from (Node)
     properties: undefined, // MQTT 5 CONNECT properties: receiveMaximum, userProperties, ...
+    auth: undefined, // MQTT 5 enhanced authentication: { method, data, onChallenge }
+    topicAliases: 'manual', // or 'auto': MQTT 5 topic aliases for repeated topics
     socketOptions: { noDelay: true, keepAlive: false }, // TCP socket settings (Node)
     maxConcurrentOutgoingCalls: undefined, // at most N publish/subscribe/unsubscribe in flight
     websocketPath: '/mqtt',

@@ -35,3 +35,31 @@ export async function logging() {
   // #endregion logger
   return client
 }
+
+/** Stands for a SCRAM implementation: the client's messages computed from the server's. */
+declare const scram: {
+  clientFirst(): Uint8Array
+  clientFinal(serverFirst: Uint8Array | undefined): Promise<Uint8Array>
+}
+
+export async function enhancedAuthentication() {
+  // #region enhanced-auth
+  await using client = await Client.connect('mqtts://broker.local', {
+    auth: {
+      method: 'SCRAM-SHA-256',
+      data: scram.clientFirst(), // sent in CONNECT
+      // Each AUTH 0x18 (Continue authentication) of the broker; the result goes back in an AUTH 0x18.
+      onChallenge: (serverData) => scram.clientFinal(serverData),
+    },
+  })
+  // Later, on the same connection (AUTH 0x19); rejects if the broker refuses (it disconnects).
+  await client.reauthenticate(scram.clientFirst())
+  // #endregion enhanced-auth
+}
+
+export async function assignedClientId() {
+  // #region assigned-client-id
+  await using client = await Client.connect('mqtt://broker.local', { clientId: '' })
+  console.log(client.clientId) // the id the MQTT 5 broker assigned
+  // #endregion assigned-client-id
+}

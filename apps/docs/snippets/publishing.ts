@@ -1,4 +1,4 @@
-import type { Client, PayloadInput } from '@await-mqtt/core'
+import { Client, type PayloadInput } from '@await-mqtt/core'
 
 export async function payloads(client: Client) {
   // #region payloads
@@ -51,4 +51,15 @@ export async function cancelling(client: Client) {
   controller.abort(new Error('shutting down')) // pending rejects with this reason
   await pending.catch((error: unknown) => console.log((error as Error).message)) // 'shutting down'
   // #endregion cancel
+}
+
+export async function topicAliases(client: Client, url: string) {
+  // #region topic-aliases
+  // MQTT 5: the first publish sets alias 1 for the topic, the next ones send the alias alone.
+  await client.publish('factory/line-4/press-2/temperature', 81.5, { properties: { topicAlias: 1 } })
+  await client.publish('', 81.7, { properties: { topicAlias: 1 } })
+  // Or let the client give repeated topics aliases, within the broker's Topic Alias Maximum:
+  await using auto = await Client.connect(url, { topicAliases: 'auto' })
+  for (const value of [81.5, 81.7, 81.9]) await auto.publish('factory/line-4/press-2/temperature', value)
+  // #endregion topic-aliases
 }

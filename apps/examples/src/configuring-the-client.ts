@@ -29,6 +29,8 @@ export const everyOption = {
   bindAddress: undefined, // local address to connect from
   bindPort: undefined, // local port to connect from
   properties: undefined, // MQTT 5 CONNECT properties: receiveMaximum, topicAliasMaximum, userProperties...
+  auth: undefined, // MQTT 5 enhanced authentication: { method, data, onChallenge(data, reasonCode) }
+  topicAliases: 'manual', // or 'auto': MQTT 5 topic aliases for repeated topics, within the broker's maximum
   socketOptions: { noDelay: true, keepAlive: false, keepAliveInitialDelay: 0 },
   maxConcurrentOutgoingCalls: undefined, // unlimited
   websocketPath: '/mqtt',
@@ -36,12 +38,15 @@ export const everyOption = {
   timeout: 10_000, // ms; the default of every call: connect, publish, subscribe, unsubscribe, close
   signal: undefined, // an AbortSignal that cancels Client.connect
   reconnect: false, // or true, or { minDelay: 100, maxDelay: 30_000, factor: 2, jitter: 0.2, maxAttempts: Infinity, maxQueuedPublishes: 1000 }
+  failover: undefined, // with several brokers: { shuffle: false, followRedirects: false, maxRedirects: 3 }
+  connectInBackground: false, // with reconnect: resolve at once and connect in the background
   ack: 'on-receipt', // or 'after-processing' (PUBACK/PUBREC once every stream moved past the message), or 'manual' (message.ack())
   maxQueued: 10_000, // messages a stream holds before `overflow` applies
   maxQueuedBytes: 64 * 1024 * 1024, // payload bytes a stream holds before `overflow` applies
   overflow: 'drop-oldest', // or 'drop-newest', or 'error'
   maxIncomingPacketSize: 16 * 1024 * 1024, // larger packets from the broker close the connection (0x95)
   strictUtf8: true, // refuse control characters and non-characters in what is sent (brokers disconnect for them)
+  subscriptionIdentifiers: true, // MQTT 5: false sends SUBSCRIBEs without them (overlapping subscriptions then deliver duplicates)
   mqtt: undefined, // MQTT.js options passed through as they are
 } satisfies { [Option in keyof Required<ClientOptions>]: ClientOptions[Option] }
 

@@ -2,14 +2,25 @@ import type { PatternParams } from '@await-mqtt/topic-trie'
 import { describeValue } from './errors/describe-value.js'
 import { MqttValidationError } from './errors/errors.js'
 import type { MessageStream } from './incoming/message-stream.js'
-import type { ClientOptions, PayloadInput, QueueOptions } from './options/client-options.js'
+import type {
+  BrokerTarget,
+  CallOptions,
+  ClientOptions,
+  PayloadInput,
+  QueueOptions,
+} from './options/client-options.js'
+import { resolveBrokerList } from './options/resolve-broker-list.js'
 import { resolveOptions } from './options/resolve-options.js'
 import { type PublishOptions, publish } from './outgoing/publish.js'
 import { closeSession } from './session/close-session.js'
+import type { ConnackInfo } from './session/connack-info.js'
 import { connectSession } from './session/connect-session.js'
 import type { ClientState, ConnectionEvents, ConnectionEventsOptions } from './session/connection-events.js'
+import { checkDisconnect, type DisconnectProperties } from './session/disconnect-request.js'
+import { reauthenticate } from './session/reauthenticate.js'
 import { Session } from './session/session.js'
 import {
+  type SubscribeFilter,
   type SubscribeOptions,
   subscribe,
   type UnsubscribeOptions,
@@ -22,10 +33,20 @@ import { checkCallOptions, checkFilter, checkOptionsObject, checkQueueOptions } 
  * Options of `client.close()`.
  * @example
  * await client.close({ timeout: 2_000 })
+ * await client.close({ reasonCode: ReasonCode.DisconnectWithWillMessage }) // the broker publishes the will
  */
 export interface CloseOptions {
   /** How long in-flight calls and the DISCONNECT may take, in ms. @default the client's `timeout` */
   timeout?: number
+  /**
+   * MQTT 5: the DISCONNECT reason code, one a client may send: `0x04` (Disconnect with Will
+   * Message) asks the broker to publish the will; `0x80`–`0x83`, `0x90`, `0x93`–`0x99` report an
+   * error. Anything but 0 needs MQTT 5.
+   * @default 0x00 (Normal disconnection: the will is not published)
+   */
+  reasonCode?: number
+  /** MQTT 5 DISCONNECT properties: a new `sessionExpiryInterval`, a `reasonString`, `userProperties`. */
+  properties?: DisconnectProperties
 }
 
 /**
@@ -58,22 +79,65 @@ export class Client implements AsyncDisposable {
   /**
    * Connects to a broker and resolves once it accepted the connection (CONNACK).
    * `target` is a URL (`mqtt://`, `mqtts://`, `ws://`, `wss://`) or options; `options` add to it.
+   *
+   * Several brokers (the nodes of a cluster): give a list of URLs or {@link BrokerOptions}, and
+   * the options they share. `Client.connect` tries them in turn (in order, or shuffled with
+   * `failover.shuffle`), each with an equal share of what is left of `timeout`; with `reconnect`,
+   * each reconnection attempt moves on to the next one, with the usual backoff. `client.server`
+   * tells which one is in use; the `connected` event of {@link Client.events} names it.
+   *
+   * With `connectInBackground` (and `reconnect`) it resolves at once, in state `reconnecting`.
    * @throws {@link MqttConnectError} saying why: bad credentials, not authorized, refused,
-   * unreachable, TLS, proxy, timeout. {@link MqttValidationError} for invalid options.
+   * unreachable, TLS, proxy, timeout (with several brokers, why each failed).
+   * {@link MqttValidationError} for invalid options.
    * @example
    * const client = await Client.connect('mqtts://broker.local', { username: 'alice', password: 'secret' })
+   * @example
+   * const client = await Client.connect(['mqtt://node-a:1883', 'mqtt://node-b:1883'], { reconnect: true })
    */
-  static async connect(target: string | ClientOptions, options?: ClientOptions): Promise<Client> {
-    const resolved = resolveOptions(target, options)
+  static async connect(
+    target: string | ClientOptions | readonly BrokerTarget[],
+    options?: ClientOptions,
+  ): Promise<Client> {
+    const resolved = Array.isArray(target)
+      ? resolveBrokerList(target as readonly BrokerTarget[], options)
+      : resolveOptions(target as string | ClientOptions, options)
     checkCallOptions({ timeout: resolved.timeout }, resolved.timeout)
     const session = new Session(resolved)
-    await connectSession(session, options?.signal ?? (typeof target === 'object' ? target.signal : undefined))
+    const signal =
+      options?.signal ??
+      (typeof target === 'object' && !Array.isArray(target) ? (target as ClientOptions).signal : undefined)
+    await connectSession(session, signal)
     return new Client(session)
   }
 
   /** The client identifier in use (assigned by the broker when MQTT 5 and none was given). */
   get clientId(): string {
     return this.#session.clientId
+  }
+
+  /**
+   * What the broker said when it accepted the connection: session present, its limits (Receive
+   * Maximum, Maximum Packet Size, Topic Alias Maximum, Maximum QoS, what is available), Server
+   * Keep Alive, Assigned Client Identifier, Response Information, Server Reference, Reason String,
+   * User Properties — with MQTT 5's defaults for what it left out. Replaced on each reconnection
+   * (the `connected` event of {@link Client.events} carries the new one).
+   * @example
+   * if (!client.connack.sessionPresent) await client.subscribe('jobs/#', { qos: 1 })
+   */
+  get connack(): ConnackInfo {
+    return this.#session.connack
+  }
+
+  /**
+   * The broker in use, without credentials (`mqtt://node-b:1883`): the one connected to (or last
+   * connected to, while reconnecting); before the first connection (`connectInBackground`), the
+   * first one to try. With several brokers or a followed redirect it changes: the `connected`
+   * event of {@link Client.events} tells when.
+   * @example console.log(`connected to ${client.server}`)
+   */
+  get server(): string {
+    return this.#session.server
   }
 
   /** The protocol version spoken: 5 (MQTT 5.0), 4 (3.1.1) or 3 (3.1). */
@@ -123,6 +187,8 @@ export class Client implements AsyncDisposable {
 
   /**
    * Publishes a message; resolves when the QoS handshake completes (QoS 0: handed to the socket).
+   * Under MQTT 5, `topic` may be `''` with `properties.topicAlias` naming an alias this connection
+   * set earlier (by a publish with the topic and that alias); see also the `topicAliases` option.
    * @throws {@link MqttValidationError} before sending anything, for a bad topic, payload or option.
    * @throws {@link MqttCodeError} when the broker refuses it (MQTT 5 reason code >= 0x80).
    * @example await client.publish('measurements/humidity', 0.38, { qos: 1 })
@@ -134,6 +200,9 @@ export class Client implements AsyncDisposable {
   /**
    * Subscribes to one filter or several; the {@link Subscription} tells what was granted and is
    * itself an async iterable of the messages matching its filters. Dispose it to unsubscribe.
+   * A filter given as `{ filter, qos, noLocal, retainAsPublished, retainHandling }` has its own
+   * options (the call's fill in the rest); the filters go in one SUBSCRIBE (under MQTT 5 with
+   * Subscription Identifiers, one per identifier when some of them overlap).
    * A filter may name its wildcards (`sensors/+room/#rest`, also behind `$share/{group}/`): the
    * names are stripped on the wire, and each message carries what they captured in `message.params`,
    * typed from the filter. `signal` cancels the SUBSCRIBE in flight, and once subscribed ends the
@@ -142,13 +211,14 @@ export class Client implements AsyncDisposable {
    * @example
    * await using subscription = await client.subscribe(['a/#', 'b/+'], { qos: 1 })
    * for await (const message of subscription) console.log(message.text())
+   * await client.subscribe([{ filter: 'alerts/#', qos: 2 }, { filter: 'chat/+', noLocal: true }])
    * @example
    * for await (const reading of await client.subscribe('sensors/+room/temperature')) {
    *   console.log(reading.params.room, reading.text()) // params: { room: string }
    * }
    */
   subscribe<const Filter extends string>(
-    filter: Filter | readonly Filter[],
+    filter: Filter | readonly (Filter | (SubscribeFilter & { filter: Filter }))[],
     options?: SubscribeOptions,
   ): Promise<Subscription<PatternParams<Filter>>> {
     // The params are captured from the filter the types name: the cast only narrows their type.
@@ -191,15 +261,43 @@ export class Client implements AsyncDisposable {
   }
 
   /**
-   * Closes gracefully: waits (within `timeout`) for calls in flight, sends DISCONNECT, ends every
-   * stream (their loops finish) and leaves no socket or timer behind. Idempotent; never rejects.
-   * @example await client.close({ timeout: 2_000 })
+   * MQTT 5 re-authentication, with the method of the `auth` option: sends AUTH (0x19 Re-authenticate)
+   * with `data`, answers the broker's challenges with `auth.onChallenge`, and resolves once the
+   * broker accepts (AUTH 0x00). A broker that refuses closes the connection.
+   * @throws {@link MqttConnectionLostError} when the broker refuses (its DISCONNECT `reasonCode`,
+   * e.g. 0x87) or the connection drops; {@link MqttConnectError} (`'auth-challenge'`) when
+   * `auth.onChallenge` throws (the connection is closed); {@link MqttValidationError} without
+   * `auth`, or while another re-authentication runs.
+   * @example await client.reauthenticate(new TextEncoder().encode(freshToken))
+   */
+  reauthenticate(data?: Uint8Array, options?: CallOptions): Promise<void> {
+    return reauthenticate(this.#session, data, options)
+  }
+
+  /**
+   * Closes gracefully: waits (within `timeout`) for calls in flight, sends DISCONNECT (with
+   * `reasonCode` and `properties`, MQTT 5), ends every stream (their loops finish) and leaves no
+   * socket or timer behind. Idempotent (a second call's options are ignored); never rejects once
+   * its options are valid.
+   * @throws {@link MqttValidationError} for a reason code a client may not send, an MQTT 5 option
+   * under 3.1.1, or a non-zero `sessionExpiryInterval` after connecting with 0; the client stays open.
+   * @example
+   * await client.close({ timeout: 2_000 })
+   * await client.close({ reasonCode: 0x04 }) // Disconnect with Will Message: the broker publishes the will
    */
   close(options: CloseOptions = {}): Promise<void> {
     if (this.#closing === undefined) {
       checkOptionsObject(options)
       const timeout = checkCallOptions({ timeout: options.timeout }, this.#session.options.timeout)
-      this.#closing = closeSession(this.#session, timeout)
+      const session = this.#session
+      const disconnect = checkDisconnect(
+        options.reasonCode,
+        options.properties,
+        session.protocolVersion,
+        session.options.mqtt.properties?.sessionExpiryInterval ?? 0,
+        session.options.strictUtf8,
+      )
+      this.#closing = closeSession(session, timeout, disconnect)
     }
     return this.#closing
   }

@@ -29,9 +29,14 @@ export type { MessageStream, ReadOptions } from './incoming/message-stream.js'
 export { Topic } from './incoming/topic.js'
 export type {
   AckMode,
+  AuthOptions,
+  AuthResponse,
+  BrokerOptions,
+  BrokerTarget,
   CallOptions,
   ClientOptions,
   ConnectProperties,
+  FailoverOptions,
   Logger,
   OverflowPolicy,
   PayloadInput,
@@ -46,12 +51,15 @@ export type {
 } from './options/client-options.js'
 export { encodePayload } from './outgoing/encode-payload.js'
 export type { PublishOptions } from './outgoing/publish.js'
+export type { TopicAliasMode } from './outgoing/topic-aliases.js'
+export type { ConnackInfo } from './session/connack-info.js'
 export type {
   ClientState,
   ConnectionEvent,
   ConnectionEvents,
   ConnectionEventsOptions,
 } from './session/connection-events.js'
+export type { DisconnectProperties } from './session/disconnect-request.js'
 export {
   type HandleMessagesOptions,
   handleMessages,
@@ -62,7 +70,7 @@ export {
   SharedSubscriptions,
   type SharedSubscriptionsOptions,
 } from './subscriptions/shared-subscriptions.js'
-export type { SubscribeOptions, UnsubscribeOptions } from './subscriptions/subscribe.js'
+export type { SubscribeFilter, SubscribeOptions, UnsubscribeOptions } from './subscriptions/subscribe.js'
 export type { GrantedFilter, Subscription } from './subscriptions/subscription.js'
 export { subscriptionFilter } from './validation/subscription-filter.js'
-export { withClient } from './with-client.js'
+export { type WithClientOptions, withClient } from './with-client.js'

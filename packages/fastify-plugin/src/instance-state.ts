@@ -75,25 +75,58 @@ export class InstanceState {
     }
   }
 
-  /** onReady: connects (or adopts the given client), then starts the handlers. */
+  /**
+   * onReady: connects (or adopts the given client), then starts the handlers. A client that is not
+   * connected yet (`connectInBackground`) is bound at once: the app starts, `healthy()` says false,
+   * and the handlers start when its connection comes.
+   */
   async start(): Promise<void> {
     const source = this.#source
     if (source === undefined || this.phase !== 'registered') return
     this.phase = 'connecting'
     const client = source.kind === 'given' ? source.client : await this.#connect(source)
     this.client = client
+    if (client.state === 'reconnecting') {
+      this.phase = 'connected'
+      this.#startWhenConnected(client)
+      return
+    }
     try {
-      for (const entry of this.handlers) {
-        const task = await startHandler(client, entry, this.log, !this.#ownsClient())
-        this.tasks.add(task)
-        void task.done.then(() => this.tasks.delete(task))
-      }
+      await this.#startHandlers(client)
     } catch (error) {
       await this.stop()
       await this.close()
       throw error
     }
     this.phase = 'connected'
+  }
+
+  async #startHandlers(client: Client): Promise<void> {
+    for (const entry of this.handlers) {
+      const task = await startHandler(client, entry, this.log, !this.#ownsClient())
+      this.tasks.add(task)
+      void task.done.then(() => this.tasks.delete(task))
+    }
+  }
+
+  /** Starts the handlers once `client` connects (a task, so that closing the app ends the wait). */
+  #startWhenConnected(client: Client): void {
+    if (this.handlers.length === 0) return
+    const events = client.events({ maxBuffered: 1 })
+    const done = (async () => {
+      if (client.state !== 'connected') {
+        for await (const event of events) if (event.type === 'connected') break
+      }
+      events.close()
+      if (this.phase !== 'connected' || client.state !== 'connected') return
+      this.log.info(`${this.label}: connected to ${client.server}; starting the subscription handlers`)
+      await this.#startHandlers(client).catch((error: unknown) => {
+        this.log.error({ err: error }, `${this.label}: a subscription handler could not start`)
+      })
+    })()
+    const task: Task = { stop: () => events.close(), done }
+    this.tasks.add(task)
+    void done.then(() => this.tasks.delete(task))
   }
 
   async #connect({ options, connectTimeout }: Extract<ClientSource, { kind: 'connect' }>): Promise<Client> {

@@ -30,7 +30,9 @@ export type MqttLifespanState = 'idle' | 'starting' | 'running' | 'stopping' | '
 
 /**
  * Options of {@link createMqttLifespan}: everything `Client.connect` takes, plus the bounds on
- * connecting and stopping (named as in `@await-mqtt/fastify`).
+ * connecting and stopping (named as in `@await-mqtt/fastify`). With `connectInBackground: true`
+ * (and `reconnect`), `start()` resolves while the broker is down: the middleware answers 503 until
+ * the client connects, then routes and SSE bridges work.
  * @example
  * createMqttLifespan({ url: 'mqtt://localhost', username: 'alice', password: 'secret', closeTimeout: 5000 })
  */

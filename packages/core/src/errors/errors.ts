@@ -45,6 +45,8 @@ export type ConnectFailure =
   | 'protocol-error'
   /** The installed MQTT.js lacks an internal this library relies on (see its supported range). */
   | 'incompatible-mqtt'
+  /** Enhanced authentication failed on this side: `auth.onChallenge` threw (its error is the `cause`). */
+  | 'auth-challenge'
 
 /** `Client.connect` failed: the broker refused (with its reason code) or could not be reached. */
 export class MqttConnectError extends MqttError {

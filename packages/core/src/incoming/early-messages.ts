@@ -1,6 +1,6 @@
 import { worthCompacting } from '../helpers/queue.js'
+import type { StreamLimits } from '../options/stream-limits.js'
 import type { Message } from './message.js'
-import type { StreamLimits } from './message-stream.js'
 
 /** Told which messages are held (`ack: 'after-processing'` keeps their acknowledgement back meanwhile). */
 export interface HoldHooks {

@@ -4,6 +4,7 @@ import { worthCompacting } from '../helpers/queue.js'
 import { onTimeoutOrAbort } from '../helpers/timers.js'
 import type { QueueOptions } from '../options/client-options.js'
 import { checkCallOptions } from '../validation/checks.js'
+import type { StreamLimits } from '../options/stream-limits.js'
 import type { AckHooks } from './ack-tracker.js'
 import { type Message, withParams } from './message.js'
 import { PackedMessages } from './packed-messages.js'
@@ -63,10 +64,6 @@ interface Waiter {
 }
 
 const done: IteratorResult<Message, undefined> = Object.freeze({ done: true, value: undefined })
-
-/** A stream's bounds, defaults applied (no byte bound when `maxQueuedBytes` is left out). */
-export type StreamLimits = Omit<Required<QueueOptions>, 'maxQueuedBytes'> &
-  Pick<QueueOptions, 'maxQueuedBytes'>
 
 /** The queue behind every {@link MessageStream}: bounded, with an overflow policy. */
 export class BufferedMessageStream implements MessageStream {

@@ -16,15 +16,19 @@ import {
   violationAtConnect,
   violationLost,
 } from '../errors/protocol-violation.js'
+import { bracketIPv6 } from '../helpers/host.js'
 import { onTimeoutOrAbort, settledWithin } from '../helpers/timers.js'
 import { disconnectPacket, IncomingGuard, type IncomingViolation } from '../incoming/incoming-guard.js'
 import { IncomingQoS2 } from '../incoming/incoming-qos2.js'
 import { Message } from '../incoming/message.js'
 import { Topic } from '../incoming/topic.js'
 import type { Logger } from '../options/client-options.js'
-import type { ResolvedOptions } from '../options/resolved-options.js'
+import type { ResolvedOptions, ResolvedServer } from '../options/resolved-options.js'
+import { OutgoingTopicAliases, type TopicAliasMode } from '../outgoing/topic-aliases.js'
+import { redirectCodes, type ServerRedirect } from '../reconnect/server-list.js'
 import { createMqttClient } from './create-mqtt-client.js'
-import { filterIncoming, type IncomingFilter } from './mqtt-internals.js'
+import { AuthChallengeFailure, challengeFailed, EnhancedAuth } from './enhanced-auth.js'
+import { filterIncoming, type IncomingFilter, pointAt } from './mqtt-internals.js'
 import { closedBeforeConnack, connectionLost, connectTimeout, toConnectError } from './translate-error.js'
 
 /** What a {@link Connection} reports to the session that owns it. */
@@ -47,10 +51,13 @@ export type PacketDone = (error: unknown, packet?: Packet) => void
 export class Connection {
   readonly mqtt: MqttClient
   readonly protocolVersion: 3 | 4 | 5
-  readonly #address: string
+  #server: ResolvedServer
+  #address: string
   readonly #handlers: ConnectionHandlers
   readonly #logger: Logger | undefined
-  readonly #credentials: boolean
+  #credentials: boolean
+  /** A redirect (MQTT 5 0x9C/0x9D) in the last CONNACK or DISCONNECT of this network connection. */
+  #redirect: ServerRedirect | undefined
   readonly #maxIncomingPacketSize: number
   /** What the broker sent that made this client close the network connection (this connection only). */
   #violation: { violation: IncomingViolation; cause: unknown } | undefined
@@ -64,6 +71,11 @@ export class Connection {
   #lastTopic: Topic | undefined
   /** The broker's CONNACK, once connected. */
   connack: IConnackPacket | undefined
+  /** The topic aliases set on the current network connection (a new table per CONNACK). */
+  aliases: OutgoingTopicAliases = new OutgoingTopicAliases(0)
+  readonly #aliasMode: TopicAliasMode
+  /** MQTT 5 enhanced authentication (`auth`). */
+  readonly #auth: EnhancedAuth | undefined
   /** How many handshakes succeeded; what was received on one network connection is acknowledged on it only. */
   epoch = 0
   /**
@@ -71,17 +83,33 @@ export class Connection {
    * whether its PUBREC waits until the message is processed (then `processed` is called).
    */
   holdAcknowledgement: ((messageId: number, processed: (reasonCode: number) => void) => boolean) | undefined
+  /**
+   * Keep the MQTT.js client when a first handshake fails (as after a successful one), to try again
+   * (a client connecting in the background, or moving on to the next broker of a list).
+   */
+  keepOnFailure = false
 
-  constructor(resolved: ResolvedOptions, handlers: ConnectionHandlers) {
+  constructor(resolved: ResolvedOptions, handlers: ConnectionHandlers, server?: ResolvedServer) {
     this.protocolVersion = resolved.protocolVersion
-    this.#address = resolved.address
+    this.#server = server ?? { address: resolved.address, target: resolved.target, mqtt: resolved.mqtt }
+    this.#address = this.#server.address
     this.#handlers = handlers
     this.#logger = resolved.logger
     this.#credentials = resolved.mqtt.username !== undefined || resolved.mqtt.password !== undefined
     this.#maxIncomingPacketSize = resolved.maxIncomingPacketSize
-    this.mqtt = createMqttClient(resolved)
+    this.#aliasMode = resolved.topicAliases
+    this.mqtt = createMqttClient(resolved, () => this.#server.target)
     const mqtt = this.mqtt
+    if (server !== undefined) this.useServer(server)
+    mqtt.on('packetreceive', (packet: Packet) => {
+      if (packet.cmd !== 'connack' || !redirectCodes.has(packet.reasonCode ?? 0)) return
+      this.#redirect = {
+        reasonCode: packet.reasonCode ?? 0,
+        serverReference: packet.properties?.serverReference,
+      }
+    })
     filterIncoming(mqtt, () => this.#incomingFilter())
+    this.#auth = resolved.auth ? new EnhancedAuth(mqtt, resolved.auth) : undefined
     mqtt.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) =>
       this.#message(topic, payload, packet),
     )
@@ -101,6 +129,41 @@ export class Connection {
     mqtt.on('close', () => this.#close())
   }
 
+  /** The broker this connection goes to (or went to), credential-free: `mqtt://host:1883`. */
+  get address(): string {
+    return this.#address
+  }
+
+  /** The broker this connection goes to. */
+  get server(): ResolvedServer {
+    return this.#server
+  }
+
+  /**
+   * The MQTT 5 redirect (0x9C Use another server, 0x9D Server moved) of the last handshake's
+   * CONNACK or of the broker's DISCONNECT, if any.
+   */
+  get redirect(): ServerRedirect | undefined {
+    return this.#redirect
+  }
+
+  /**
+   * Points the next handshake at another broker, keeping MQTT.js's client and its stores (its
+   * unacknowledged QoS 1/2 publishes are resent there). Only between network connections.
+   */
+  useServer(server: ResolvedServer): void {
+    this.#server = server
+    this.#address = server.address
+    this.#credentials = server.mqtt.username !== undefined || server.mqtt.password !== undefined
+    const websockets = server.target.transport === 'websockets'
+    pointAt(this.mqtt, {
+      ...server.mqtt,
+      ...(websockets
+        ? { hostname: bracketIPv6(server.target.hostname), path: server.target.websocketPath }
+        : {}),
+    })
+  }
+
   /** Whether CONNACK arrived and the connection has not dropped or been closed. */
   get open(): boolean {
     return this.#phase === 'open'
@@ -110,7 +173,8 @@ export class Connection {
   handshake(timeout: number, signal: AbortSignal | undefined): Promise<IConnackPacket> {
     if (signal?.aborted) return Promise.reject(signal.reason)
     // Again (reconnecting): a failed attempt only closes its socket, keeping MQTT.js's stores.
-    const again = this.epoch > 0
+    const again = this.epoch > 0 || this.keepOnFailure
+    this.#redirect = undefined
     if (again) {
       this.#lastError = undefined
       this.#violation = undefined
@@ -125,6 +189,7 @@ export class Connection {
         if (error === undefined && connack) {
           this.#phase = 'open'
           this.connack = connack
+          this.aliases = new OutgoingTopicAliases(connack.properties?.topicAliasMaximum ?? 0, this.#aliasMode)
           this.epoch++
           resolve(connack)
         } else {
@@ -175,18 +240,37 @@ export class Connection {
     this.mqtt.unsubscribe(filters, options, (error, packet) => done(error, packet))
   }
 
+  /** Whether a re-authentication waits for the broker's verdict. */
+  get reauthenticating(): boolean {
+    return this.#auth?.reauthenticating === true
+  }
+
+  /**
+   * Re-authenticates (AUTH 0x19 with `data`, then the broker's challenges): `done` is called on its
+   * AUTH 0x00, or with the error that ended it (a failed challenge handler, the connection lost).
+   * Only with `auth` set.
+   */
+  reauthenticate(data: Uint8Array | undefined, done: (error?: unknown) => void): void {
+    if (this.#auth === undefined) done(new Error('enhanced authentication is not set up'))
+    else this.#auth.reauthenticate(data, done)
+  }
+
   /**
    * Graceful end: waits (within `timeout`) for MQTT.js's in-flight QoS 1/2, sends DISCONNECT and
    * waits for the socket to close; past the bound, destroys the socket. Never rejects.
+   * @param disconnect the DISCONNECT's MQTT 5 reason code and properties (checked by the caller)
    */
-  async end(timeout: number): Promise<void> {
+  async end(
+    timeout: number,
+    disconnect: { reasonCode?: number; properties?: IDisconnectPacket['properties'] } = {},
+  ): Promise<void> {
     if (this.#phase === 'ended' || this.#phase === 'new') {
       this.destroy()
       return
     }
     if (this.#phase !== 'ending') {
       this.#phase = 'ending'
-      this.mqtt.end(false, {}, () => {})
+      this.mqtt.end(false, disconnect, () => {})
     }
     if (!(await settledWithin(this.#closed, timeout))) {
       this.#logger?.warn(
@@ -250,6 +334,14 @@ export class Connection {
   #error(error: Error): void {
     if (this.#violation !== undefined) return
     this.#lastError = error
+    if (error instanceof AuthChallengeFailure) {
+      // MQTT.js closes the connection; this says why to the connect or re-authentication waiting.
+      const handshaking = this.#onHandshake
+      const failed = challengeFailed(this.#address, error, handshaking === undefined)
+      if (handshaking) handshaking(failed)
+      else this.#auth?.fail(failed)
+      return
+    }
     const violation = this.#phase === 'open' ? mqttJsViolation(error) : undefined
     if (violation !== undefined) {
       this.#refuse(violation, error)
@@ -274,13 +366,15 @@ export class Connection {
       )
     } else if (phase === 'open') {
       this.#logger?.warn({ address: this.#address }, 'mqtt connection lost')
-      this.#handlers.lost(
-        violation
-          ? violationLost(this.#address, violation.violation, violation.cause)
-          : this.#disconnect
-            ? brokerDisconnected(this.#address, this.#disconnect)
-            : connectionLost(this.#address, this.#lastError),
-      )
+      const lost = violation
+        ? violationLost(this.#address, violation.violation, violation.cause)
+        : this.#disconnect
+          ? brokerDisconnected(this.#address, this.#disconnect)
+          : connectionLost(this.#address, this.#lastError)
+      this.#auth?.fail(lost)
+      this.#handlers.lost(lost)
+    } else {
+      this.#auth?.fail(connectionLost(this.#address, this.#lastError))
     }
   }
 
@@ -345,6 +439,10 @@ export class Connection {
   #brokerDisconnect(packet: IDisconnectPacket): void {
     if (this.#violation !== undefined || this.#disconnect !== undefined) return
     this.#disconnect = packet
+    const reasonCode = packet.reasonCode ?? 0
+    if (redirectCodes.has(reasonCode)) {
+      this.#redirect = { reasonCode, serverReference: packet.properties?.serverReference }
+    }
     const stream = this.mqtt.stream
     if (stream !== undefined && !stream.destroyed) stream.destroy()
   }

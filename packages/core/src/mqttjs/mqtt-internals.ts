@@ -26,9 +26,16 @@ import { MqttConnectError } from '../errors/errors.js'
  * - `streamBuilder`, and the fact that `connect()` pipes the stream it builds into a Writable whose
  *   `_write` runs the packet parser (whose errors it re-emits as the client's `error`, before any
  *   packet of that chunk is handled): {@link filterIncoming} checks bytes before the parser does.
+ * - `options.username/password/protocol/hostname/port/path`, read again on every `connect()`:
+ *   {@link pointAt} moves a client to another broker of a list, its stores kept;
+ * - `_sendPacket` again, to send an AUTH packet of our own (re-authentication, {@link sendAuth}):
+ *   MQTT.js has no public way to, but writes AUTH packets as they are;
+ * - `handleAuth`, a public method replaced per client ({@link onHandleAuth}), as `handleMessage` is.
  */
 /** What MQTT.js passes to the ack handler: call back with a reason code (0: go on as usual). */
 type AckCallback = (error: Error | number | null, code?: number) => void
+/** An AUTH packet, as MQTT.js (mqtt-packet) types it. */
+export type IAuthPacket = Parameters<MqttClient['handleAuth']>[0]
 type AckHandler = (topic: string, payload: Buffer, packet: IPublishPacket, callback: AckCallback) => void
 
 interface MqttInternals {
@@ -298,4 +305,47 @@ export function onHandleMessage(client: MqttClient, handler: HandleMessage): voi
 export function useResendStore(client: MqttClient, store: ResendStore): void {
   client.outgoingStore = store
   keepPublishesOnForcedClose(client)
+}
+
+/** Where {@link pointAt} sends an MQTT.js client's next connection. */
+export interface MqttServerFields {
+  protocol?: IClientOptions['protocol']
+  hostname?: string
+  port?: number
+  /** WebSocket path. */
+  path?: string
+  username?: string
+  password?: IClientOptions['password']
+}
+
+/**
+ * Points an MQTT.js client at another broker for its next `connect()`, keeping its stores (the
+ * unacknowledged QoS 1/2 publishes are resent there). MQTT.js reads `options.username` and
+ * `options.password` when it writes CONNECT, and its WebSocket transport builds its URL from
+ * `options.protocol/hostname/port/path`, each time it connects: `options` is the object its own
+ * `servers` failover rewrites the same way.
+ */
+export function pointAt(client: MqttClient, server: MqttServerFields): void {
+  const options = client.options
+  for (const key of ['protocol', 'hostname', 'port', 'path', 'username', 'password'] as const) {
+    if (key in server) Object.assign(options, { [key]: server[key] })
+  }
+  if (server.hostname !== undefined) options.host = server.hostname
+}
+
+/**
+ * Replaces MQTT.js's `handleAuth` hook, which it calls for each AUTH packet from the broker whose
+ * method matches the CONNECT's (MQTT 5 only): call back with an AUTH packet to send it (reason
+ * 0x18), with nothing (reason 0x00), or with an error to close the connection and emit it.
+ */
+export function onHandleAuth(
+  client: MqttClient,
+  handler: (packet: IAuthPacket, callback: PacketCallback) => void,
+): void {
+  client.handleAuth = handler
+}
+
+/** Writes an AUTH packet (re-authentication, MQTT 5 section 4.12.1) on the current connection. */
+export function sendAuth(client: MqttClient, packet: IAuthPacket): void {
+  internals(client)._sendPacket(packet)
 }

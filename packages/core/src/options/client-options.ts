@@ -1,4 +1,5 @@
 import type { IClientOptions } from '../mqttjs/types.js'
+import type { TopicAliasMode } from '../outgoing/topic-aliases.js'
 
 /** MQTT quality of service: 0 at most once, 1 at least once, 2 exactly once. */
 export type QoS = 0 | 1 | 2
@@ -82,6 +83,38 @@ export interface ConnectProperties {
   authenticationData?: Uint8Array
 }
 
+/**
+ * What `auth.onChallenge` answers: the Authentication Data of the client's next AUTH packet
+ * (undefined for none), or a promise of it.
+ */
+export type AuthResponse = Uint8Array | undefined | Promise<Uint8Array | undefined>
+
+/**
+ * MQTT 5 enhanced authentication (section 4.12): SCRAM, Kerberos-style challenge/response.
+ * @example
+ * const auth: AuthOptions = {
+ *   method: 'SCRAM-SHA-256',
+ *   data: clientFirstMessage,
+ *   onChallenge: async (serverMessage) => clientFinalMessage(serverMessage),
+ * }
+ */
+export interface AuthOptions {
+  /** The Authentication Method sent in CONNECT, e.g. `'SCRAM-SHA-256'`. */
+  method: string
+  /** The Authentication Data sent in CONNECT (the client's first message). */
+  data?: Uint8Array
+  /**
+   * Answers each challenge of the broker: an AUTH packet with reason code 0x18 (Continue
+   * authentication), while connecting or re-authenticating. Its result is sent back in an AUTH
+   * 0x18. If it throws or rejects, the connection is closed: `Client.connect()` rejects with an
+   * `MqttConnectError` of failure `'auth-challenge'` (its error as `cause`). Without it, a
+   * challenge fails the same way.
+   * @param data the broker's Authentication Data, if any
+   * @param reasonCode the AUTH reason code (0x18)
+   */
+  onChallenge?(data: Uint8Array | undefined, reasonCode: number): AuthResponse
+}
+
 /** TCP socket settings, applied to the socket to the broker (or to the proxy). Node only. */
 export interface SocketOptions {
   /**
@@ -124,6 +157,56 @@ export interface ReconnectOptions {
    */
   maxResends?: number
 }
+
+/**
+ * How a client given several brokers (`Client.connect([url1, url2])`) moves between them.
+ * @example
+ * await Client.connect(['mqtt://node-a', 'mqtt://node-b'], { reconnect: true, failover: { shuffle: true } })
+ */
+export interface FailoverOptions {
+  /**
+   * Try the brokers in a random order (drawn once, at connect) instead of the order given, so that
+   * many clients with the same list spread over the cluster. @default false
+   */
+  shuffle?: boolean
+  /**
+   * Follow an MQTT 5 Server Reference: a CONNACK or DISCONNECT with reason code 0x9C (Use another
+   * server) or 0x9D (Server moved) and a `serverReference` property sends the client to that server
+   * (same transport, TLS settings and credentials as the broker that sent it). Off by default: a
+   * broker could otherwise send the client anywhere. @default false
+   */
+  followRedirects?: boolean
+  /**
+   * Most redirects followed in a row; past it a redirect counts as a refused connection and the
+   * client goes on with its list and backoff, so two servers pointing at each other cannot bounce it
+   * forever. The row ends when a connection stays up for `timeout` ms. @default 3
+   */
+  maxRedirects?: number
+}
+
+/**
+ * One broker of a list given to `Client.connect`: a URL, or the options that say where and how to
+ * reach it. Fields set here (and what its URL says) win over the options shared by every broker.
+ */
+export type BrokerTarget = string | BrokerOptions
+
+/** The options that may differ from one broker of a list to another. */
+export type BrokerOptions = Pick<
+  ClientOptions,
+  | 'url'
+  | 'hostname'
+  | 'port'
+  | 'username'
+  | 'password'
+  | 'tls'
+  | 'proxy'
+  | 'transport'
+  | 'websocketPath'
+  | 'websocketHeaders'
+  | 'bindAddress'
+  | 'bindPort'
+  | 'socketOptions'
+>
 
 /**
  * When received QoS 1/2 messages are acknowledged (PUBACK / PUBREC):
@@ -173,7 +256,11 @@ export interface ClientOptions extends QueueOptions {
   username?: string
   password?: string | Uint8Array
   logger?: Logger
-  /** @default a random id (`await-mqtt_` + 8 hex digits) */
+  /**
+   * `''` asks the broker to assign one (MQTT 3.1.1 and 5, with `clean: true` only); under MQTT 5
+   * `client.clientId` then shows the id the broker assigned.
+   * @default a random id (`await-mqtt_` + 8 hex digits)
+   */
   clientId?: string
   /** `true` for TLS with the system's trust store, or Node TLS options. @default false (true for mqtts:// and wss://) */
   tls?: boolean | TlsOptions
@@ -195,6 +282,12 @@ export interface ClientOptions extends QueueOptions {
   bindPort?: number
   /** MQTT 5 CONNECT properties. */
   properties?: ConnectProperties
+  /**
+   * MQTT 5 enhanced authentication: the method, its first data and the challenge handler; see
+   * {@link AuthOptions}. Implies MQTT 5 (no fallback to 3.1.1). Re-authenticate with
+   * `client.reauthenticate()`.
+   */
+  auth?: AuthOptions
   /** TCP socket settings (Node): Nagle off, TCP keepalive probes. */
   socketOptions?: SocketOptions
   /** At most this many publish/subscribe/unsubscribe calls in flight at once; the rest wait their turn. @default unlimited */
@@ -208,6 +301,19 @@ export interface ClientOptions extends QueueOptions {
   signal?: AbortSignal
   /** Opt-in reconnection; off by default (a lost connection ends every stream). */
   reconnect?: boolean | ReconnectOptions
+  /**
+   * With several brokers: their order (`shuffle`) and whether MQTT 5 server redirects are followed.
+   * See {@link FailoverOptions}.
+   */
+  failover?: FailoverOptions
+  /**
+   * Start without the broker: `Client.connect` resolves at once, in state `reconnecting`, and the
+   * client connects in the background with the `reconnect` backoff (required). Calls wait for the
+   * connection within their own timeouts, as during a reconnection; `client.events()` says
+   * `connected` when it comes. Meant for services that must start while the broker is down.
+   * @default false (connect resolves only once a broker accepted the connection)
+   */
+  connectInBackground?: boolean
   /** When received QoS 1/2 messages are acknowledged; see {@link AckMode}. @default 'on-receipt' */
   ack?: AckMode
   /**
@@ -229,6 +335,24 @@ export interface ClientOptions extends QueueOptions {
    * @default 16777216 (16 MiB)
    */
   maxIncomingPacketSize?: number
+  /**
+   * MQTT 5: give each subscribed filter a Subscription Identifier, so that a message matching
+   * overlapping subscriptions reaches each stream once, whether the broker sends one copy per
+   * matching subscription (as mosquitto does) or one copy for all. `false` sends SUBSCRIBEs without
+   * them (for brokers that limit or mishandle them; `subscribe()` can also turn them off per call):
+   * messages are then routed by topic alone, and a stream whose filters overlap another
+   * subscription's gets every copy the broker sends — a message twice when the broker sends one
+   * copy per matching subscription. Subscriptions that do not overlap are not affected.
+   * @default true
+   */
+  subscriptionIdentifiers?: boolean
+  /**
+   * MQTT 5 topic aliases for what this client publishes: `'manual'` uses only the aliases set in
+   * `properties.topicAlias`; `'auto'` also gives each topic an alias within the broker's Topic Alias
+   * Maximum and sends the alias alone when the topic repeats. Aliases are set anew on each connection.
+   * See {@link TopicAliasMode}. @default 'manual'
+   */
+  topicAliases?: TopicAliasMode
   /** MQTT.js options passed through as they are, for what this interface does not cover. */
   mqtt?: Partial<IClientOptions>
 }

@@ -17,12 +17,16 @@ export function encodeValue(value: PayloadInput | undefined): string | Buffer {
  * taking precedence over `properties.sessionExpiryInterval`. Undefined when there are none.
  */
 export function connectProperties(options: ClientOptions): MqttConnectProperties | undefined {
-  const { properties, sessionExpiryInterval } = options
-  if (properties === undefined && sessionExpiryInterval === undefined) return undefined
+  const { properties, sessionExpiryInterval, auth } = options
+  if (properties === undefined && sessionExpiryInterval === undefined && auth === undefined) return undefined
   const { authenticationData, ...rest }: ConnectProperties = properties ?? {}
   const result: MqttConnectProperties = { ...rest }
   if (authenticationData !== undefined) result.authenticationData = asBuffer(authenticationData)
   if (sessionExpiryInterval !== undefined) result.sessionExpiryInterval = sessionExpiryInterval
+  if (auth !== undefined) {
+    result.authenticationMethod = auth.method
+    if (auth.data !== undefined) result.authenticationData = asBuffer(auth.data)
+  }
   return result
 }
 

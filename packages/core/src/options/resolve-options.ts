@@ -8,11 +8,11 @@ import type { ClientOptions, ReconnectOptions } from './client-options.js'
 import { connectProperties, encodeValue, willMessage } from './connect-properties.js'
 import { parseBrokerUrl } from './parse-broker-url.js'
 import { resolveTls } from './resolve-tls.js'
-import type { ResolvedOptions } from './resolved-options.js'
+import type { ResolvedOptions, ResolvedServer, TransportTarget } from './resolved-options.js'
 import { validateClientOptions } from './validate-client-options.js'
 
 // The types live in resolved-options.ts so the socket openers can use them without importing this file back.
-export type { ResolvedOptions, TransportTarget } from './resolved-options.js'
+export type { ResolvedOptions, ResolvedServer, TransportTarget } from './resolved-options.js'
 
 /** Default of `maxQueuedBytes`: 64 MiB per stream. */
 const defaultMaxQueuedBytes = 64 * 1024 * 1024
@@ -28,9 +28,16 @@ export const reconnectDefaults: Readonly<Required<ReconnectOptions>> = {
   maxResends: 3,
 }
 
-function randomClientId(): string {
+/** A client id for a client that was given none. */
+export function randomClientId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(4))
   return `await-mqtt_${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`
+}
+
+/** The fields of `object` that are set (an `undefined` field does not erase a default). */
+function definedFields<T extends object>(object: T | undefined): Partial<T> {
+  if (object === undefined) return {}
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>
 }
 
 function defaultPort(transport: 'tcp' | 'websockets', secure: boolean): number {
@@ -130,22 +137,39 @@ export function resolveOptions(
   if (options.will !== undefined) mqttOptions.will = willMessage(options.will)
   if (!nodeAvailable()) refuseNodeOnly(options)
   const { reconnect } = options
-  return {
-    mqtt: { ...mqttOptions, ...options.mqtt },
-    target: {
-      transport,
-      hostname,
-      port,
-      tls: secure ? resolveTls(tls, hostname) : undefined,
-      proxy: options.proxy,
-      bindAddress: options.bindAddress,
-      bindPort: options.bindPort,
-      socketOptions: options.socketOptions,
-      websocketPath,
-      websocketHeaders: options.websocketHeaders,
-      connectTimeout: timeout,
+  const transportTarget: TransportTarget = {
+    transport,
+    hostname,
+    port,
+    tls: secure ? resolveTls(tls, hostname) : undefined,
+    proxy: options.proxy,
+    bindAddress: options.bindAddress,
+    bindPort: options.bindPort,
+    socketOptions: options.socketOptions,
+    websocketPath,
+    websocketHeaders: options.websocketHeaders,
+    connectTimeout: timeout,
+  }
+  const address = formatAddress(protocol, hostname, port, transport === 'websockets' ? websocketPath : '')
+  const mqtt = { ...mqttOptions, ...options.mqtt }
+  const server: ResolvedServer = {
+    address,
+    target: transportTarget,
+    mqtt: {
+      protocol: mqtt.protocol,
+      hostname: mqtt.hostname,
+      port: mqtt.port,
+      username: mqtt.username,
+      password: mqtt.password,
     },
-    address: formatAddress(protocol, hostname, port, transport === 'websockets' ? websocketPath : ''),
+  }
+  return {
+    mqtt,
+    target: transportTarget,
+    address,
+    servers: [server],
+    failover: { shuffle: false, followRedirects: false, maxRedirects: 3, ...definedFields(options.failover) },
+    connectInBackground: options.connectInBackground === true,
     clientId,
     timeout,
     maxConcurrentOutgoingCalls: options.maxConcurrentOutgoingCalls,
@@ -159,14 +183,16 @@ export function resolveOptions(
         ? undefined
         : {
             ...reconnectDefaults,
-            ...(reconnect === true
-              ? {}
-              : Object.fromEntries(Object.entries(reconnect).filter(([, value]) => value !== undefined))),
+            ...(reconnect === true ? {} : definedFields(reconnect)),
           },
     ack: options.ack ?? 'on-receipt',
     protocolVersion,
     maxIncomingPacketSize,
-    protocolVersionExplicit: options.protocolVersion !== undefined,
+    // Enhanced authentication exists only in MQTT 5: no fallback to 3.1.1 without it.
+    protocolVersionExplicit: options.protocolVersion !== undefined || options.auth !== undefined,
+    auth: options.auth,
     strictUtf8: options.strictUtf8 !== false,
+    subscriptionIdentifiers: options.subscriptionIdentifiers !== false,
+    topicAliases: options.topicAliases ?? 'manual',
   }
 }

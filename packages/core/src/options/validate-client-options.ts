@@ -8,6 +8,9 @@ import type {
   TlsOptions,
   WillOptions,
 } from './client-options.js'
+import { validateAuth } from './validate-auth.js'
+import { validateEmptyClientId } from './validate-client-id.js'
+import { validateFailover } from './validate-failover.js'
 import { validateOptionStrings } from './validate-option-strings.js'
 
 const maxUint16 = 0xffff
@@ -238,12 +241,13 @@ export function validateClientOptions(options: ClientOptions): void {
     string(options.clientId, 'clientId')
     if (new TextEncoder().encode(options.clientId).byteLength > maxUint16) fail('clientId', 'is too long')
   }
+  boolean(options.clean, 'clean')
+  oneOf(options.protocolVersion, 'protocolVersion', [3, 4, 5])
+  validateEmptyClientId(options)
   validateTls(options.tls)
   validateProxy(options.proxy)
-  oneOf(options.protocolVersion, 'protocolVersion', [3, 4, 5])
   const mqtt5 = options.protocolVersion === undefined || options.protocolVersion === 5
   validateWill(options.will, mqtt5)
-  boolean(options.clean, 'clean')
   integer(options.sessionExpiryInterval, 'sessionExpiryInterval', 0, maxUint32)
   if (options.sessionExpiryInterval !== undefined && !mqtt5) {
     fail('sessionExpiryInterval', 'needs MQTT 5 (protocolVersion 5)')
@@ -253,6 +257,7 @@ export function validateClientOptions(options: ClientOptions): void {
   string(options.bindAddress, 'bindAddress', { nonEmpty: true })
   integer(options.bindPort, 'bindPort', 0, maxUint16)
   validateProperties(options.properties, mqtt5)
+  validateAuth(options)
   if (options.socketOptions !== undefined) {
     if (!isRecord(options.socketOptions)) fail('socketOptions', 'must be an object')
     boolean(options.socketOptions.noDelay, 'socketOptions.noDelay')
@@ -271,6 +276,7 @@ export function validateClientOptions(options: ClientOptions): void {
     fail('timeout', `must be a number of ms above 0 (Infinity for none), not ${describe(timeout)}`)
   }
   validateReconnect(options.reconnect)
+  validateFailover(options)
   oneOf(options.ack, 'ack', ['on-receipt', 'after-processing', 'manual'])
   if (options.maxQueued !== Number.POSITIVE_INFINITY) {
     integer(options.maxQueued, 'maxQueued', 1, Number.MAX_SAFE_INTEGER)
@@ -280,5 +286,9 @@ export function validateClientOptions(options: ClientOptions): void {
   if (options.mqtt !== undefined && !isRecord(options.mqtt))
     fail('mqtt', 'must be an object of MQTT.js options')
   boolean(options.strictUtf8, 'strictUtf8')
+  boolean(options.subscriptionIdentifiers, 'subscriptionIdentifiers')
+  oneOf(options.topicAliases, 'topicAliases', ['manual', 'auto'])
+  if (options.topicAliases === 'auto' && !mqtt5)
+    fail('topicAliases', "'auto' needs MQTT 5 (protocolVersion 5)")
   validateOptionStrings(options)
 }

@@ -16,6 +16,7 @@ import { checkPublishProperties } from '../validation/publish-properties.js'
 import { checkPublishLimits, serverLimits } from '../validation/server-limits.js'
 import { encodePayload } from './encode-payload.js'
 import type { Done } from './outgoing-calls.js'
+import { aliasedTopic } from './topic-aliases.js'
 
 /**
  * Options of `client.publish()`.
@@ -54,7 +55,9 @@ export function publish(
   try {
     checkOptionsObject(options)
     const strict = session.options.strictUtf8
-    checkTopic(topic, 'topic', strict)
+    // '' with properties.topicAlias publishes by an alias set earlier on this connection (MQTT 5).
+    const aliasOnly = topic === ''
+    if (!aliasOnly) checkTopic(topic, 'topic', strict)
     const bytes = encodePayload(payload)
     const qos = checkQoS(options.qos)
     const retain = checkBoolean(options.retain, 'retain')
@@ -66,14 +69,22 @@ export function publish(
       topicAliasMaximum: limits.topicAliasMaximum,
       payload: bytes,
     })
+    const target = aliasOnly ? aliasedTopic(session.connection?.aliases, properties?.topicAlias) : topic
     const payloadBytes = bytes.byteLength
-    checkPublishLimits(limits, { topic, payloadBytes, qos, retain, protocolVersion, properties })
+    checkPublishLimits(limits, { topic: target, payloadBytes, qos, retain, protocolVersion, properties })
     const timeout = checkCallOptions(options, session.options.timeout)
     const publishOptions = properties ? { qos, retain, properties } : plainOptions[qos][retain ? 1 : 0]
     const buffer = asBuffer(bytes)
-    const what = `publish to ${topic}`
-    const send = (connection: Connection, done: Done<void>) =>
-      connection.publish(topic, buffer, publishOptions, (error) => done(error))
+    const what = `publish to ${target}`
+    const aliased = properties?.topicAlias !== undefined || session.options.topicAliases === 'auto'
+    // With aliases, what goes on the wire depends on the connection that sends it (its alias table).
+    const send = aliased
+      ? (connection: Connection, done: Done<void>) => {
+          const [wireTopic, wireOptions] = connection.aliases.apply(target, publishOptions)
+          connection.publish(wireTopic, buffer, wireOptions, (error) => done(error))
+        }
+      : (connection: Connection, done: Done<void>) =>
+          connection.publish(target, buffer, publishOptions, (error) => done(error))
     if (qos === 0 && session.state === 'connected') {
       const connection = session.usable(what)
       return session.calls.run<void>(what, timeout, options.signal, (done) => send(connection, done))

@@ -1,13 +1,19 @@
 import { MqttClientClosedError } from '../errors/errors.js'
 import { settledWithin } from '../helpers/timers.js'
+import type { DisconnectRequest } from './disconnect-request.js'
 import type { Session } from './session.js'
 
 /**
  * Closes the session gracefully within `timeout` ms: new calls are refused at once; calls in flight
  * (QoS 1/2 handshakes included) get the time left to finish; then DISCONNECT, the socket closes and
  * every stream ends. Past the bound the socket is destroyed. Never rejects.
+ * @param disconnect the DISCONNECT's reason code and properties (MQTT 5; checked by `close()`)
  */
-export async function closeSession(session: Session, timeout: number): Promise<void> {
+export async function closeSession(
+  session: Session,
+  timeout: number,
+  disconnect: DisconnectRequest = {},
+): Promise<void> {
   const started = Date.now()
   // Lost or reconnecting: nothing in flight can complete without a connection; do not wait for one.
   const lost = session.beginClosing()
@@ -18,7 +24,7 @@ export async function closeSession(session: Session, timeout: number): Promise<v
   const connection = session.connection
   if (connection) {
     if (lost) connection.destroy()
-    else await connection.end(Math.max(timeout - (Date.now() - started), 1))
+    else await connection.end(Math.max(timeout - (Date.now() - started), 1), disconnect)
     await settledWithin(connection.closed, 1_000)
   }
   session.closed()

@@ -1,4 +1,5 @@
 import type { MqttError } from '../errors/errors.js'
+import type { ConnackInfo } from './connack-info.js'
 
 /**
  * Where a client is, as `client.state` tells synchronously:
@@ -17,7 +18,9 @@ export type ClientState = 'connected' | 'reconnecting' | 'disconnected' | 'close
 /**
  * A change of the connection, as `client.events()` yields it:
  * - `connected`: a (re)connection succeeded; `sessionPresent` says whether the broker kept the session
- *   (then nothing was resubscribed);
+ *   (then nothing was resubscribed); `connack` is everything its CONNACK said (as `client.connack`);
+ *   `server` is the broker it connected to (as `client.server`: with several brokers, or a followed
+ *   redirect, it tells when the client moved);
  * - `disconnected`: the connection dropped (`cause` says why); `willReconnect` tells whether the
  *   client tries again (`reconnect` on and attempts left) or is now `disconnected` for good;
  * - `reconnecting`: attempt number `attempt` starts in `delay` ms;
@@ -28,7 +31,12 @@ export type ClientState = 'connected' | 'reconnecting' | 'disconnected' | 'close
  * }
  */
 export type ConnectionEvent =
-  | { readonly type: 'connected'; readonly sessionPresent: boolean }
+  | {
+      readonly type: 'connected'
+      readonly sessionPresent: boolean
+      readonly connack: ConnackInfo
+      readonly server: string
+    }
   | { readonly type: 'disconnected'; readonly cause: MqttError; readonly willReconnect: boolean }
   | { readonly type: 'reconnecting'; readonly attempt: number; readonly delay: number }
   | { readonly type: 'closed' }

@@ -2,15 +2,17 @@ import { MqttClientClosedError, MqttConnectionLostError } from '../errors/errors
 import { AckTracker } from '../incoming/ack-tracker.js'
 import { EarlyMessages } from '../incoming/early-messages.js'
 import type { Message } from '../incoming/message.js'
-import { BufferedMessageStream, type StreamLimits } from '../incoming/message-stream.js'
+import { BufferedMessageStream } from '../incoming/message-stream.js'
 import { Router } from '../incoming/router.js'
 import { Connection } from '../mqttjs/connection.js'
 import { ResendStore, useResendStore } from '../mqttjs/mqtt-internals.js'
-import type { ResolvedOptions } from '../options/resolved-options.js'
+import type { ResolvedOptions, ResolvedServer } from '../options/resolved-options.js'
+import type { StreamLimits } from '../options/stream-limits.js'
 import { OutgoingCalls } from '../outgoing/outgoing-calls.js'
 import { ResendGuard } from '../outgoing/resend-guard.js'
 import { SendQuota } from '../outgoing/send-quota.js'
 import { Reconnector } from '../reconnect/reconnector.js'
+import { ServerList } from '../reconnect/server-list.js'
 import {
   ActiveSubscription,
   type SubscribeRequest,
@@ -18,6 +20,7 @@ import {
 } from '../subscriptions/subscription.js'
 import { SubscriptionRegistry } from '../subscriptions/subscription-registry.js'
 import type { CheckedFilter } from '../validation/checks.js'
+import { type ConnackInfo, connackInfo } from './connack-info.js'
 import { type ClientState, EventChannel } from './connection-events.js'
 import { ConnectionGate } from './connection-gate.js'
 import type { SessionState } from './session-state.js'
@@ -46,10 +49,13 @@ export class Session {
   readonly acks: AckTracker | undefined
   /** Messages that arrived before any stream or subscription existed (persistent sessions). */
   readonly early: EarlyMessages
+  /** The brokers to connect to, and which one is next. */
+  readonly servers: ServerList
   #state: SessionState = 'connecting'
   #connection: Connection | undefined
   #lostError: MqttConnectionLostError | undefined
   #clientId: string
+  #connack: ConnackInfo | undefined
   #reconnector: Reconnector | undefined
   /** Filters whose last subscription went away while reconnecting (UNSUBSCRIBE them if the broker kept the session). */
   #unsubscribeLater = new Set<string>()
@@ -62,6 +68,7 @@ export class Session {
       options.ack === 'on-receipt' ? undefined : new AckTracker(options.ack, () => this.protocolVersion)
     this.early = new EarlyMessages(options.queue, (message) => this.#route(message), this.acks)
     this.#clientId = options.mqtt.clientId ?? ''
+    this.servers = new ServerList(options)
   }
 
   /** Where the client is in its life. */
@@ -82,6 +89,25 @@ export class Session {
   /** The client id in use (the broker may assign one under MQTT 5). */
   get clientId(): string {
     return this.#clientId
+  }
+
+  /** What the broker's last CONNACK said (defaults before the first one). */
+  get connack(): ConnackInfo {
+    this.#connack ??= this.#connackInfo(undefined)
+    return this.#connack
+  }
+
+  #connackInfo(connection: Connection | undefined): ConnackInfo {
+    const mqtt = this.options.mqtt
+    return connackInfo(connection?.connack, {
+      keepalive: mqtt.keepalive ?? 60,
+      sessionExpiryInterval: mqtt.properties?.sessionExpiryInterval ?? 0,
+    })
+  }
+
+  /** The broker in use (the last one connected to; before any, the first to try), credential-free. */
+  get server(): string {
+    return this.#connection?.address ?? this.servers.current.address
   }
 
   get protocolVersion(): 3 | 4 | 5 {
@@ -108,11 +134,15 @@ export class Session {
   }
 
   /** A new connection (not yet connected) whose messages and loss are reported to this session. */
-  createConnection(options: ResolvedOptions = this.options): Connection {
-    const connection = new Connection(options, {
-      message: (message) => this.receive(message),
-      lost: (error) => this.connectionLost(connection, error),
-    })
+  createConnection(options: ResolvedOptions = this.options, server?: ResolvedServer): Connection {
+    const connection = new Connection(
+      options,
+      {
+        message: (message) => this.receive(message),
+        lost: (error) => this.connectionLost(connection, error),
+      },
+      server,
+    )
     this.acks?.install(connection)
     if (this.options.reconnect && options.mqtt.outgoingStore === undefined) {
       const guard = new ResendGuard(connection.mqtt, this.options.reconnect.maxResends, this.logger)
@@ -127,7 +157,20 @@ export class Session {
     const assigned = connection.connack?.properties?.assignedClientIdentifier
     if (assigned) this.#clientId = assigned
     this.quota.setLimit(connection.connack?.properties?.receiveMaximum)
+    this.#connack = this.#connackInfo(connection)
+    this.servers.connected()
     this.#state = 'connected'
+  }
+
+  /**
+   * `connectInBackground`: `Client.connect` resolves now, in state `reconnecting`; the reconnector
+   * connects with its backoff while calls wait at the gate, as after a lost connection.
+   */
+  startInBackground(): void {
+    this.#state = 'reconnecting'
+    const reconnector = new Reconnector(this)
+    this.#reconnector = reconnector
+    void reconnector.run(undefined, undefined)
   }
 
   /** The first connection failed (`Client.connect()` throws): nothing to close, the session is over. */
@@ -239,8 +282,8 @@ export class Session {
   reconnected(connection: Connection, sessionPresent: boolean): void {
     this.#reconnector = undefined
     this.attach(connection)
-    this.logger?.info({ address: this.options.address, sessionPresent }, 'mqtt reconnected')
-    this.events.emit({ type: 'connected', sessionPresent })
+    this.logger?.info({ address: connection.address, sessionPresent }, 'mqtt reconnected')
+    this.events.emit({ type: 'connected', sessionPresent, connack: this.connack, server: connection.address })
     this.gate.open()
   }
 
@@ -281,7 +324,7 @@ export class Session {
     this.#refuseIfOver(what)
     const connection = this.#connection
     if (this.#state !== 'connected' || connection === undefined || !connection.open) {
-      throw new MqttConnectionLostError(`cannot ${what}: not connected to ${this.options.address}`)
+      throw new MqttConnectionLostError(`cannot ${what}: not connected to ${this.server}`)
     }
     return connection
   }

@@ -30,10 +30,8 @@ export function subscriptionMap(
 ): ISubscriptionMap {
   const map: ISubscriptionMap = {}
   for (const filter of filters) {
-    map[filter] =
-      protocolVersion === 5
-        ? { qos: request.qos, nl: request.nl, rap: request.rap, rh: request.rh }
-        : { qos: request.qos }
+    const { qos, nl, rap, rh } = request.byFilter?.get(filter) ?? request
+    map[filter] = protocolVersion === 5 ? { qos, nl, rap, rh } : { qos }
   }
   return map
 }
@@ -49,8 +47,9 @@ export function identifiersAvailable(session: PacketSession): boolean {
 
 /**
  * The SUBSCRIBE packets for `filters` of one subscription request. Under MQTT 5 each held filter
- * has a Subscription Identifier (see subscription-identifiers.ts), so the filters go in one packet
- * per identifier. `assign`: a new subscription (gives new filters an identifier); otherwise a
+ * has a Subscription Identifier (see filter-identifiers.ts), so the filters go in one packet
+ * per identifier: one packet unless some of them overlap, or one is held already under another
+ * identifier. Without identifiers (`request.identifiers === false`, 3.1.1), always one packet. `assign`: a new subscription (gives new filters an identifier); otherwise a
  * resubscription after a reconnect (each filter keeps its identifier). An identifier the user set
  * in `request.properties` is sent as it is.
  */
@@ -62,7 +61,9 @@ export function subscribePackets(
 ): SubscribePacket[] {
   const protocolVersion = session.protocolVersion
   const identifiers = session.subscriptions.identifiers
-  const user = request.properties?.subscriptionIdentifier !== undefined
+  // Without our identifiers (the caller's own, or none at all) the filters are marked unknown:
+  // their copies are routed by topic (see FilterIdentifiers.route).
+  const user = request.properties?.subscriptionIdentifier !== undefined || request.identifiers === false
   const groups = !identifiersAvailable(session)
     ? [{ id: undefined, filters: [...filters] }]
     : assign

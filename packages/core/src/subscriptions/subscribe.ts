@@ -12,7 +12,7 @@ import {
   serverLimits,
 } from '../validation/server-limits.js'
 import { grantedCodes, subscribePackets } from './subscribe-packets.js'
-import type { SubscribeRequest, Subscription } from './subscription.js'
+import type { FilterRequest, SubscribeRequest, Subscription } from './subscription.js'
 import { SubscriptionHandle } from './subscription-handle.js'
 
 type IUnsubackPacket = Extract<Packet, { cmd: 'unsuback' }>
@@ -21,6 +21,7 @@ export { subscriptionMap } from './subscribe-packets.js'
 
 import { isFailure, ReasonCode } from '../errors/reason-codes.js'
 import {
+  type CheckedFilter,
   checkBoolean,
   checkCallOptions,
   checkFilters,
@@ -30,6 +31,24 @@ import {
   checkUserProperties,
   requireMqtt5,
 } from '../validation/checks.js'
+
+/**
+ * One filter of `client.subscribe([...])` with its own subscription options; what it leaves out
+ * comes from the call's options. All the filters of one call go in one SUBSCRIBE.
+ * @example
+ * await client.subscribe([{ filter: 'alerts/#', qos: 2 }, { filter: 'chat/+', qos: 0, noLocal: true }])
+ */
+export interface SubscribeFilter {
+  filter: string
+  /** The highest QoS to receive this filter's messages at. @default the call's `qos` */
+  qos?: QoS
+  /** MQTT 5: do not receive the messages this client publishes itself. @default the call's `noLocal` */
+  noLocal?: boolean
+  /** MQTT 5: keep the retain flag of forwarded messages as the publisher set it. @default the call's */
+  retainAsPublished?: boolean
+  /** MQTT 5: 0 send retained messages, 1 only for a new subscription, 2 never. @default the call's */
+  retainHandling?: 0 | 1 | 2
+}
 
 /**
  * Options of `client.subscribe()`. Its queue options bound the subscription's own message buffer.
@@ -50,6 +69,11 @@ export interface SubscribeOptions extends CallOptions, QueueOptions {
   retainAsPublished?: boolean
   /** MQTT 5: 0 send retained messages, 1 only for a new subscription, 2 never. @default 0 */
   retainHandling?: 0 | 1 | 2
+  /**
+   * MQTT 5: send the client's Subscription Identifiers with this SUBSCRIBE (see the client option
+   * `subscriptionIdentifiers` for what turning them off changes). @default the client's `subscriptionIdentifiers`
+   */
+  subscriptionIdentifiers?: boolean
   /** MQTT 5 SUBSCRIBE properties. */
   properties?: { subscriptionIdentifier?: number; userProperties?: UserProperties }
 }
@@ -64,25 +88,95 @@ export interface UnsubscribeOptions extends CallOptions {
   properties?: { userProperties?: UserProperties }
 }
 
+/** Subscription options as the user spells them, for {@link checkFilterRequest}. */
+type FilterOptionsInput = Pick<SubscribeFilter, 'qos' | 'noLocal' | 'retainAsPublished' | 'retainHandling'>
+
+/** Checks one set of subscription options; `field` prefixes the names in errors (`filters[1].`). */
+function checkFilterRequest(
+  options: FilterOptionsInput,
+  defaults: FilterRequest,
+  protocolVersion: number,
+  shared: boolean,
+  field = '',
+): FilterRequest {
+  const qos = options.qos === undefined ? defaults.qos : checkQoS(options.qos, `${field}qos`)
+  const nl = options.noLocal === undefined ? defaults.nl : checkBoolean(options.noLocal, `${field}noLocal`)
+  const rap =
+    options.retainAsPublished === undefined
+      ? defaults.rap
+      : checkBoolean(options.retainAsPublished, `${field}retainAsPublished`)
+  const rh = options.retainHandling ?? defaults.rh
+  if (rh !== 0 && rh !== 1 && rh !== 2) {
+    throw new MqttValidationError(
+      `${field}retainHandling must be 0, 1 or 2, not ${describeValue(rh)}`,
+      `${field}retainHandling`,
+    )
+  }
+  if (nl && shared) {
+    throw new MqttValidationError('noLocal cannot be used with a shared subscription', `${field}noLocal`)
+  }
+  requireMqtt5(protocolVersion, nl, `${field}noLocal`)
+  requireMqtt5(protocolVersion, rap, `${field}retainAsPublished`)
+  requireMqtt5(protocolVersion, rh !== 0, `${field}retainHandling`)
+  return { qos, nl, rap, rh }
+}
+
+const filterKeys = new Set(['filter', 'qos', 'noLocal', 'retainAsPublished', 'retainHandling'])
+
+/** The filters of a `subscribe()` call, and the options of those given as objects. */
+interface FilterList {
+  filters: string | string[]
+  entries: Map<string, FilterOptionsInput & { field: string }>
+}
+
+/** Splits `[{ filter, qos... }, 'a/b']` into filter names (checked afterwards) and per-filter options. */
+function filterList(filters: unknown): FilterList {
+  if (!Array.isArray(filters)) return { filters: filters as string, entries: new Map() }
+  const names: string[] = []
+  const entries = new Map<string, FilterOptionsInput & { field: string }>()
+  // A for loop, not map(): holes of a sparse array are refused by checkFilters.
+  for (let index = 0; index < filters.length; index++) {
+    const entry: unknown = filters[index]
+    if (typeof entry !== 'object' || entry === null) {
+      names.push(entry as string)
+      continue
+    }
+    const field = `filters[${index}].`
+    for (const key of Object.keys(entry)) {
+      if (!filterKeys.has(key)) {
+        throw new MqttValidationError(
+          `${field}${key} is not a subscription option (known: filter, qos, noLocal, retainAsPublished, retainHandling)`,
+          `${field}${key}`,
+        )
+      }
+    }
+    const { filter, ...options } = entry as SubscribeFilter
+    names.push(filter)
+    if (typeof filter === 'string') entries.set(filter, { ...options, field })
+  }
+  return { filters: names, entries }
+}
+
 function checkSubscribeOptions(
   options: SubscribeOptions,
   protocolVersion: number,
-  shared: boolean,
+  filters: readonly CheckedFilter[],
+  list: FilterList,
   strict: boolean,
+  identifiersByDefault: boolean,
 ): SubscribeRequest {
-  const qos = checkQoS(options.qos)
-  const noLocal = checkBoolean(options.noLocal, 'noLocal')
-  const retainAsPublished = checkBoolean(options.retainAsPublished, 'retainAsPublished')
-  const { retainHandling = 0, properties } = options
-  if (retainHandling !== 0 && retainHandling !== 1 && retainHandling !== 2) {
-    throw new MqttValidationError(
-      `retainHandling must be 0, 1 or 2, not ${describeValue(retainHandling)}`,
-      'retainHandling',
-    )
+  const fallback: FilterRequest = { qos: 0, nl: false, rap: false, rh: 0 }
+  // per-filter options are keyed by the filter as given (named wildcards included)
+  const shared = filters.some((entry) => entry.shared && !list.entries.has(entry.source ?? entry.filter))
+  const request = checkFilterRequest(options, fallback, protocolVersion, shared)
+  let byFilter: Map<string, FilterRequest> | undefined
+  for (const { filter, source, shared: isShared } of filters) {
+    const own = list.entries.get(source ?? filter)
+    if (own === undefined) continue
+    byFilter ??= new Map()
+    byFilter.set(filter, checkFilterRequest(own, request, protocolVersion, isShared, own.field))
   }
-  if (noLocal && shared) {
-    throw new MqttValidationError('noLocal cannot be used with a shared subscription', 'noLocal')
-  }
+  const { properties } = options
   if (properties !== undefined && (typeof properties !== 'object' || properties === null)) {
     throw new MqttValidationError('properties must be an object', 'properties')
   }
@@ -102,27 +196,42 @@ function checkSubscribeOptions(
       )
     }
   }
-  requireMqtt5(protocolVersion, noLocal, 'noLocal')
-  requireMqtt5(protocolVersion, retainAsPublished, 'retainAsPublished')
-  requireMqtt5(protocolVersion, retainHandling !== 0, 'retainHandling')
+  const identifiers =
+    options.subscriptionIdentifiers === undefined
+      ? identifiersByDefault
+      : checkBoolean(options.subscriptionIdentifiers, 'subscriptionIdentifiers')
+  if (!identifiers && options.subscriptionIdentifiers === false && id !== undefined) {
+    throw new MqttValidationError(
+      'properties.subscriptionIdentifier cannot be set with subscriptionIdentifiers: false',
+      'properties.subscriptionIdentifier',
+    )
+  }
   requireMqtt5(protocolVersion, properties !== undefined, 'properties')
-  return { qos, nl: noLocal, rap: retainAsPublished, rh: retainHandling, properties }
+  return {
+    ...request,
+    properties,
+    ...(byFilter ? { byFilter } : {}),
+    ...(identifiers ? {} : { identifiers }),
+  }
 }
 
 /** `client.subscribe()`: validates, registers the subscription's stream, sends SUBSCRIBE, checks the SUBACK. */
 export async function subscribe(
   session: Session,
-  filters: string | readonly string[],
+  filters: string | readonly (string | SubscribeFilter)[],
   options: SubscribeOptions = {},
 ): Promise<Subscription> {
   checkOptionsObject(options)
   const strict = session.options.strictUtf8
-  const checked = checkFilters(filters, strict)
+  const list = filterList(filters)
+  const checked = checkFilters(list.filters, strict)
   const request = checkSubscribeOptions(
     options,
     session.protocolVersion,
-    checked.some((entry) => entry.shared),
+    checked,
+    list,
     strict,
+    session.options.subscriptionIdentifiers,
   )
   const timeout = checkCallOptions(options, session.options.timeout)
   const limits = checkQueueOptions(options, session.options.queue)

@@ -2,9 +2,10 @@ import type { PatternParams } from '@await-mqtt/topic-trie'
 import { ReasonCode } from '../errors/reason-codes.js'
 import type { AckTracker } from '../incoming/ack-tracker.js'
 import type { Message } from '../incoming/message.js'
-import { BufferedMessageStream, type ReadOptions, type StreamLimits } from '../incoming/message-stream.js'
+import { BufferedMessageStream, type ReadOptions } from '../incoming/message-stream.js'
 import type { Router } from '../incoming/router.js'
 import type { CallOptions, QoS, UserProperties } from '../options/client-options.js'
+import type { StreamLimits } from '../options/stream-limits.js'
 import type { SessionState } from '../session/session-state.js'
 import type { CheckedFilter } from '../validation/checks.js'
 import type { RegisteredSubscription, SubscriptionRegistry } from './subscription-registry.js'
@@ -58,13 +59,21 @@ export interface Subscription<Params extends object = PatternParams<string>>
 /** One reader of a subscription's messages: `next()`, and `return()` to stop reading. */
 export type MessageReader = Required<Pick<AsyncIterator<Message, undefined>, 'next' | 'return'>>
 
-/** A checked SUBSCRIBE request, kept so a reconnecting session can send it again. */
-export interface SubscribeRequest {
+/** The subscription options of one filter (MQTT.js's names). */
+export interface FilterRequest {
   qos: QoS
   nl: boolean
   rap: boolean
   rh: 0 | 1 | 2
+}
+
+/** A checked SUBSCRIBE request, kept so a reconnecting session can send it again. */
+export interface SubscribeRequest extends FilterRequest {
   properties: { subscriptionIdentifier?: number; userProperties?: UserProperties } | undefined
+  /** Options of filters given as `{ filter, qos... }`, where they differ from the call's. */
+  byFilter?: ReadonlyMap<string, FilterRequest>
+  /** Whether our Subscription Identifiers go with it (`subscriptionIdentifiers`, MQTT 5). @default true */
+  identifiers?: boolean
 }
 
 /** Sends UNSUBSCRIBE for `filters`; provided by subscribe.ts so this file does not import it back. */

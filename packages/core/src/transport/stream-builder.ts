@@ -5,14 +5,17 @@ import type { TransportTarget } from '../options/resolved-options.js'
 import { createDeferredDuplex } from './deferred-duplex.js'
 import { openSocket } from './open-socket.js'
 
+/** Where the next socket goes: read on every connection, so a client can move between brokers. */
+export type CurrentTarget = () => TransportTarget
+
 /**
  * MQTT.js stream builder for `transport: 'tcp'` (Node): hands MQTT.js a duplex at once and joins
  * it to the socket {@link openSocket} opens (TLS, proxy, bind address, socket options).
  */
-export function createNodeStreamBuilder(target: TransportTarget, logger?: Logger): StreamBuilder {
+export function createNodeStreamBuilder(target: CurrentTarget, logger?: Logger): StreamBuilder {
   return () => {
     const stream = createDeferredDuplex()
-    openSocket(target, stream.signal, logger).then(
+    openSocket(target(), stream.signal, logger).then(
       ({ socket, explainEarly }) => stream.attach(socket, explainEarly),
       (error: unknown) => {
         if (!stream.destroyed) stream.destroy(error instanceof Error ? error : new Error(String(error)))
@@ -30,17 +33,18 @@ type ConnectionCallback = (error: Error | null, socket?: Duplex) => void
  * opens the socket the same way as over TCP (bind address, socket options, proxy, TLS), so both
  * transports behave and fail alike.
  */
-export function nodeWebSocketOptions(target: TransportTarget, logger?: Logger): WsOptions {
+export function nodeWebSocketOptions(target: CurrentTarget, logger?: Logger): WsOptions {
   const createConnection = (_options: unknown, callback: ConnectionCallback) => {
     const abort = new AbortController()
-    openSocket(target, abort.signal, logger).then(
+    openSocket(target(), abort.signal, logger).then(
       ({ socket }) => callback(null, socket),
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
     )
     return undefined
   }
+  const { websocketHeaders } = target()
   return {
-    ...(target.websocketHeaders === undefined ? {} : { headers: { ...target.websocketHeaders } }),
+    ...(websocketHeaders === undefined ? {} : { headers: { ...websocketHeaders } }),
     createConnection,
   } as WsOptions
 }

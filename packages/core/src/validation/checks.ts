@@ -1,9 +1,9 @@
 import { parseShared, TopicValidationError, validateFilter, validateTopic } from '@await-mqtt/topic-trie'
 import { describeValue } from '../errors/describe-value.js'
 import { MqttValidationError } from '../errors/errors.js'
-import type { StreamLimits } from '../incoming/message-stream.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from '../options/client-options.js'
 import { type FilterPattern, filterPattern } from './filter-pattern.js'
+import type { StreamLimits } from '../options/stream-limits.js'
 import { checkUserProperties as checkMqttUserProperties } from './mqtt-strings.js'
 
 function wrap(field: string, check: () => void): void {
@@ -27,6 +27,8 @@ export interface CheckedFilter {
   shared: boolean
   /** When the filter was given with named wildcards (`sensors/+room`): what they capture from a topic. */
   params?: FilterPattern['params']
+  /** With named wildcards: the filter as given (`filter` is what is subscribed). */
+  source?: string
 }
 
 /** The topic name checked last, and whether strictly: a loop publishing to one topic checks it once. */
@@ -68,7 +70,7 @@ export function checkFilter(source: unknown, field = 'filter', strict = false): 
       shared = true
     }
   })
-  return named === undefined ? { filter, match, shared } : { filter, match, shared, params: named.params }
+  return named === undefined ? { filter, match, shared } : { filter, match, shared, params: named.params, source }
 }
 
 /** @throws {@link MqttValidationError} unless `filters` is one filter or a non-empty list of distinct filters. */

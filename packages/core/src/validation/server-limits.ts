@@ -1,7 +1,6 @@
 import { MqttValidationError } from '../errors/errors.js'
 import type { IConnackPacket } from '../mqttjs/types.js'
 import type { QoS } from '../options/client-options.js'
-import type { Session } from '../session/session.js'
 import {
   publishPacketSize,
   type SizedProperties,
@@ -41,10 +40,18 @@ export function limitsOf(connack: IConnackPacket | undefined): ServerLimits {
 }
 
 /**
+ * What {@link serverLimits} reads from the session (named here, not imported: session.ts reads
+ * this file's {@link limitsOf} for `client.connack`).
+ */
+export interface ConnackHolder {
+  readonly connection: { readonly connack: IConnackPacket | undefined } | undefined
+}
+
+/**
  * The limits of the session's connection: the last CONNACK (while reconnecting, the previous one;
  * a call that waits for the connection is checked against it).
  */
-export function serverLimits(session: Session): ServerLimits {
+export function serverLimits(session: ConnackHolder): ServerLimits {
   const connack = session.connection?.connack
   if (connack === undefined) return noConnackLimits
   let limits = cache.get(connack)

@@ -55,7 +55,10 @@ describe.skipIf(!mosquittoAvailable())(
       await nextEvent(events, 'reconnecting', seen)
       await nextEvent(events, 'reconnecting', seen) // mosquitto is down: the first attempt was refused
       await broker.start()
-      expect(await nextEvent(events, 'connected', seen)).toEqual({ type: 'connected', sessionPresent: false })
+      expect(await nextEvent(events, 'connected', seen)).toMatchObject({
+        type: 'connected',
+        sessionPresent: false,
+      })
       await client.publish(topic, 'after the restart', { qos: 1 })
       const received = await subscription[Symbol.asyncIterator]().next()
       expect(received.value?.text()).toBe('after the restart')

@@ -1,8 +1,11 @@
 import type { PatternParams } from '@await-mqtt/topic-trie'
 import { describe, expectTypeOf, it } from 'vitest'
 import {
+  type BrokerTarget,
   Client,
   type ClientOptions,
+  type ConnackInfo,
+  type ConnectionEvent,
   type GrantedFilter,
   type Message,
   type MessageStream,
@@ -20,15 +23,62 @@ import {
 
 declare const client: Client
 
+describe('MQTT 5 session types (issue 21)', () => {
+  it('client.connack is typed, with defaults resolved', () => {
+    expectTypeOf(client.connack).toEqualTypeOf<ConnackInfo>()
+    expectTypeOf(client.connack.sessionPresent).toEqualTypeOf<boolean>()
+    expectTypeOf(client.connack.receiveMaximum).toEqualTypeOf<number>()
+    expectTypeOf(client.connack.maximumQoS).toEqualTypeOf<QoS>()
+    expectTypeOf(client.connack.maximumPacketSize).toEqualTypeOf<number | undefined>()
+    expectTypeOf(client.connack.assignedClientIdentifier).toEqualTypeOf<string | undefined>()
+    expectTypeOf<Extract<ConnectionEvent, { type: 'connected' }>['connack']>().toEqualTypeOf<ConnackInfo>()
+  })
+
+  it('close() takes a reason code and DISCONNECT properties; withClient an opt-out', () => {
+    expectTypeOf(client.close({ reasonCode: ReasonCode.DisconnectWithWillMessage })).toEqualTypeOf<
+      Promise<void>
+    >()
+    client.close({
+      properties: { sessionExpiryInterval: 0, reasonString: 'bye', userProperties: { a: 'b' } },
+    })
+    // @ts-expect-error serverReference is sent by servers only
+    client.close({ properties: { serverReference: 'x' } })
+    withClient('mqtt://localhost', async () => 1, { publishWillOnError: false })
+  })
+
+  it('subscribe() takes filters with their own options', () => {
+    client.subscribe([
+      { filter: 'a', qos: 2, noLocal: true, retainAsPublished: true, retainHandling: 1 },
+      'b',
+    ])
+    client.subscribe('a', { subscriptionIdentifiers: false })
+    // @ts-expect-error retainHandling is 0 | 1 | 2
+    client.subscribe([{ filter: 'a', retainHandling: 3 }])
+  })
+})
+
 describe('public API types', () => {
   it('Client.connect takes a URL or options and resolves to a Client', () => {
-    expectTypeOf(Client.connect).parameter(0).toEqualTypeOf<string | ClientOptions>()
+    expectTypeOf(Client.connect)
+      .parameter(0)
+      .toEqualTypeOf<string | ClientOptions | readonly BrokerTarget[]>()
     expectTypeOf(Client.connect('mqtt://localhost')).toEqualTypeOf<Promise<Client>>()
     expectTypeOf(Client.connect({ hostname: 'h', port: 1883, protocolVersion: 4 })).toEqualTypeOf<
       Promise<Client>
     >()
     // @ts-expect-error protocolVersion is 3 | 4 | 5
     Client.connect({ protocolVersion: 6 })
+    // several brokers: URLs or per-broker options, with shared options beside them
+    expectTypeOf(
+      Client.connect(['mqtt://a', { url: 'mqtts://b', username: 'b', tls: { ca: 'pem' } }], {
+        reconnect: true,
+        failover: { shuffle: true, followRedirects: true, maxRedirects: 2 },
+        connectInBackground: true,
+      }),
+    ).toEqualTypeOf<Promise<Client>>()
+    // @ts-expect-error keepalive is shared by every broker of a list, not set per broker
+    Client.connect([{ url: 'mqtt://a', keepalive: 5 }])
+    expectTypeOf(client.server).toEqualTypeOf<string>()
     // @ts-expect-error the constructor is private: connect() is the way in
     new Client()
   })
@@ -120,6 +170,7 @@ describe('public API types', () => {
       | 'closed'
       | 'protocol-error'
       | 'incompatible-mqtt'
+      | 'auth-challenge'
     >()
     expectTypeOf<MqttCodeError['reasonCode']>().toEqualTypeOf<number>()
     expectTypeOf(ReasonCode.NotAuthorized).toEqualTypeOf<0x87>()

@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest'
 import { MqttConnectionLostError } from '../../src/errors/errors.js'
+import { connackInfo } from '../../src/session/connack-info.js'
 import { EventChannel } from '../../src/session/connection-events.js'
 
+const connected = {
+  type: 'connected',
+  sessionPresent: false,
+  connack: connackInfo(undefined, { keepalive: 60, sessionExpiryInterval: 0 }),
+  server: 'mqtt://localhost:1883',
+} as const
 const lost = { type: 'disconnected', cause: new MqttConnectionLostError(), willReconnect: true } as const
 
 describe('EventChannel', () => {
   it('hands every event to every iterator, from the moment it was created', async () => {
     const channel = new EventChannel()
     const early = channel.subscribe()
-    channel.emit({ type: 'connected', sessionPresent: false })
+    channel.emit(connected)
     const late = channel.subscribe()
     channel.emit(lost)
-    expect((await early.next()).value).toEqual({ type: 'connected', sessionPresent: false })
+    expect((await early.next()).value).toBe(connected)
     expect((await early.next()).value).toBe(lost)
     expect((await late.next()).value).toBe(lost)
   })

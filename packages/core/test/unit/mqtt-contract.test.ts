@@ -1,9 +1,16 @@
+import { connect } from 'node:net'
 import { startScriptedBroker } from '@await-mqtt/test-utils'
 import mqtt, { type IPublishPacket } from 'mqtt'
 import { describe, expect, it } from 'vitest'
 import { MqttConnectError } from '../../src/errors/errors.js'
 import { createMqttClient } from '../../src/mqttjs/create-mqtt-client.js'
-import { assertMqttInternals, hasMqttInternals, onHandleMessage } from '../../src/mqttjs/mqtt-internals.js'
+import {
+  assertMqttInternals,
+  hasMqttInternals,
+  onHandleAuth,
+  onHandleMessage,
+  sendAuth,
+} from '../../src/mqttjs/mqtt-internals.js'
 import { resolveOptions } from '../../src/options/resolve-options.js'
 
 // Assumptions about MQTT.js that are not its internals' existence but their order and effect.
@@ -33,6 +40,40 @@ describe('MQTT.js order the acknowledgement hooks rely on', () => {
       expect(order).toEqual(['message t/1', 'handle t/1'])
       release()
       expect(await connection.next('puback')).toMatchObject({ cmd: 'puback', messageId: 7 })
+    } finally {
+      client.end(true)
+    }
+  })
+})
+
+describe('MQTT.js AUTH handling enhanced authentication relies on (src/mqttjs/enhanced-auth.ts)', () => {
+  it('calls handleAuth for an AUTH of the CONNECT method, writes the AUTH it calls back with, and sendAuth writes one while connected', async () => {
+    await using broker = await startScriptedBroker({ connack: false })
+    const client = new mqtt.MqttClient(() => connect(broker.port, '127.0.0.1'), {
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+      manualConnect: true,
+      properties: { authenticationMethod: 'M' },
+    })
+    try {
+      const seen: number[] = []
+      onHandleAuth(client, (packet, callback) => {
+        seen.push(packet.reasonCode)
+        if (packet.reasonCode === 0x18) {
+          callback(undefined, { cmd: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'M' } })
+        } else callback()
+      })
+      const connected = new Promise((resolve) => client.once('connect', resolve))
+      client.connect()
+      const connection = await broker.connection()
+      connection.send({ cmd: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'M' } })
+      expect(await connection.next('auth')).toMatchObject({ reasonCode: 0x18 })
+      connection.send({ cmd: 'connack', sessionPresent: false, reasonCode: 0 })
+      await connected
+      sendAuth(client, { cmd: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'M' } })
+      expect(await connection.next('auth')).toMatchObject({ reasonCode: 0x19 })
+      connection.send({ cmd: 'auth', reasonCode: 0, properties: { authenticationMethod: 'M' } })
+      await expect.poll(() => seen).toEqual([0x18, 0])
     } finally {
       client.end(true)
     }

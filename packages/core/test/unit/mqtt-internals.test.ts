@@ -10,6 +10,7 @@ import {
   interceptQoS2Publish,
   keepPublishesOnForcedClose,
   NoIncomingStore,
+  pointAt,
   ResendStore,
   type ResendStoreWatcher,
   releaseIncomingQoS2,
@@ -337,5 +338,47 @@ describe('MQTT.js behaviour QoS 2 reception relies on (src/incoming-qos2.ts)', (
     }
     expect(await run(false)).toBe('closed') // the slot of 1 was never freed: receive maximum exceeded
     expect(await run(true)).toBe('second accepted')
+  })
+})
+
+describe('MQTT.js behaviour a list of brokers relies on (pointAt, src/mqttjs/connection.ts)', () => {
+  it('reads options.username/password/hostname again on each connect(), so pointAt moves the next CONNECT', async () => {
+    let network = memoryConnection()
+    const builtFor: Array<string | undefined> = []
+    const client = new mqtt.MqttClient(
+      (built) => {
+        builtFor.push(built.options.hostname)
+        return network.stream as never
+      },
+      {
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+        manualConnect: true,
+        keepalive: 0,
+        hostname: 'node-a',
+        username: 'alice',
+        password: Buffer.from('a'),
+      },
+    )
+    const sent: Packet[] = []
+    client.on('packetsend', (packet: Packet) => sent.push(packet))
+    const connected = () => new Promise((resolve) => client.once('connect', resolve))
+    let next = connected()
+    client.connect()
+    network.answer(...connack)
+    await next
+    network.stream.destroy()
+    await new Promise<void>((resolve) => client.once('close', () => resolve()))
+
+    pointAt(client, { hostname: 'node-b', port: 1884, username: 'bob', password: Buffer.from('b') })
+    network = memoryConnection()
+    next = connected()
+    client.connect()
+    network.answer(...connack)
+    await next
+    const connects = sent.filter((packet) => packet.cmd === 'connect')
+    expect(connects.map((packet) => (packet as { username?: string }).username)).toEqual(['alice', 'bob'])
+    expect(builtFor).toEqual(['node-a', 'node-b'])
+    client.end(true)
   })
 })

@@ -46,3 +46,14 @@ describe('redactOptions', () => {
     expect(JSON.stringify(redactOptions(raw))).not.toContain('raw-secret')
   })
 })
+
+describe('redactOptions with enhanced authentication', () => {
+  it('never shows auth.data', () => {
+    const resolved = resolveOptions('mqtt://localhost', {
+      auth: { method: 'SCRAM-SHA-256', data: new TextEncoder().encode('n,,n=alice,r=secret-nonce') },
+    })
+    const text = JSON.stringify(redactOptions(resolved))
+    expect(text).toContain('SCRAM-SHA-256')
+    expect(text).not.toContain('secret-nonce')
+  })
+})

@@ -122,3 +122,53 @@ describe('option validation', () => {
     }
   })
 })
+
+describe('empty client id', () => {
+  it.each<[string, ClientOptions]>([
+    ['MQTT 3.1 (which needs 1 to 23 characters)', { clientId: '', protocolVersion: 3 }],
+    ['MQTT 3.1.1 with clean: false', { clientId: '', protocolVersion: 4, clean: false }],
+    ['MQTT 5 with clean: false', { clientId: '', protocolVersion: 5, clean: false }],
+    ['the default protocol with clean: false', { clientId: '', clean: false }],
+  ])('is refused under %s with MqttValidationError on clientId', (_, options) => {
+    expect(fieldOf('mqtt://localhost', options)).toBe('clientId')
+    expect(() => resolveOptions('mqtt://localhost', options)).toThrow(/empty clientId|must not be empty/)
+  })
+
+  it.each<ClientOptions>([
+    { clientId: '' },
+    { clientId: '', protocolVersion: 4 },
+    { clientId: '', clean: true },
+  ])('is sent as it is where the protocol allows it (%o)', (options) => {
+    expect(resolveOptions('mqtt://localhost', options).mqtt.clientId).toBe('')
+  })
+})
+
+describe('auth and topicAliases', () => {
+  const method = 'SCRAM-SHA-256'
+  it.each<[string, ClientOptions]>([
+    ['auth', { auth: bad('token') }],
+    ['auth.method', { auth: bad({}) }],
+    ['auth.method', { auth: { method: '' } }],
+    ['auth.method', { auth: { method: 'a\u0000b' } }],
+    ['auth.data', { auth: { method, data: bad('bytes') } }],
+    ['auth.onChallenge', { auth: { method, onChallenge: bad('answer') } }],
+    ['auth', { auth: { method }, protocolVersion: 4 }],
+    ['properties.authenticationMethod', { auth: { method }, properties: { authenticationMethod: method } }],
+    [
+      'properties.authenticationData',
+      { auth: { method }, properties: { authenticationData: new Uint8Array(1) } },
+    ],
+    ['topicAliases', { topicAliases: bad('always') }],
+    ['topicAliases', { topicAliases: 'auto', protocolVersion: 4 }],
+  ])('refuses a bad %s', (field, options) => {
+    expect(fieldOf('mqtt://localhost', options)).toBe(field)
+  })
+
+  it('puts auth in the CONNECT properties and turns off the fallback to MQTT 3.1.1', () => {
+    const resolved = resolveOptions('mqtt://localhost', { auth: { method, data: new Uint8Array([1, 2]) } })
+    expect(resolved.mqtt.properties).toMatchObject({ authenticationMethod: method })
+    expect([...(resolved.mqtt.properties?.authenticationData ?? [])]).toEqual([1, 2])
+    expect(resolved.protocolVersionExplicit).toBe(true)
+    expect(resolved.topicAliases).toBe('manual')
+  })
+})

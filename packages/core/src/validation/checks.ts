@@ -2,8 +2,8 @@ import { parseShared, TopicValidationError, validateFilter, validateTopic } from
 import { describeValue } from '../errors/describe-value.js'
 import { MqttValidationError } from '../errors/errors.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from '../options/client-options.js'
-import { type FilterPattern, filterPattern } from './filter-pattern.js'
 import type { StreamLimits } from '../options/stream-limits.js'
+import { type FilterPattern, filterPattern } from './filter-pattern.js'
 import { checkUserProperties as checkMqttUserProperties } from './mqtt-strings.js'
 
 function wrap(field: string, check: () => void): void {
@@ -70,7 +70,9 @@ export function checkFilter(source: unknown, field = 'filter', strict = false): 
       shared = true
     }
   })
-  return named === undefined ? { filter, match, shared } : { filter, match, shared, params: named.params, source }
+  return named === undefined
+    ? { filter, match, shared }
+    : { filter, match, shared, params: named.params, source }
 }
 
 /** @throws {@link MqttValidationError} unless `filters` is one filter or a non-empty list of distinct filters. */

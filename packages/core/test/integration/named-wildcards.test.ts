@@ -26,6 +26,23 @@ describe('named wildcards in subscribe() and messages() (aedes)', () => {
     expect(message?.text()).toBe('21')
   })
 
+  it('a pattern given with per-filter options keeps them', async () => {
+    await using broker = await startAedes()
+    await using client = await Client.connect(broker.url)
+    const root = uniqueTopic('per-filter')
+    await using subscription = await client.subscribe([
+      { filter: `${root}/+device/state`, qos: 1 },
+      `${root}/x`,
+    ])
+    expect(subscription.granted.map(({ filter, qos }) => [filter, qos])).toEqual([
+      [`${root}/+/state`, 1],
+      [`${root}/x`, 0],
+    ])
+    await client.publish(`${root}/lamp/state`, 'on', { qos: 1 })
+    const message = await subscription.read({ timeout: 5_000 })
+    expect([message?.qos, message?.params]).toEqual([1, { device: 'lamp' }])
+  })
+
   it('each stream gives the params of its own pattern for the same message', async () => {
     await using broker = await startAedes()
     await using client = await Client.connect(broker.url)

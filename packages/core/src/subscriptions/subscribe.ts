@@ -289,10 +289,15 @@ export async function subscribe(
   }
   const { signal } = options
   // From now on the signal bounds the subscription's life: aborting it ends the iteration and unsubscribes.
+  // A weak reference: a long-lived signal must not keep every subscription made with it alive.
+  const ref = new WeakRef(subscription)
   const cancel = () => {
-    subscription.cancel().catch((error: unknown) => {
-      session.logger?.warn({ error }, 'mqtt could not unsubscribe when the signal aborted')
-    })
+    ref
+      .deref()
+      ?.cancel()
+      .catch((error: unknown) => {
+        session.logger?.warn({ error }, 'mqtt could not unsubscribe when the signal aborted')
+      })
   }
   if (signal?.aborted) cancel()
   else signal?.addEventListener('abort', cancel, { once: true })

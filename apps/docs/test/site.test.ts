@@ -16,6 +16,8 @@ const mainPages = [
   '/guide/subscribing.html',
   '/guide/topic-filters.html',
   '/guide/receiving.html',
+  '/guide/typed-payloads.html',
+  '/guide/request-response.html',
   '/guide/errors.html',
   '/guide/reconnecting.html',
   '/guide/reliability.html',

@@ -15,6 +15,7 @@ import { main as publisher } from './publisher.js'
 import { main as readingWithATimeout } from './reading-with-a-timeout.js'
 import { main as reconnecting } from './reconnecting.js'
 import { main as reconnectingAutomatically } from './reconnecting-automatically.js'
+import { main as requestResponse } from './request-response.js'
 import { main as scopedLifetimes } from './scoped-lifetimes.js'
 import { main as sharedSubscriptions } from './shared-subscriptions.js'
 import { main as sharingTheConnection } from './sharing-the-connection.js'
@@ -22,6 +23,7 @@ import { main as subscriber } from './subscriber.js'
 import type { ExampleMain } from './support/context.js'
 import { main as tls } from './tls.js'
 import { main as topicFilters } from './topic-filters.js'
+import { main as typedPayloads } from './typed-payloads.js'
 
 /** One runnable example. */
 export interface Example {
@@ -64,6 +66,12 @@ export const examples: readonly Example[] = [
     main: sharedSubscriptions,
   },
   { name: 'dashboard', section: 'Beyond the seed: MQTT → SSE dashboard page', main: dashboard },
+  {
+    name: 'typed-payloads',
+    section: 'Beyond the seed: typed payloads (Standard Schema)',
+    main: typedPayloads,
+  },
+  { name: 'request-response', section: 'Beyond the seed: request/response (MQTT 5)', main: requestResponse },
   {
     name: 'manual-acks',
     section: "Beyond the seed: acknowledging yourself (ack: 'manual')",

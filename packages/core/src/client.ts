@@ -1,7 +1,15 @@
 import type { PatternParams } from '@await-mqtt/topic-trie'
 import { describeValue } from './errors/describe-value.js'
 import { MqttValidationError } from './errors/errors.js'
+import type { Message } from './incoming/message.js'
 import type { MessageStream } from './incoming/message-stream.js'
+import {
+  checkSchemaOptions,
+  type PayloadSchema,
+  type SchemaOptions,
+  type SchemaOutput,
+} from './incoming/validate-payload.js'
+import { type Validated, ValidatingStream, type Validation } from './incoming/validating-stream.js'
 import type {
   BrokerTarget,
   CallOptions,
@@ -12,6 +20,9 @@ import type {
 import { resolveBrokerList } from './options/resolve-broker-list.js'
 import { resolveOptions } from './options/resolve-options.js'
 import { type PublishOptions, publish } from './outgoing/publish.js'
+import { type ReplyOptions, reply } from './requests/reply.js'
+import { Requester, type RequestOptions } from './requests/requester.js'
+import { type RequestHandler, type Responder, type RespondOptions, respond } from './requests/respond.js'
 import { closeSession } from './session/close-session.js'
 import type { ConnackInfo } from './session/connack-info.js'
 import { connectSession } from './session/connect-session.js'
@@ -27,6 +38,7 @@ import {
   unsubscribe,
 } from './subscriptions/subscribe.js'
 import type { Subscription } from './subscriptions/subscription.js'
+import { ValidatingSubscription } from './subscriptions/validating-subscription.js'
 import { checkCallOptions, checkFilter, checkOptionsObject, checkQueueOptions } from './validation/checks.js'
 
 /**
@@ -71,6 +83,7 @@ export interface MessagesOptions extends QueueOptions {
 export class Client implements AsyncDisposable {
   readonly #session: Session
   #closing: Promise<void> | undefined
+  #requester: Requester | undefined
 
   private constructor(session: Session) {
     this.#session = session
@@ -220,9 +233,28 @@ export class Client implements AsyncDisposable {
   subscribe<const Filter extends string>(
     filter: Filter | readonly (Filter | (SubscribeFilter & { filter: Filter }))[],
     options?: SubscribeOptions,
-  ): Promise<Subscription<PatternParams<Filter>>> {
-    // The params are captured from the filter the types name: the cast only narrows their type.
-    return subscribe(this.#session, filter, options) as Promise<Subscription<never>>
+  ): Promise<Subscription<Message<PatternParams<Filter>>>>
+  /**
+   * Subscribes, validating each payload: the subscription yields {@link Validated} items (`data`,
+   * `message`). A payload its Standard Schema refuses rejects that read with
+   * {@link MqttPayloadValidationError} (or is skipped with `invalid: 'skip'`); the iteration goes on.
+   * @example
+   * await using readings = await client.subscribe('sensors/+', { qos: 1, schema: z.object({ celsius: z.number() }) })
+   * for await (const { data } of readings) console.log(data.celsius)
+   */
+  subscribe<S extends PayloadSchema>(
+    filter: string | readonly (string | SubscribeFilter)[],
+    options: SubscribeOptions & SchemaOptions<S>,
+  ): Promise<Subscription<Validated<SchemaOutput<S>>>>
+  async subscribe(
+    filter: string | readonly (string | SubscribeFilter)[],
+    options?: SubscribeOptions & Partial<SchemaOptions>,
+  ): Promise<Subscription<Message> | Subscription<Validated<unknown>>> {
+    checkOptionsObject(options)
+    const invalid = checkSchemaOptions(options ?? {})
+    const subscription = await subscribe(this.#session, filter, options)
+    if (invalid === undefined || options?.schema === undefined) return subscription
+    return new ValidatingSubscription(subscription, this.#validation(options.schema, invalid))
   }
 
   /**
@@ -247,17 +279,92 @@ export class Client implements AsyncDisposable {
    */
   messages<const Filter extends string = string>(
     filter?: Filter,
-    options: MessagesOptions = {},
-  ): MessageStream<PatternParams<Filter>> {
+    options?: MessagesOptions,
+  ): MessageStream<Message<PatternParams<Filter>>>
+  /**
+   * A stream of received messages whose JSON payloads are validated: it yields {@link Validated}
+   * items (`data`, `message`). A payload its Standard Schema (zod, valibot, arktype...) refuses
+   * rejects that read with {@link MqttPayloadValidationError} naming the topic and the issues, or
+   * is skipped with `invalid: 'skip'`; the stream goes on either way. Async validators work too.
+   * @example
+   * await using readings = client.messages('sensors/+/temperature', { schema: z.object({ celsius: z.number() }) })
+   * for await (const { data, message } of readings) console.log(message.topic.value, data.celsius)
+   */
+  messages<S extends PayloadSchema>(
+    filter: string | undefined,
+    options: MessagesOptions & SchemaOptions<S>,
+  ): MessageStream<Validated<SchemaOutput<S>>>
+  messages(
+    filter?: string,
+    options: MessagesOptions & Partial<SchemaOptions> = {},
+  ): MessageStream<Message> | MessageStream<Validated<unknown>> {
     checkOptionsObject(options)
     const checked = filter === undefined ? undefined : checkFilter(filter)
     const limits = checkQueueOptions(options, this.#session.options.queue)
+    const invalid = checkSchemaOptions(options)
     const { signal } = options
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new MqttValidationError('signal must be an AbortSignal', 'signal')
     }
-    // The params are captured from the filter the types name: the cast only narrows their type.
-    return this.#session.openStream(checked, limits, signal) as MessageStream<never>
+    // Named wildcards: the stream gives message.params, typed by the first overload.
+    const stream = this.#session.openStream(checked, limits, signal)
+    if (invalid === undefined || options.schema === undefined) return stream
+    return new ValidatingStream(stream, this.#validation(options.schema, invalid))
+  }
+
+  /**
+   * MQTT 5 request/response: publishes `payload` to `topic` with this client's Response Topic and a
+   * fresh Correlation Data, and resolves with the response. The response topic is subscribed on the
+   * first request and kept until the client closes; any number of requests may wait at once.
+   * @throws {@link MqttTimeoutError} when no response came within `timeout` (then a late one is dropped).
+   * @throws {@link MqttValidationError} under MQTT 3.1.1, or for a bad topic, payload or option.
+   * @example
+   * const response = await client.request('services/clock', 'now?', { timeout: 2_000 })
+   * console.log(response.text())
+   */
+  request(topic: string, payload?: PayloadInput, options?: RequestOptions): Promise<Message> {
+    this.#requester ??= new Requester(this.#session)
+    return this.#requester.request(topic, payload, options)
+  }
+
+  /**
+   * MQTT 5: answers the requests published on `filter`: `handler`'s result is published to each
+   * request's Response Topic with its Correlation Data. A request whose handler throws is left
+   * unanswered (and logged). Dispose the {@link Responder} to unsubscribe.
+   * @throws {@link MqttValidationError} under MQTT 3.1.1.
+   * @example
+   * await using responder = await client.respond('services/clock', () => new Date().toISOString())
+   */
+  respond(
+    filter: string | readonly string[],
+    handler: RequestHandler,
+    options?: RespondOptions,
+  ): Promise<Responder> {
+    return respond(this.#session, filter, handler, options)
+  }
+
+  /**
+   * MQTT 5: publishes `payload` to `request`'s Response Topic with its Correlation Data: answering
+   * a request read from any stream or subscription, without {@link Client.respond}.
+   * @throws {@link MqttValidationError} under MQTT 3.1.1, or when `request` has no Response Topic.
+   * @example
+   * for await (const request of await client.subscribe('services/echo')) await client.reply(request, request.payload)
+   */
+  reply(request: Message, payload?: PayloadInput, options?: ReplyOptions): Promise<void> {
+    return reply(this.#session, request, payload, options)
+  }
+
+  #validation<T>(schema: PayloadSchema<T>, invalid: Validation<T>['invalid']): Validation<T> {
+    const logger = this.#session.logger
+    return {
+      schema,
+      invalid,
+      onSkip: (error) =>
+        logger?.warn(
+          { topic: (error as { topic?: string }).topic, error: (error as Error).message },
+          'mqtt skipped a payload its schema refused',
+        ),
+    }
   }
 
   /**

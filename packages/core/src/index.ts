@@ -21,12 +21,20 @@ export {
   MqttTimeoutError,
   MqttValidationError,
 } from './errors/errors.js'
+export { MqttPayloadValidationError, type PayloadIssue } from './errors/payload-validation-error.js'
 export { ConnackReturnCode, ReasonCode, type ReasonCodeName, reasonName } from './errors/reason-codes.js'
 export { MqttUndeliverableError, type UndeliverableDetails } from './errors/undeliverable-error.js'
 export { beforeDeadline } from './helpers/before-deadline.js'
 export { Message, type MessageInit, type PublishProperties } from './incoming/message.js'
 export type { MessageStream, ReadOptions } from './incoming/message-stream.js'
 export { Topic } from './incoming/topic.js'
+export type {
+  InvalidPayloadPolicy,
+  PayloadSchema,
+  SchemaOptions,
+  SchemaOutput,
+} from './incoming/validate-payload.js'
+export type { Validated } from './incoming/validating-stream.js'
 export type {
   AckMode,
   AuthOptions,
@@ -52,6 +60,9 @@ export type {
 export { encodePayload } from './outgoing/encode-payload.js'
 export type { PublishOptions } from './outgoing/publish.js'
 export type { TopicAliasMode } from './outgoing/topic-aliases.js'
+export type { ReplyOptions } from './requests/reply.js'
+export type { RequestOptions } from './requests/requester.js'
+export type { RequestHandler, Responder, RespondOptions } from './requests/respond.js'
 export type { ConnackInfo } from './session/connack-info.js'
 export type {
   ClientState,

@@ -1,5 +1,6 @@
 import {
   type Client,
+  type Message,
   type MessageStream,
   type MessagesOptions,
   MqttValidationError,
@@ -40,14 +41,14 @@ export interface FastifyMqttInstance {
   subscribe<const Filter extends string>(
     filter: Filter | readonly Filter[],
     options?: SubscribeOptions,
-  ): Promise<Subscription<PatternParams<Filter>>>
+  ): Promise<Subscription<Message<PatternParams<Filter>>>>
   /** `client.unsubscribe()`. */
   unsubscribe(filter: string | readonly string[], options?: UnsubscribeOptions): Promise<void>
   /** `client.messages()`: a stream of received messages, buffered from now on; named wildcards fill `message.params`. */
   messages<const Filter extends string = string>(
     filter?: Filter,
     options?: MessagesOptions,
-  ): MessageStream<PatternParams<Filter>>
+  ): MessageStream<Message<PatternParams<Filter>>>
   /**
    * Registers a subscription handler, started on ready and stopped on close. `+name` and `#name`
    * are named wildcards, typed in `params`. Call it before `app.ready()`.
@@ -100,7 +101,7 @@ export class MqttInstance implements FastifyMqttInstance {
   async subscribe<const Filter extends string>(
     filter: Filter | readonly Filter[],
     options?: SubscribeOptions,
-  ): Promise<Subscription<PatternParams<Filter>>> {
+  ): Promise<Subscription<Message<PatternParams<Filter>>>> {
     return this.client.subscribe(filter, options)
   }
 
@@ -111,7 +112,7 @@ export class MqttInstance implements FastifyMqttInstance {
   messages<const Filter extends string = string>(
     filter?: Filter,
     options?: MessagesOptions,
-  ): MessageStream<PatternParams<Filter>> {
+  ): MessageStream<Message<PatternParams<Filter>>> {
     return this.client.messages(filter, options)
   }
 

@@ -187,6 +187,35 @@ export const checks: Record<string, (lines: string[], facts: RunFacts) => void> 
       'hono handler: kitchen temperature = 20',
     ])
   },
+  'typed-payloads'(lines) {
+    expect(lines).toEqual([
+      'kitchen: 21.5 °C',
+      expect.stringMatching(
+        /^refused: the payload received on sensors\/hall\/temperature is invalid: celsius: .+/,
+      ),
+      'refused: the payload received on sensors/cellar/temperature is invalid: not JSON',
+      'attic: 30 °C',
+      '2 readings, 2 refused; the stream went on after each',
+    ])
+  },
+  'request-response'(lines, { mqtt5 }) {
+    if (!mqtt5) {
+      expect(lines).toEqual([
+        'MQTT 3.1.1 broker: request() rejects with MqttValidationError: request needs MQTT 5, but this connection speaks MQTT 3.1.1',
+        'note: run with MQTT_URL=mqtt://<mosquitto> to see request/response.',
+      ])
+      return
+    }
+    expect(lines).toEqual([
+      '1² = 1',
+      '2² = 4',
+      '3² = 9',
+      '4² = 16',
+      '5² = 25',
+      'the service answered 5 requests',
+      'no answer: request to services/nobody got no response within 300 ms',
+    ])
+  },
   dashboard(lines, { prefix }) {
     expect(lines).toContainEqual(
       expect.stringMatching(

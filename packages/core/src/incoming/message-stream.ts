@@ -13,14 +13,13 @@ import { PackedMessages } from './packed-messages.js'
  * An async iterable of received messages, buffered from the moment it was created.
  * Ends (the loop finishes) when it is closed or the client closes; throws
  * {@link MqttConnectionLostError} after the buffered messages when the connection is lost.
+ * With a `schema` (`client.messages(filter, { schema })`) it yields {@link Validated} payloads.
  * @example
  * await using messages = client.messages('sensors/#')
  * await client.subscribe('sensors/#')
  * for await (const message of messages) console.log(message.text())
  */
-export interface MessageStream<Params extends object = PatternParams<string>>
-  extends AsyncIterableIterator<Message<Params>>,
-    AsyncDisposable {
+export interface MessageStream<Item = Message> extends AsyncIterableIterator<Item>, AsyncDisposable {
   /**
    * The filter this stream matches (named wildcards stripped: `sensors/+/temperature` for
    * `sensors/+room/temperature`), or `undefined` for the stream of otherwise unmatched messages.
@@ -41,7 +40,7 @@ export interface MessageStream<Params extends object = PatternParams<string>>
    * @example
    * const reading = await temperatures.read({ timeout: 5_000 }) // MqttTimeoutError after 5 s
    */
-  read(options?: ReadOptions): Promise<Message<Params> | undefined>
+  read(options?: ReadOptions): Promise<Item | undefined>
 }
 
 /**

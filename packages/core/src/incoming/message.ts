@@ -1,6 +1,12 @@
 import type { PatternParams } from '@await-mqtt/topic-trie'
 import type { QoS, UserProperties } from '../options/client-options.js'
 import { Topic } from './topic.js'
+import {
+  checkSchemaOptions,
+  type PayloadSchema,
+  type SchemaOutput,
+  validatePayload,
+} from './validate-payload.js'
 
 /**
  * MQTT 5 PUBLISH properties, as sent and as received.
@@ -147,10 +153,26 @@ export class Message<Params extends object = PatternParams<string>> {
   }
 
   /**
-   * The payload parsed as JSON. The type parameter is not checked at runtime.
+   * The payload parsed as JSON. The type parameter is not checked at runtime: pass a schema for that.
    * @throws SyntaxError when the payload is not JSON.
    */
-  json<T = unknown>(): T {
-    return JSON.parse(this.text()) as T
+  json<T = unknown>(): T
+  /**
+   * The payload parsed as JSON and validated with a Standard Schema v1 validator (zod, valibot,
+   * arktype...; async ones too); resolves to the schema's output.
+   * @throws {@link MqttPayloadValidationError} (an `MqttValidationError`) naming the topic and the
+   * issues, also when the payload is not JSON.
+   * @example
+   * const { celsius } = await message.json(z.object({ celsius: z.number() }))
+   */
+  json<S extends PayloadSchema>(schema: S): Promise<SchemaOutput<S>>
+  json(schema?: PayloadSchema): unknown {
+    if (schema === undefined) return JSON.parse(this.text())
+    try {
+      checkSchemaOptions({ schema })
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return validatePayload(this.topic.value, this.text(), schema)
   }
 }

@@ -1,9 +1,9 @@
 import type { Message } from '../incoming/message.js'
 import type { ReadOptions } from '../incoming/message-stream.js'
 
-/** What {@link handleMessages} reads from: a `Subscription` or a `MessageStream`. */
-export interface MessageSource<Params extends object> {
-  read(options?: ReadOptions): Promise<Message<Params> | undefined>
+/** What {@link handleMessages} reads from: a `Subscription` or a `MessageStream` (with a schema too). */
+export interface MessageSource<Item = Message> {
+  read(options?: ReadOptions): Promise<Item | undefined>
 }
 
 /**
@@ -11,14 +11,14 @@ export interface MessageSource<Params extends object> {
  * @example
  * await handleMessages(subscription, save, { signal, onError: (error, message) => log.error({ error, topic: message.topic.value }) })
  */
-export interface HandleMessagesOptions<Params extends object> {
+export interface HandleMessagesOptions<Item = Message> {
   /**
    * Ends the loop: a read waiting for a message gives up without taking one (a later reader gets
    * it); a message being handled is handled to the end first.
    */
   signal?: AbortSignal
-  /** Called with a handler's error (thrown or rejected) and its message; the loop goes on. @default the loop rejects with it */
-  onError?: (error: unknown, message: Message<Params>) => void
+  /** Called with a handler's error (thrown or rejected) and its message (or validated item); the loop goes on. @default the loop rejects with it */
+  onError?: (error: unknown, item: Item) => void
 }
 
 /**
@@ -31,13 +31,13 @@ export interface HandleMessagesOptions<Params extends object> {
  * await using subscription = await client.subscribe('jobs/+id', { qos: 1 })
  * const done = handleMessages(subscription, (job) => run(job.params.id), { signal: stop.signal })
  */
-export async function handleMessages<Params extends object>(
-  source: MessageSource<Params>,
-  handler: (message: Message<Params>) => unknown,
-  { signal, onError }: HandleMessagesOptions<Params> = {},
+export async function handleMessages<Item>(
+  source: MessageSource<Item>,
+  handler: (item: Item) => unknown,
+  { signal, onError }: HandleMessagesOptions<Item> = {},
 ): Promise<void> {
   while (signal?.aborted !== true) {
-    let message: Message<Params> | undefined
+    let message: Item | undefined
     try {
       message = await source.read(signal === undefined ? undefined : { signal })
     } catch (error) {

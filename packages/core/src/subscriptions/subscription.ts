@@ -1,4 +1,3 @@
-import type { PatternParams } from '@await-mqtt/topic-trie'
 import { ReasonCode } from '../errors/reason-codes.js'
 import type { AckTracker } from '../incoming/ack-tracker.js'
 import type { Message } from '../incoming/message.js'
@@ -29,13 +28,12 @@ export interface GrantedFilter {
  * (filters another live subscription still holds stay subscribed). Breaking out of a `for await`
  * loop does not unsubscribe: iterate again to go on reading. One the program does not keep stops
  * buffering once garbage-collected (nobody can read it); its filters stay subscribed.
+ * With a `schema` (`client.subscribe(filter, { schema })`) it yields {@link Validated} payloads.
  * @example
  * await using subscription = await client.subscribe('sensors/+/temperature', { qos: 1 })
  * for await (const message of subscription) console.log(message.topic.value, message.text())
  */
-export interface Subscription<Params extends object = PatternParams<string>>
-  extends AsyncIterable<Message<Params>>,
-    AsyncDisposable {
+export interface Subscription<Item = Message> extends AsyncIterable<Item>, AsyncDisposable {
   /** The filters as subscribed: as given to `subscribe()`, named wildcards stripped (`a/+id` → `a/+`). */
   readonly filters: readonly string[]
   /** One entry per filter, in order. */
@@ -53,7 +51,7 @@ export interface Subscription<Params extends object = PatternParams<string>>
    * @example
    * const reply = await subscription.read({ timeout: 5_000 })
    */
-  read(options?: ReadOptions): Promise<Message<Params> | undefined>
+  read(options?: ReadOptions): Promise<Item | undefined>
 }
 
 /** One reader of a subscription's messages: `next()`, and `return()` to stop reading. */

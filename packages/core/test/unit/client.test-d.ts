@@ -110,7 +110,7 @@ describe('public API types', () => {
   it('subscribe resolves to a Subscription: granted codes, async iterable, disposable', async () => {
     const subscription = await client.subscribe(['a/#', 'b/+'], { qos: 1, noLocal: true, retainHandling: 2 })
     // no named wildcards: no params
-    expectTypeOf(subscription).toEqualTypeOf<Subscription<PatternParams<'a/#' | 'b/+'>>>()
+    expectTypeOf(subscription).toEqualTypeOf<Subscription<Message<PatternParams<'a/#' | 'b/+'>>>>()
     expectTypeOf(subscription).toMatchTypeOf<Subscription>()
     expectTypeOf(subscription.filters).toEqualTypeOf<readonly string[]>()
     expectTypeOf(subscription.granted).toEqualTypeOf<readonly GrantedFilter[]>()
@@ -125,7 +125,7 @@ describe('public API types', () => {
 
   it('messages() returns a MessageStream of Messages', () => {
     const stream = client.messages('a/#', { maxQueued: 10, overflow: 'drop-newest' })
-    expectTypeOf(stream).toEqualTypeOf<MessageStream<PatternParams<'a/#'>>>()
+    expectTypeOf(stream).toEqualTypeOf<MessageStream<Message<PatternParams<'a/#'>>>>()
     expectTypeOf(stream).toMatchTypeOf<MessageStream>()
     expectTypeOf(stream.filter).toEqualTypeOf<string | undefined>()
     expectTypeOf(stream.dropped).toEqualTypeOf<number>()

@@ -13,7 +13,7 @@ declare const client: Client
 describe('named wildcards type message.params from the filter literal', () => {
   it('subscribe()', async () => {
     const subscription = await client.subscribe('sensors/+room/temperature')
-    expectTypeOf(subscription).toEqualTypeOf<Subscription<{ room: string }>>()
+    expectTypeOf(subscription).toEqualTypeOf<Subscription<Message<{ room: string }>>>()
     for await (const message of subscription) {
       expectTypeOf(message.params).toEqualTypeOf<{ room: string }>()
       expectTypeOf(message.params.room).toEqualTypeOf<string>()
@@ -21,12 +21,12 @@ describe('named wildcards type message.params from the filter literal', () => {
       void message.params.floor
     }
     const shared = await client.subscribe('$share/workers/jobs/+kind/#rest')
-    expectTypeOf(shared).toMatchTypeOf<Subscription<{ kind: string; rest: string[] }>>()
+    expectTypeOf(shared).toMatchTypeOf<Subscription<Message<{ kind: string; rest: string[] }>>>()
   })
 
   it('messages()', () => {
     const stream = client.messages('homes/+home/#path')
-    expectTypeOf(stream).toEqualTypeOf<MessageStream<{ home: string; path: string[] }>>()
+    expectTypeOf(stream).toEqualTypeOf<MessageStream<Message<{ home: string; path: string[] }>>>()
     expectTypeOf(client.messages()).toMatchTypeOf<MessageStream>()
     // a typed stream is still a MessageStream where one is expected
     expectTypeOf(stream).toMatchTypeOf<MessageStream>()
@@ -34,7 +34,7 @@ describe('named wildcards type message.params from the filter literal', () => {
 
   it('a filter that is not a literal gives loose params', () => {
     const filter: string = 'a/+b'
-    expectTypeOf(client.messages(filter)).toEqualTypeOf<MessageStream<PatternParams<string>>>()
+    expectTypeOf(client.messages(filter)).toEqualTypeOf<MessageStream<Message<PatternParams<string>>>>()
     expectTypeOf<PatternParams<string>>().toEqualTypeOf<Record<string, string | string[]>>()
   })
 })

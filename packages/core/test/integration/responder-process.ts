@@ -1,0 +1,25 @@
+/**
+ * A responder in its own process, for request-response.test.ts (run with tsx, forked with an IPC
+ * channel): `responder-process.ts <url> <filter>`. It answers each request with its payload
+ * upper-cased, one at a time, and tells the parent `answered` as it handles each; the parent
+ * SIGKILLs it mid-way, as a crashing service would die.
+ */
+import { Client } from '../../src/index.js'
+
+/** What the responder tells the parent. */
+export type ResponderReport = { type: 'ready' } | { type: 'answered'; payload: string }
+
+const [url, filter] = process.argv.slice(2)
+if (url === undefined || filter === undefined) throw new Error('usage: responder-process.ts <url> <filter>')
+
+const client = await Client.connect(url)
+await client.respond(
+  filter,
+  async (request) => {
+    const payload = request.text()
+    process.send?.({ type: 'answered', payload } satisfies ResponderReport)
+    return payload.toUpperCase()
+  },
+  { qos: 1, concurrency: 1, reply: { qos: 1 } },
+)
+process.send?.({ type: 'ready' } satisfies ResponderReport)

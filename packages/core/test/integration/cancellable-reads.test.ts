@@ -1,5 +1,6 @@
 import { startAedes, uniqueTopic } from '@await-mqtt/test-utils'
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { Client, type Message, MqttTimeoutError } from '../../src/index.js'
 
 /** A loop over `iterable`; `first` resolves once it got a message (it then waits for the next one). */
@@ -62,5 +63,18 @@ describe('cancellable reads (aedes)', () => {
     await expect(subscription.read({ timeout: 50 })).rejects.toBeInstanceOf(MqttTimeoutError)
     await client.publish(topic, 'late', { qos: 1 })
     expect((await subscription.read({ timeout: 5_000 }))?.text()).toBe('late')
+  })
+
+  it('read() of a stream with a schema gives the validated payload, and times out the same way', async () => {
+    await using broker = await startAedes()
+    await using client = await Client.connect(broker.url)
+    const topic = uniqueTopic('read-schema')
+    await using readings = client.messages(topic, { schema: z.object({ celsius: z.number() }) })
+    await client.subscribe(topic, { qos: 1 })
+    await expect(readings.read({ timeout: 50 })).rejects.toBeInstanceOf(MqttTimeoutError)
+    await client.publish(topic, JSON.stringify({ celsius: 21 }), { qos: 1 })
+    const reading = await readings.read({ timeout: 5_000 })
+    expect(reading?.data).toEqual({ celsius: 21 })
+    expect(reading?.message.topic.value).toBe(topic)
   })
 })

@@ -3,6 +3,7 @@
  * run them from this list.
  * @module
  */
+import { main as cluster } from './cluster.js'
 import { main as configuringTheClient } from './configuring-the-client.js'
 import { main as dashboard } from './dashboard.js'
 import { main as fastifySse } from './fastify-sse.js'
@@ -69,4 +70,5 @@ export const examples: readonly Example[] = [
     main: typedPayloads,
   },
   { name: 'request-response', section: 'Beyond the seed: request/response (MQTT 5)', main: requestResponse },
+  { name: 'cluster', section: 'Beyond the seed: a cluster losing a node', main: cluster },
 ]

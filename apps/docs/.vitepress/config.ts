@@ -14,6 +14,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Publishing', link: '/guide/publishing' },
       { text: 'Subscribing and message streams', link: '/guide/subscribing' },
       { text: 'Topic filters', link: '/guide/topic-filters' },
+      { text: 'Acknowledging, timeouts, named wildcards', link: '/guide/receiving' },
       { text: 'Typed payloads', link: '/guide/typed-payloads' },
       { text: 'Request/response', link: '/guide/request-response' },
       { text: 'Errors and cancellation', link: '/guide/errors' },

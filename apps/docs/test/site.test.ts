@@ -15,6 +15,7 @@ const mainPages = [
   '/guide/publishing.html',
   '/guide/subscribing.html',
   '/guide/topic-filters.html',
+  '/guide/receiving.html',
   '/guide/typed-payloads.html',
   '/guide/request-response.html',
   '/guide/errors.html',

@@ -40,7 +40,7 @@ export const everyOption = {
   reconnect: false, // or true, or { minDelay: 100, maxDelay: 30_000, factor: 2, jitter: 0.2, maxAttempts: Infinity, maxQueuedPublishes: 1000 }
   failover: undefined, // with several brokers: { shuffle: false, followRedirects: false, maxRedirects: 3 }
   connectInBackground: false, // with reconnect: resolve at once and connect in the background
-  ack: 'on-receipt', // or 'after-processing': PUBACK/PUBREC once every stream moved past the message
+  ack: 'on-receipt', // or 'after-processing' (PUBACK/PUBREC once every stream moved past the message), or 'manual' (message.ack())
   maxQueued: 10_000, // messages a stream holds before `overflow` applies
   maxQueuedBytes: 64 * 1024 * 1024, // payload bytes a stream holds before `overflow` applies
   overflow: 'drop-oldest', // or 'drop-newest', or 'error'

@@ -9,8 +9,11 @@ import { main as dashboard } from './dashboard.js'
 import { main as fastifySse } from './fastify-sse.js'
 import { main as honoSse } from './hono-sse.js'
 import { main as listeningWithoutBlocking } from './listening-without-blocking.js'
+import { main as manualAcks } from './manual-acks.js'
+import { main as namedWildcards } from './named-wildcards.js'
 import { main as proxying } from './proxying.js'
 import { main as publisher } from './publisher.js'
+import { main as readingWithATimeout } from './reading-with-a-timeout.js'
 import { main as reconnecting } from './reconnecting.js'
 import { main as reconnectingAutomatically } from './reconnecting-automatically.js'
 import { main as requestResponse } from './request-response.js'
@@ -70,5 +73,16 @@ export const examples: readonly Example[] = [
     main: typedPayloads,
   },
   { name: 'request-response', section: 'Beyond the seed: request/response (MQTT 5)', main: requestResponse },
+  {
+    name: 'manual-acks',
+    section: "Beyond the seed: acknowledging yourself (ack: 'manual')",
+    main: manualAcks,
+  },
+  {
+    name: 'reading-with-a-timeout',
+    section: 'Beyond the seed: reads with a timeout or a signal',
+    main: readingWithATimeout,
+  },
+  { name: 'named-wildcards', section: 'Beyond the seed: named wildcards', main: namedWildcards },
   { name: 'cluster', section: 'Beyond the seed: a cluster losing a node', main: cluster },
 ]

@@ -1,3 +1,4 @@
+import type { PatternParams } from '@await-mqtt/topic-trie'
 import { describeValue } from './errors/describe-value.js'
 import { MqttValidationError } from './errors/errors.js'
 import type { Message } from './incoming/message.js'
@@ -58,6 +59,16 @@ export interface CloseOptions {
   reasonCode?: number
   /** MQTT 5 DISCONNECT properties: a new `sessionExpiryInterval`, a `reasonString`, `userProperties`. */
   properties?: DisconnectProperties
+}
+
+/**
+ * Options of `client.messages()`: the stream's queue bounds, and a signal that ends it.
+ * @example
+ * await using readings = client.messages('sensors/#', { maxQueued: 100, signal: AbortSignal.timeout(60_000) })
+ */
+export interface MessagesOptions extends QueueOptions {
+  /** Closes the stream when it aborts: pending reads finish and the loop over it ends. */
+  signal?: AbortSignal
 }
 
 /**
@@ -205,16 +216,24 @@ export class Client implements AsyncDisposable {
    * A filter given as `{ filter, qos, noLocal, retainAsPublished, retainHandling }` has its own
    * options (the call's fill in the rest); the filters go in one SUBSCRIBE (under MQTT 5 with
    * Subscription Identifiers, one per identifier when some of them overlap).
+   * A filter may name its wildcards (`sensors/+room/#rest`, also behind `$share/{group}/`): the
+   * names are stripped on the wire, and each message carries what they captured in `message.params`,
+   * typed from the filter. `signal` cancels the SUBSCRIBE in flight, and once subscribed ends the
+   * iteration and unsubscribes.
    * @throws {@link MqttCodeError} when the broker refuses a filter (reason code >= 0x80).
    * @example
    * await using subscription = await client.subscribe(['a/#', 'b/+'], { qos: 1 })
    * for await (const message of subscription) console.log(message.text())
    * await client.subscribe([{ filter: 'alerts/#', qos: 2 }, { filter: 'chat/+', noLocal: true }])
+   * @example
+   * for await (const reading of await client.subscribe('sensors/+room/temperature')) {
+   *   console.log(reading.params.room, reading.text()) // params: { room: string }
+   * }
    */
-  subscribe(
-    filter: string | readonly (string | SubscribeFilter)[],
+  subscribe<const Filter extends string>(
+    filter: Filter | readonly (Filter | (SubscribeFilter & { filter: Filter }))[],
     options?: SubscribeOptions,
-  ): Promise<Subscription>
+  ): Promise<Subscription<Message<PatternParams<Filter>>>>
   /**
    * Subscribes, validating each payload: the subscription yields {@link Validated} items (`data`,
    * `message`). A payload its Standard Schema refuses rejects that read with
@@ -250,12 +269,18 @@ export class Client implements AsyncDisposable {
    * A stream of received messages, buffered from now on. With a filter, the messages that match
    * it (`$share/{group}/` is ignored); without, the messages that match no filtered stream.
    * It does not subscribe: call `subscribe()` after creating it, so no retained message is missed.
+   * Named wildcards (`sensors/+room/temperature`) fill `message.params`, as with `subscribe()`.
+   * Aborting `signal` closes the stream: the loop over it ends.
    * @throws {@link MqttValidationError} for an invalid filter or queue option.
    * @throws {@link MqttClientClosedError} after `close()`; {@link MqttConnectionLostError} once the connection dropped.
    * @example
-   * await using temperatures = client.messages('sensors/+/temperature', { maxQueued: 100 })
+   * await using temperatures = client.messages('sensors/+room/temperature', { maxQueued: 100 })
+   * for await (const reading of temperatures) console.log(reading.params.room, reading.text())
    */
-  messages(filter?: string, options?: QueueOptions): MessageStream
+  messages<const Filter extends string = string>(
+    filter?: Filter,
+    options?: MessagesOptions,
+  ): MessageStream<Message<PatternParams<Filter>>>
   /**
    * A stream of received messages whose JSON payloads are validated: it yields {@link Validated}
    * items (`data`, `message`). A payload its Standard Schema (zod, valibot, arktype...) refuses
@@ -267,17 +292,22 @@ export class Client implements AsyncDisposable {
    */
   messages<S extends PayloadSchema>(
     filter: string | undefined,
-    options: QueueOptions & SchemaOptions<S>,
+    options: MessagesOptions & SchemaOptions<S>,
   ): MessageStream<Validated<SchemaOutput<S>>>
   messages(
     filter?: string,
-    options: QueueOptions & Partial<SchemaOptions> = {},
+    options: MessagesOptions & Partial<SchemaOptions> = {},
   ): MessageStream<Message> | MessageStream<Validated<unknown>> {
     checkOptionsObject(options)
     const checked = filter === undefined ? undefined : checkFilter(filter)
     const limits = checkQueueOptions(options, this.#session.options.queue)
     const invalid = checkSchemaOptions(options)
-    const stream = this.#session.openStream(checked, limits)
+    const { signal } = options
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new MqttValidationError('signal must be an AbortSignal', 'signal')
+    }
+    // Named wildcards: the stream gives message.params, typed by the first overload.
+    const stream = this.#session.openStream(checked, limits, signal)
     if (invalid === undefined || options.schema === undefined) return stream
     return new ValidatingStream(stream, this.#validation(options.schema, invalid))
   }

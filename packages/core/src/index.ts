@@ -4,7 +4,9 @@
  * @module
  */
 
-export { Client, type CloseOptions } from './client.js'
+/** The params a named-wildcard filter captures, e.g. `PatternParams<'sensors/+room'>` is `{ room: string }`. */
+export type { PatternParams } from '@await-mqtt/topic-trie'
+export { Client, type CloseOptions, type MessagesOptions } from './client.js'
 export {
   type ClosedBy,
   type ConnectFailure,
@@ -24,7 +26,7 @@ export { ConnackReturnCode, ReasonCode, type ReasonCodeName, reasonName } from '
 export { MqttUndeliverableError, type UndeliverableDetails } from './errors/undeliverable-error.js'
 export { beforeDeadline } from './helpers/before-deadline.js'
 export { Message, type MessageInit, type PublishProperties } from './incoming/message.js'
-export type { MessageStream } from './incoming/message-stream.js'
+export type { MessageStream, ReadOptions } from './incoming/message-stream.js'
 export { Topic } from './incoming/topic.js'
 export type {
   InvalidPayloadPolicy,
@@ -70,10 +72,16 @@ export type {
 } from './session/connection-events.js'
 export type { DisconnectProperties } from './session/disconnect-request.js'
 export {
+  type HandleMessagesOptions,
+  handleMessages,
+  type MessageSource,
+} from './subscriptions/handle-messages.js'
+export {
   type SharedStreamOptions,
   SharedSubscriptions,
   type SharedSubscriptionsOptions,
 } from './subscriptions/shared-subscriptions.js'
 export type { SubscribeFilter, SubscribeOptions, UnsubscribeOptions } from './subscriptions/subscribe.js'
 export type { GrantedFilter, Subscription } from './subscriptions/subscription.js'
+export { subscriptionFilter } from './validation/subscription-filter.js'
 export { type WithClientOptions, withClient } from './with-client.js'

@@ -1,10 +1,12 @@
 import {
   type Client,
+  type Message,
   type MessageStream,
+  type MessagesOptions,
   MqttValidationError,
+  type PatternParams,
   type PayloadInput,
   type PublishOptions,
-  type QueueOptions,
   type SubscribeOptions,
   type Subscription,
   type UnsubscribeOptions,
@@ -35,12 +37,18 @@ export interface FastifyMqttInstance {
   healthy(): boolean
   /** `client.publish()`: resolves when the QoS handshake completes. */
   publish(topic: string, payload?: PayloadInput, options?: PublishOptions): Promise<void>
-  /** `client.subscribe()`: resolves to a `Subscription` (an async iterable of its messages). */
-  subscribe(filter: string | readonly string[], options?: SubscribeOptions): Promise<Subscription>
+  /** `client.subscribe()`: resolves to a `Subscription` (an async iterable of its messages); named wildcards fill `message.params`. */
+  subscribe<const Filter extends string>(
+    filter: Filter | readonly Filter[],
+    options?: SubscribeOptions,
+  ): Promise<Subscription<Message<PatternParams<Filter>>>>
   /** `client.unsubscribe()`. */
   unsubscribe(filter: string | readonly string[], options?: UnsubscribeOptions): Promise<void>
-  /** `client.messages()`: a stream of received messages, buffered from now on. */
-  messages(filter?: string, options?: QueueOptions): MessageStream
+  /** `client.messages()`: a stream of received messages, buffered from now on; named wildcards fill `message.params`. */
+  messages<const Filter extends string = string>(
+    filter?: Filter,
+    options?: MessagesOptions,
+  ): MessageStream<Message<PatternParams<Filter>>>
   /**
    * Registers a subscription handler, started on ready and stopped on close. `+name` and `#name`
    * are named wildcards, typed in `params`. Call it before `app.ready()`.
@@ -90,7 +98,10 @@ export class MqttInstance implements FastifyMqttInstance {
     return this.client.publish(topic, payload, options)
   }
 
-  async subscribe(filter: string | readonly string[], options?: SubscribeOptions): Promise<Subscription> {
+  async subscribe<const Filter extends string>(
+    filter: Filter | readonly Filter[],
+    options?: SubscribeOptions,
+  ): Promise<Subscription<Message<PatternParams<Filter>>>> {
     return this.client.subscribe(filter, options)
   }
 
@@ -98,7 +109,10 @@ export class MqttInstance implements FastifyMqttInstance {
     return this.client.unsubscribe(filter, options)
   }
 
-  messages(filter?: string, options?: QueueOptions): MessageStream {
+  messages<const Filter extends string = string>(
+    filter?: Filter,
+    options?: MessagesOptions,
+  ): MessageStream<Message<PatternParams<Filter>>> {
     return this.client.messages(filter, options)
   }
 

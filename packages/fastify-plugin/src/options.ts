@@ -23,7 +23,7 @@ export interface MqttHandlerContext<Filter extends string = string> {
  * }
  */
 export type MqttHandler<Filter extends string = string> = (
-  message: Message,
+  message: Message<PatternParams<Filter>>,
   context: MqttHandlerContext<Filter>,
 ) => void | Promise<void>
 

@@ -91,7 +91,8 @@ describe('app.mqtt', () => {
 
   it('types the named wildcards of a handler filter', () => {
     app.mqtt.handle('sensors/+id/#rest', (message, { params }) => {
-      expectTypeOf(message).toEqualTypeOf<Message>()
+      expectTypeOf(message).toEqualTypeOf<Message<{ id: string; rest: string[] }>>()
+      expectTypeOf(message.params).toEqualTypeOf<{ id: string; rest: string[] }>()
       expectTypeOf(params).toEqualTypeOf<{ id: string; rest: string[] }>()
     })
     app.mqtt.handle('$share/workers/jobs/+job', async (_message, { params }) => {

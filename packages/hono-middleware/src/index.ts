@@ -5,6 +5,7 @@
  * @module
  */
 export type { ClosableServer } from './close-server.js'
+export type { MqttHandleOptions, MqttHandler, MqttHandlerContext } from './handler.js'
 export {
   createMqttLifespan,
   type MqttLifespan,

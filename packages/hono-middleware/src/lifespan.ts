@@ -8,6 +8,13 @@ import {
   SharedSubscriptions,
 } from '@await-mqtt/core'
 import { type ClosableServer, closeServer } from './close-server.js'
+import {
+  type HandlerEntry,
+  handlerEntry,
+  type MqttHandleOptions,
+  type MqttHandler,
+  startHandler,
+} from './handler.js'
 
 /**
  * Where a {@link MqttLifespan} is: `idle` → `starting` → `running` → `stopping` → `stopped`.
@@ -76,8 +83,24 @@ export interface MqttLifespan extends AsyncDisposable {
   readonly signal: AbortSignal
   /** Connects (once; later calls return the same promise) and resolves with the client. */
   start(): Promise<Client>
-  /** Ends SSE streams, closes `server` if given, then the client, within `timeout`. Idempotent. */
+  /** Ends SSE streams and handlers, closes `server` if given, then the client, within `timeout`. Idempotent. */
   stop(options?: MqttStopOptions): Promise<void>
+  /**
+   * Registers a subscription handler, as `app.mqtt.handle()` does in `@await-mqtt/fastify`:
+   * subscribed by `start()` (which rejects when the broker refuses the filter), its messages
+   * handled one after the other until `stop()`, which lets the message being handled finish.
+   * `+name` and `#name` are named wildcards, typed in `params`. Call it before `start()`.
+   * @throws `MqttValidationError` for an invalid filter, or once `start()` was called.
+   * @example
+   * lifespan.handle('sensors/+room/temperature', async (message, { params }) => {
+   *   await save(params.room, message.json())
+   * }, { qos: 1 })
+   */
+  handle<const Filter extends string>(
+    filter: Filter,
+    handler: MqttHandler<Filter>,
+    options?: MqttHandleOptions,
+  ): void
 }
 
 function notRunning(state: MqttLifespanState): MqttClientClosedError {
@@ -109,6 +132,10 @@ export class Lifespan implements MqttLifespan {
   #shared: SharedSubscriptions | undefined
   #starting: Promise<Client> | undefined
   #stopping: Promise<void> | undefined
+  /** Registered by `handle()`, subscribed by `start()`. */
+  readonly #handlers: HandlerEntry[] = []
+  /** The handler loops, settled once each ended. */
+  readonly #handling: Promise<void>[] = []
 
   constructor({ connectTimeout, closeTimeout, stopTimeout, ...clientOptions }: MqttLifespanOptions) {
     checkTimeout(connectTimeout, 'connectTimeout')
@@ -136,6 +163,20 @@ export class Lifespan implements MqttLifespan {
   shared(): SharedSubscriptions {
     if (this.#state !== 'running' || this.#shared === undefined) throw notRunning(this.#state)
     return this.#shared
+  }
+
+  handle<const Filter extends string>(
+    filter: Filter,
+    handler: MqttHandler<Filter>,
+    options: MqttHandleOptions = {},
+  ): void {
+    if (this.#state !== 'idle') {
+      throw new MqttValidationError(
+        'lifespan.handle() must be called before lifespan.start(): handlers start with it',
+        'filter',
+      )
+    }
+    this.#handlers.push(handlerEntry(filter, handler as MqttHandler, options))
   }
 
   start(): Promise<Client> {
@@ -170,8 +211,18 @@ export class Lifespan implements MqttLifespan {
       await connected.close()
       throw notRunning(this.#state)
     }
-    this.#client = connected
     const { logger } = this.#clientOptions
+    try {
+      for (const entry of this.#handlers) {
+        this.#handling.push((await startHandler(connected, entry, this.#controller.signal, logger)).done)
+      }
+    } catch (error) {
+      this.#controller.abort(notRunning('stopping'))
+      await connected.close()
+      this.#state = 'stopped'
+      throw error
+    }
+    this.#client = connected
     this.#shared = new SharedSubscriptions(connected, {
       onUnsubscribeError: (error, filter) =>
         logger?.warn({ err: error, filter }, 'could not unsubscribe a filter no stream uses'),
@@ -206,6 +257,7 @@ export class Lifespan implements MqttLifespan {
     this.#controller.abort(notRunning('stopping'))
     try {
       if (server) await closeServer(server, deadline)
+      await beforeDeadline(Promise.all(this.#handling), deadline) // each finishes its message
       // A connect still under way past the deadline closes its own client when it lands.
       const starting = this.#starting?.catch(() => undefined)
       const closing = this.#client ?? (starting && (await beforeDeadline(starting, deadline)))

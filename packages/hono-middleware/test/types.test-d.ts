@@ -4,6 +4,8 @@ import { describe, expectTypeOf, it } from 'vitest'
 import {
   createMqttLifespan,
   type MqttEnv,
+  type MqttHandler,
+  type MqttHandlerContext,
   type MqttLifespan,
   type MqttSSEOptions,
   type MqttVariables,
@@ -93,5 +95,27 @@ describe('mqttSSE', () => {
       // @ts-expect-error not an overflow policy
       mqttSSE(c, 'sensors/#', { overflow: 'drop-all' }),
     )
+  })
+
+  it('lifespan.handle() types the named wildcards of its filter, as the Fastify plugin does', () => {
+    const lifespan = createMqttLifespan('mqtt://localhost')
+    lifespan.handle('sensors/+id/#rest', (message, { params, signal }) => {
+      expectTypeOf(params).toEqualTypeOf<{ id: string; rest: string[] }>()
+      expectTypeOf(message.params).toEqualTypeOf<{ id: string; rest: string[] }>()
+      expectTypeOf(signal).toEqualTypeOf<AbortSignal>()
+    })
+    lifespan.handle(
+      '$share/workers/jobs/+job',
+      async (_message, { params }) => {
+        expectTypeOf(params).toEqualTypeOf<{ job: string }>()
+      },
+      { qos: 1, maxQueued: 10 },
+    )
+    // @ts-expect-error a call option: handlers live as long as the lifespan
+    lifespan.handle('a', () => {}, { timeout: 5 })
+    const handler: MqttHandler<'rooms/+room'> = (_message, context: MqttHandlerContext<'rooms/+room'>) => {
+      expectTypeOf(context.params.room).toEqualTypeOf<string>()
+    }
+    lifespan.handle('rooms/+room', handler)
   })
 })

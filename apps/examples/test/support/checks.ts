@@ -160,6 +160,33 @@ export const checks: Record<string, (lines: string[], facts: RunFacts) => void> 
     expect(sorted(taken)).toEqual(['job 1', 'job 2', 'job 3', 'job 4', 'job 5', 'job 6'])
     expect(lines.at(-1)).toBe('6 jobs, 6 deliveries: each job went to exactly one worker')
   },
+  'manual-acks'(lines) {
+    expect(sorted(lines.slice(0, 3))).toEqual([
+      'worker 1 failed job 2 (the database was down): not acknowledged',
+      'worker 1 finished job 1: acknowledged',
+      'worker 1 finished job 3: acknowledged',
+    ])
+    expect(lines.slice(3)).toEqual(['worker 2 got job 2 again: done and acknowledged'])
+  },
+  'reading-with-a-timeout'(lines) {
+    expect(lines).toEqual([
+      'no reading within 200 ms (MqttTimeoutError)',
+      'next read: 21.5 °C',
+      'loop: 22 °C',
+      'loop: 23 °C',
+      'loop: 24 °C',
+      'loop ended by its signal',
+    ])
+  },
+  'named-wildcards'(lines) {
+    expect(lines[0]).toBe('subscribed to sensors/+/temperature')
+    expect(sorted(lines.slice(1))).toEqual([
+      'core subscription: hall = 21 °C',
+      'core subscription: kitchen = 20 °C',
+      'hono handler: hall temperature = 21',
+      'hono handler: kitchen temperature = 20',
+    ])
+  },
   'typed-payloads'(lines) {
     expect(lines).toEqual([
       'kitchen: 21.5 °C',

@@ -14,9 +14,10 @@ export interface IncomingQoS2Handlers {
   deliver(topic: string, payload: Buffer, packet: IPublishPacket): void
   /**
    * Called right after `deliver`: whether the PUBREC of `messageId` waits until the message is
-   * processed (`ack: 'after-processing'`); if so, `processed` is called once it is.
+   * processed (`ack: 'after-processing'` or `'manual'`); if so, `processed` is called once it is,
+   * with the reason code of the PUBREC (≥ 0x80 when the program refused it: `message.reject()`).
    */
-  hold(messageId: number, processed: () => void): boolean
+  hold(messageId: number, processed: (reasonCode: number) => void): boolean
 }
 
 /** A QoS 2 message received whose PUBREL has not come yet. */
@@ -86,14 +87,21 @@ export class IncomingQoS2 {
     this.#received.set(messageId, received)
     this.#handlers.deliver(topic, payload, packet)
     // MQTT.js sends the PUBREC once this returns, unless the message is held by then.
-    if (this.#handlers.hold(messageId, () => this.#processed(messageId, received))) received.state = 'held'
+    if (this.#handlers.hold(messageId, (reasonCode) => this.#processed(messageId, received, reasonCode)))
+      received.state = 'held'
   }
 
-  #processed(messageId: number, received: Received): void {
+  #processed(messageId: number, received: Received, reasonCode: number): void {
     if (this.#received.get(messageId) !== received || received.state !== 'held') return
     received.state = 'released'
     if (this.#client.connected && received.generation === this.#generation) {
-      sendAcknowledgement(this.#client, 2, messageId)
+      sendAcknowledgement(this.#client, 2, messageId, reasonCode)
+      if (reasonCode >= 0x80) {
+        // A refusing PUBREC ends the exchange (no PUBREL comes): the id is free again.
+        this.#received.delete(messageId)
+        releaseIncomingQoS2(this.#client, messageId)
+      }
     }
+    // Refused while disconnected: the broker's resend is answered by MQTT.js (PUBREC 0x00).
   }
 }

@@ -1,9 +1,12 @@
-import { MqttError } from '../errors/errors.js'
+import type { PatternParams } from '@await-mqtt/topic-trie'
+import { MqttError, MqttTimeoutError } from '../errors/errors.js'
 import { worthCompacting } from '../helpers/queue.js'
+import { onTimeoutOrAbort } from '../helpers/timers.js'
 import type { QueueOptions } from '../options/client-options.js'
 import type { StreamLimits } from '../options/stream-limits.js'
+import { checkCallOptions } from '../validation/checks.js'
 import type { AckHooks } from './ack-tracker.js'
-import type { Message } from './message.js'
+import { type Message, withParams } from './message.js'
 import { PackedMessages } from './packed-messages.js'
 
 /**
@@ -17,7 +20,10 @@ import { PackedMessages } from './packed-messages.js'
  * for await (const message of messages) console.log(message.text())
  */
 export interface MessageStream<Item = Message> extends AsyncIterableIterator<Item>, AsyncDisposable {
-  /** The filter this stream matches, or `undefined` for the stream of otherwise unmatched messages. */
+  /**
+   * The filter this stream matches (named wildcards stripped: `sensors/+/temperature` for
+   * `sensors/+room/temperature`), or `undefined` for the stream of otherwise unmatched messages.
+   */
   readonly filter: string | undefined
   /** How many messages were dropped because the queue was full. */
   readonly dropped: number
@@ -25,6 +31,28 @@ export interface MessageStream<Item = Message> extends AsyncIterableIterator<Ite
   readonly queued: number
   /** Stops the stream: buffered messages are discarded and pending reads finish. Idempotent. */
   close(): void
+  /**
+   * Reads the next message, waiting at most `timeout` ms or until `signal` aborts; `undefined`
+   * once the stream ended. A read that gives up takes nothing: a message arriving later goes to
+   * the next read. The loop-free counterpart of `for await`, for "wait at most 5 s for a reading".
+   * @throws {@link MqttTimeoutError} when `timeout` ran out; the signal's reason when it aborted;
+   * what ended the stream (e.g. {@link MqttConnectionLostError}), as the loop would.
+   * @example
+   * const reading = await temperatures.read({ timeout: 5_000 }) // MqttTimeoutError after 5 s
+   */
+  read(options?: ReadOptions): Promise<Item | undefined>
+}
+
+/**
+ * Options of `stream.read()` and `subscription.read()`.
+ * @example
+ * const message = await stream.read({ timeout: 5_000, signal: AbortSignal.timeout(10_000) })
+ */
+export interface ReadOptions {
+  /** Gives up the read; it rejects with the signal's reason. */
+  signal?: AbortSignal
+  /** In ms; the read rejects with {@link MqttTimeoutError} once it ran out. @default no timeout */
+  timeout?: number
 }
 
 interface Waiter {
@@ -59,6 +87,8 @@ export class BufferedMessageStream implements MessageStream {
   #state: 'open' | 'ending' | 'closed' = 'open'
   #error: unknown
   #dropped = 0
+  /** The named wildcards of the filter(s) read through, when they are patterns. */
+  #params: ((topic: string) => PatternParams<string> | undefined) | undefined
 
   constructor(filter: string | undefined, limits: StreamLimits, onClose?: () => void, acks?: AckHooks) {
     this.filter = filter
@@ -96,6 +126,11 @@ export class BufferedMessageStream implements MessageStream {
     if (this.#packing) this.#unpack()
   }
 
+  /** Gives each message read the params `params` captures from its topic (a pattern's named wildcards). */
+  captureParams(params: (topic: string) => PatternParams<string> | undefined): void {
+    this.#params = params
+  }
+
   /** Ends {@link packUntilRead}: what was packed becomes the queue. */
   #unpack(): void {
     this.#packing = false
@@ -114,7 +149,7 @@ export class BufferedMessageStream implements MessageStream {
     const waiter = this.#waiters.shift()
     if (waiter) {
       if (this.#acks) this.#hand(message)
-      waiter.resolve({ done: false, value: message })
+      waiter.resolve({ done: false, value: this.#present(message) })
       return
     }
     const size = message.payload.byteLength
@@ -206,7 +241,8 @@ export class BufferedMessageStream implements MessageStream {
     if (this.queued > 0) {
       const message = this.#queue[this.#head] as Message
       this.#bytes -= message.payload.byteLength
-      if (this.#acks) this.#current = message
+      if (this.#acks?.manual) this.#acks.handOver(message, this)
+      else if (this.#acks) this.#current = message
       this.#queue[this.#head++] = undefined as unknown as Message
       if (this.#head === this.#queue.length) {
         this.#queue = []
@@ -215,7 +251,7 @@ export class BufferedMessageStream implements MessageStream {
         this.#queue = this.#queue.slice(this.#head)
         this.#head = 0
       }
-      return Promise.resolve({ done: false, value: message })
+      return Promise.resolve({ done: false, value: this.#present(message) })
     }
     if (this.#state === 'ending') this.#finish()
     if (this.#state === 'closed') {
@@ -224,6 +260,33 @@ export class BufferedMessageStream implements MessageStream {
       return error === undefined ? Promise.resolve(done) : Promise.reject(error)
     }
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject, reader }))
+  }
+
+  async read(options?: ReadOptions): Promise<Message | undefined> {
+    const timeout = checkCallOptions(options, Number.POSITIVE_INFINITY)
+    const signal = options?.signal
+    signal?.throwIfAborted()
+    if (this.queued > 0 || this.#state !== 'open') return (await this.next()).value
+    const reader = {}
+    let disarm: () => void = () => {}
+    const gaveUp = new Promise<never>((_, reject) => {
+      disarm = onTimeoutOrAbort(
+        timeout,
+        signal,
+        () => reject(new MqttTimeoutError(`no message came within ${timeout} ms`, timeout)),
+        reject,
+      )
+    })
+    const read = this.next(reader)
+    try {
+      return (await Promise.race([read, gaveUp])).value
+    } catch (error) {
+      // Gave up: its waiter goes, so the message that comes later is queued for the next read.
+      this.release(reader)
+      throw error
+    } finally {
+      disarm()
+    }
   }
 
   /** `reader` stops reading: its pending reads finish (`done`); the stream stays open for others. */
@@ -247,8 +310,21 @@ export class BufferedMessageStream implements MessageStream {
     this.close()
   }
 
-  /** The reader got `message` (acks only): the one it had before is released. */
+  /** The message as its reader sees it: with the params of this stream's pattern, if any. */
+  #present(message: Message): Message {
+    const params = this.#params?.(message.topic.value)
+    return params === undefined ? message : withParams(message, params)
+  }
+
+  /**
+   * The reader got `message` (acks only): the one it had before is released; under `ack: 'manual'`
+   * the program holds it instead (see {@link AckHooks.handOver}).
+   */
   #hand(message: Message | undefined): void {
+    if (this.#acks?.manual) {
+      if (message !== undefined) this.#acks.handOver(message, this)
+      return
+    }
     const previous = this.#current
     this.#current = message
     if (previous !== undefined) this.#acks?.release(previous, this)

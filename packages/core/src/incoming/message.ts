@@ -1,3 +1,4 @@
+import type { PatternParams } from '@await-mqtt/topic-trie'
 import type { QoS, UserProperties } from '../options/client-options.js'
 import { Topic } from './topic.js'
 import {
@@ -48,6 +49,32 @@ export interface MessageInit {
 
 const decoder = new TextDecoder()
 const noProperties: PublishProperties = Object.freeze({})
+const noParams: Readonly<Record<string, never>> = Object.freeze({})
+
+/** How a message is answered under `ack: 'manual'` (set by the ack tracker). */
+export interface Receipt {
+  ack(): void
+  reject(reasonCode: number): void
+}
+
+/** The receipt of each message to acknowledge (`ack: 'manual'`), shared by its copies with params. */
+const receipts = new WeakMap<object, Receipt>()
+
+/** `ack: 'manual'`: `message.ack()` and `message.reject()` answer through `receipt`. */
+export function attachReceipt(message: object, receipt: Receipt): void {
+  receipts.set(message, receipt)
+}
+
+/**
+ * The same message with the named wildcards of the filter it was read through (a stream whose
+ * filter is a pattern): a new object, as several streams may read one message through different patterns.
+ */
+export function withParams<Params extends object>(message: Message<object>, params: Params): Message<Params> {
+  const copy = new Message<Params>(message, params)
+  const receipt = receipts.get(message)
+  if (receipt !== undefined) receipts.set(copy, receipt)
+  return copy
+}
 
 /**
  * A message received from the broker.
@@ -56,7 +83,7 @@ const noProperties: PublishProperties = Object.freeze({})
  *   console.log(message.topic.value, message.json<{ celsius: number }>().celsius)
  * }
  */
-export class Message {
+export class Message<Params extends object = PatternParams<string>> {
   /** Where it was published. */
   readonly topic: Topic
   /**
@@ -73,8 +100,17 @@ export class Message {
   readonly messageId: number | undefined
   /** MQTT 5 properties; empty under MQTT 3.1.1. */
   readonly properties: PublishProperties
+  /**
+   * The levels the named wildcards of the filter captured, when the message was read through a
+   * pattern such as `sensors/+room/#rest` (`{ room: 'kitchen', rest: ['temperature'] }`); typed
+   * from the filter's literal type. Empty otherwise.
+   */
+  readonly params: Params
 
-  constructor({ topic, payload, qos, retain = false, dup = false, messageId, properties }: MessageInit) {
+  constructor(
+    { topic, payload, qos, retain = false, dup = false, messageId, properties }: MessageInit,
+    params?: Params,
+  ) {
     this.topic = typeof topic === 'string' ? new Topic(topic) : topic
     this.payload = payload
     this.qos = qos
@@ -82,6 +118,33 @@ export class Message {
     this.dup = dup
     this.messageId = qos === 0 ? undefined : messageId
     this.properties = properties ?? noProperties
+    this.params = params ?? (noParams as Params)
+  }
+
+  /**
+   * `ack: 'manual'`: acknowledges the message (PUBACK for QoS 1, PUBREC for QoS 2, then PUBCOMP when
+   * the broker releases it), in any order across messages. Idempotent; the first of `ack()` and
+   * `reject()` counts. Does nothing for QoS 0, under the other `ack` modes, or when the connection
+   * the message came on was lost (the broker sends it again, as a new message).
+   * @example
+   * for await (const job of client.messages('jobs/#')) {
+   *   void process(job).then(() => job.ack()) // acknowledged once processed, in any order
+   * }
+   */
+  ack(): void {
+    receipts.get(this)?.ack()
+  }
+
+  /**
+   * `ack: 'manual'`, MQTT 5: refuses the message — its PUBACK/PUBREC carries `reasonCode`, and the
+   * broker will not send it again. Idempotent as {@link Message.ack}; does nothing where `ack()` does nothing.
+   * @param reasonCode 0x80 (unspecified error, the default), 0x83, 0x87, 0x90, 0x91, 0x97 or 0x99.
+   * @throws {@link MqttValidationError} (field `reasonCode`) for another code, or under MQTT 3.1.1,
+   * which cannot refuse a message (leave it unacknowledged: the broker sends it again after a reconnect).
+   * @example if (!valid(message)) message.reject(0x99) // payload format invalid
+   */
+  reject(reasonCode = 0x80): void {
+    receipts.get(this)?.reject(reasonCode)
   }
 
   /** The payload decoded as UTF-8. */

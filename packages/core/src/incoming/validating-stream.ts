@@ -1,5 +1,5 @@
 import type { Message } from './message.js'
-import type { MessageStream } from './message-stream.js'
+import type { MessageStream, ReadOptions } from './message-stream.js'
 import { type InvalidPayloadPolicy, type PayloadSchema, validatePayload } from './validate-payload.js'
 
 /** What a schema-validating stream yields: the validated payload, and the message it came in. */
@@ -40,6 +40,28 @@ export async function nextValid<T>(
   }
 }
 
+/**
+ * One validated read with a timeout or a signal (`read()` of a validating stream or subscription):
+ * `undefined` once the source ended. Under `invalid: 'skip'` the timeout applies to each read of
+ * the source, so skipped payloads restart it.
+ */
+export async function readValid<T>(
+  source: { read(options?: ReadOptions): Promise<Message | undefined> },
+  validation: Validation<T>,
+  options: ReadOptions | undefined,
+): Promise<Validated<T> | undefined> {
+  const result = await nextValid(
+    {
+      next: async () => {
+        const message = await source.read(options)
+        return message === undefined ? { done: true, value: undefined } : { done: false, value: message }
+      },
+    },
+    validation,
+  )
+  return result.done === true ? undefined : result.value
+}
+
 /** `client.messages(filter, { schema })`: a {@link MessageStream} that yields validated payloads. */
 export class ValidatingStream<T> implements MessageStream<Validated<T>> {
   readonly #source: MessageStream
@@ -68,6 +90,10 @@ export class ValidatingStream<T> implements MessageStream<Validated<T>> {
 
   next(): Promise<IteratorResult<Validated<T>, undefined>> {
     return nextValid(this.#source, this.#validation)
+  }
+
+  read(options?: ReadOptions): Promise<Validated<T> | undefined> {
+    return readValid(this.#source, this.#validation, options)
   }
 
   async return(): Promise<IteratorResult<Validated<T>, undefined>> {

@@ -82,7 +82,7 @@ export class Connection {
    * `ack: 'after-processing'` (set by the AckTracker): called right after a QoS 2 message was routed;
    * whether its PUBREC waits until the message is processed (then `processed` is called).
    */
-  holdAcknowledgement: ((messageId: number, processed: () => void) => boolean) | undefined
+  holdAcknowledgement: ((messageId: number, processed: (reasonCode: number) => void) => boolean) | undefined
   /**
    * Keep the MQTT.js client when a first handshake fails (as after a successful one), to try again
    * (a client connecting in the background, or moving on to the next broker of a list).

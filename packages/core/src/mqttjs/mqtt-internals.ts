@@ -149,9 +149,9 @@ export function keepPublishesOnForcedClose(client: MqttClient): void {
 }
 
 /** Sends a held-back acknowledgement of message `messageId` (PUBACK or PUBREC) on the current connection. */
-export function sendAcknowledgement(client: MqttClient, qos: 1 | 2, messageId: number): void {
+export function sendAcknowledgement(client: MqttClient, qos: 1 | 2, messageId: number, reasonCode = 0): void {
   const packet = (
-    qos === 1 ? { cmd: 'puback', messageId, reasonCode: 0 } : { cmd: 'pubrec', messageId, reasonCode: 0 }
+    qos === 1 ? { cmd: 'puback', messageId, reasonCode } : { cmd: 'pubrec', messageId, reasonCode }
   ) as Packet
   internals(client)._sendPacket(packet)
 }

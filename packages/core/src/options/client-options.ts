@@ -215,8 +215,13 @@ export type BrokerOptions = Pick<
  *   asked for the next message, closed the stream, or the stream dropped it). The broker sends at
  *   most its in-flight window (MQTT 5: `properties.receiveMaximum`) of unacknowledged messages, so
  *   a slow consumer slows the broker instead of filling memory. Keepalive keeps working meanwhile.
+ * - `manual`: when the program calls `message.ack()` (or, MQTT 5, refuses it with
+ *   `message.reject(reasonCode)`), in any order across messages. A message never answered is sent
+ *   again by the broker after a reconnection (persistent session); the in-flight window bounds how
+ *   many unanswered messages the client holds. A message no stream takes, or that streams drop or
+ *   discard before the program reads it, is acknowledged at once.
  */
-export type AckMode = 'on-receipt' | 'after-processing'
+export type AckMode = 'on-receipt' | 'after-processing' | 'manual'
 
 /** What a full message stream does with one more message. */
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error'

@@ -277,7 +277,7 @@ export function validateClientOptions(options: ClientOptions): void {
   }
   validateReconnect(options.reconnect)
   validateFailover(options)
-  oneOf(options.ack, 'ack', ['on-receipt', 'after-processing'])
+  oneOf(options.ack, 'ack', ['on-receipt', 'after-processing', 'manual'])
   if (options.maxQueued !== Number.POSITIVE_INFINITY) {
     integer(options.maxQueued, 'maxQueued', 1, Number.MAX_SAFE_INTEGER)
   }

@@ -45,7 +45,7 @@ export class Session {
   readonly gate: ConnectionGate
   /** The broker's Receive Maximum for our QoS 1/2 publishes. */
   readonly quota = new SendQuota()
-  /** `ack: 'after-processing'` only. */
+  /** `ack: 'after-processing'` or `'manual'` only. */
   readonly acks: AckTracker | undefined
   /** Messages that arrived before any stream or subscription existed (persistent sessions). */
   readonly early: EarlyMessages
@@ -64,7 +64,8 @@ export class Session {
     this.options = options
     this.calls = new OutgoingCalls(options.maxConcurrentOutgoingCalls)
     this.gate = new ConnectionGate(options.reconnect?.maxQueuedPublishes ?? 0)
-    this.acks = options.ack === 'after-processing' ? new AckTracker() : undefined
+    this.acks =
+      options.ack === 'on-receipt' ? undefined : new AckTracker(options.ack, () => this.protocolVersion)
     this.early = new EarlyMessages(options.queue, (message) => this.#route(message), this.acks)
     this.#clientId = options.mqtt.clientId ?? ''
     this.servers = new ServerList(options)
@@ -199,14 +200,31 @@ export class Session {
 
   /**
    * A message stream of `client.messages()`, routed from now on: the messages matching `filter`,
-   * or, without one, those matching no filtered stream.
+   * or, without one, those matching no filtered stream; closed when `signal` aborts.
    * @throws {@link MqttClientClosedError} once closing, the {@link lostError} once lost for good.
    */
-  openStream(filter: CheckedFilter | undefined, limits: StreamLimits): BufferedMessageStream {
+  openStream(
+    filter: CheckedFilter | undefined,
+    limits: StreamLimits,
+    signal?: AbortSignal,
+  ): BufferedMessageStream {
     this.#refuseIfOver('create a message stream')
     let unroute: () => void = () => {}
-    const stream = new BufferedMessageStream(filter?.filter, limits, () => unroute(), this.acks)
+    const close = () => stream.close()
+    const stream = new BufferedMessageStream(
+      filter?.filter,
+      limits,
+      () => {
+        unroute()
+        signal?.removeEventListener('abort', close)
+      },
+      this.acks,
+    )
+    if (filter?.params) stream.captureParams(filter.params)
     unroute = this.router.add(stream, filter ? 'filtered' : 'unfiltered', filter ? [filter.match] : [])
+    // The signal ends the iteration: pending reads finish, the loop ends.
+    if (signal?.aborted) stream.close()
+    else signal?.addEventListener('abort', close, { once: true })
     return stream
   }
 

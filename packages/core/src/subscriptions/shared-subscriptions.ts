@@ -1,6 +1,6 @@
 import type { Client } from '../client.js'
 import type { Message } from '../incoming/message.js'
-import type { MessageStream } from '../incoming/message-stream.js'
+import type { MessageStream, ReadOptions } from '../incoming/message-stream.js'
 import type { QoS, QueueOptions } from '../options/client-options.js'
 import type { Subscription } from './subscription.js'
 
@@ -164,6 +164,10 @@ class SharedStream implements MessageStream {
 
   next(): Promise<IteratorResult<Message, undefined>> {
     return this.#messages.next()
+  }
+
+  read(options?: ReadOptions): Promise<Message | undefined> {
+    return this.#messages.read(options)
   }
 
   async return(): Promise<IteratorResult<Message, undefined>> {

@@ -56,6 +56,11 @@ export interface SubscribeFilter {
  * await client.subscribe('$share/workers/jobs/#', { qos: 1, maxQueued: 100, overflow: 'error' })
  */
 export interface SubscribeOptions extends CallOptions, QueueOptions {
+  /**
+   * Cancels the SUBSCRIBE while it is in flight (the call rejects with the signal's reason); once
+   * subscribed, aborting it ends the subscription's iteration at once and unsubscribes, as disposing does.
+   */
+  signal?: AbortSignal
   /** The highest QoS to receive messages at. @default 0 */
   qos?: QoS
   /** MQTT 5: do not receive the messages this client publishes itself. @default false */
@@ -161,11 +166,12 @@ function checkSubscribeOptions(
   identifiersByDefault: boolean,
 ): SubscribeRequest {
   const fallback: FilterRequest = { qos: 0, nl: false, rap: false, rh: 0 }
-  const shared = filters.some((entry) => entry.shared && !list.entries.has(entry.filter))
+  // per-filter options are keyed by the filter as given (named wildcards included)
+  const shared = filters.some((entry) => entry.shared && !list.entries.has(entry.source ?? entry.filter))
   const request = checkFilterRequest(options, fallback, protocolVersion, shared)
   let byFilter: Map<string, FilterRequest> | undefined
-  for (const { filter, shared: isShared } of filters) {
-    const own = list.entries.get(filter)
+  for (const { filter, source, shared: isShared } of filters) {
+    const own = list.entries.get(source ?? filter)
     if (own === undefined) continue
     byFilter ??= new Map()
     byFilter.set(filter, checkFilterRequest(own, request, protocolVersion, isShared, own.field))
@@ -281,6 +287,20 @@ export async function subscribe(
     }
     throw toCodeError(`subscribe to ${checked[refused]?.filter}`, codes[refused] as number)
   }
+  const { signal } = options
+  // From now on the signal bounds the subscription's life: aborting it ends the iteration and unsubscribes.
+  // A weak reference: a long-lived signal must not keep every subscription made with it alive.
+  const ref = new WeakRef(subscription)
+  const cancel = () => {
+    ref
+      .deref()
+      ?.cancel()
+      .catch((error: unknown) => {
+        session.logger?.warn({ error }, 'mqtt could not unsubscribe when the signal aborted')
+      })
+  }
+  if (signal?.aborted) cancel()
+  else signal?.addEventListener('abort', cancel, { once: true })
   return new SubscriptionHandle(subscription)
 }
 

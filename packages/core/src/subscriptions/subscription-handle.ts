@@ -1,4 +1,5 @@
 import type { Message } from '../incoming/message.js'
+import type { ReadOptions } from '../incoming/message-stream.js'
 import type { CallOptions } from '../options/client-options.js'
 import type { ActiveSubscription, GrantedFilter, MessageReader, Subscription } from './subscription.js'
 
@@ -59,6 +60,10 @@ export class SubscriptionHandle implements Subscription {
 
   unsubscribe(options?: CallOptions): Promise<void> {
     return this.#subscription.unsubscribe(options)
+  }
+
+  read(options?: ReadOptions): Promise<Message | undefined> {
+    return this.#subscription.readOnce(options)
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Message, undefined> {

@@ -1,7 +1,7 @@
 import { ReasonCode } from '../errors/reason-codes.js'
 import type { AckTracker } from '../incoming/ack-tracker.js'
 import type { Message } from '../incoming/message.js'
-import { BufferedMessageStream } from '../incoming/message-stream.js'
+import { BufferedMessageStream, type ReadOptions } from '../incoming/message-stream.js'
 import type { Router } from '../incoming/router.js'
 import type { CallOptions, QoS, UserProperties } from '../options/client-options.js'
 import type { StreamLimits } from '../options/stream-limits.js'
@@ -34,7 +34,7 @@ export interface GrantedFilter {
  * for await (const message of subscription) console.log(message.topic.value, message.text())
  */
 export interface Subscription<Item = Message> extends AsyncIterable<Item>, AsyncDisposable {
-  /** The filters as given to `subscribe()`. */
+  /** The filters as subscribed: as given to `subscribe()`, named wildcards stripped (`a/+id` → `a/+`). */
   readonly filters: readonly string[]
   /** One entry per filter, in order. */
   readonly granted: readonly GrantedFilter[]
@@ -44,6 +44,14 @@ export interface Subscription<Item = Message> extends AsyncIterable<Item>, Async
   readonly queued: number
   /** Unsubscribes and ends the iteration (after the buffered messages). Idempotent. */
   unsubscribe(options?: CallOptions): Promise<void>
+  /**
+   * Reads the next message, waiting at most `timeout` ms or until `signal` aborts; `undefined` once
+   * the subscription ended. A read that gives up takes nothing: a later message goes to the next read.
+   * @throws {@link MqttTimeoutError} when `timeout` ran out; the signal's reason when it aborted.
+   * @example
+   * const reply = await subscription.read({ timeout: 5_000 })
+   */
+  read(options?: ReadOptions): Promise<Item | undefined>
 }
 
 /** One reader of a subscription's messages: `next()`, and `return()` to stop reading. */
@@ -116,7 +124,20 @@ export class ActiveSubscription implements RegisteredSubscription {
     this.#held = [...this.filters]
     this.#unsubscriber = unsubscriber
     this.#stream = new BufferedMessageStream(this.filters.join(', '), limits)
-    this.#stream.packUntilRead()
+    // ack: 'manual' — the program acknowledges what it reads, read now or later: held from the start
+    // (and not packed, which would make new Message objects).
+    if (session.acks?.manual) this.#stream.holdAcknowledgements(session.acks)
+    else this.#stream.packUntilRead()
+    const patterns = filters.flatMap((entry) => (entry.params ? [entry.params] : []))
+    if (patterns.length > 0) {
+      this.#stream.captureParams((topic) => {
+        for (const params of patterns) {
+          const found = params(topic)
+          if (found !== undefined) return found
+        }
+        return undefined
+      })
+    }
     this.#unroute = this.#route()
     session.subscriptions.add(this, this.filters)
   }
@@ -186,6 +207,22 @@ export class ActiveSubscription implements RegisteredSubscription {
   unsubscribe(options?: CallOptions): Promise<void> {
     this.#unsubscribing ??= this.#unsubscribe(options)
     return this.#unsubscribing
+  }
+
+  /**
+   * The `signal` given to `subscribe()` aborted: reads end at once (what is buffered is discarded,
+   * as `close()` does for a message stream) and the filters are unsubscribed.
+   */
+  cancel(): Promise<void> {
+    this.#stream.close()
+    return this.unsubscribe()
+  }
+
+  /** A read with a timeout or a signal (see `MessageStream.read`). */
+  readOnce(options: ReadOptions | undefined): Promise<Message | undefined> {
+    const session = this.#session
+    if (session.acks) this.#stream.holdAcknowledgements(session.acks)
+    return this.#stream.read(options)
   }
 
   /**

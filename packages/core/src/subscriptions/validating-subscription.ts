@@ -1,5 +1,6 @@
 import type { Message } from '../incoming/message.js'
-import { nextValid, type Validated, type Validation } from '../incoming/validating-stream.js'
+import type { ReadOptions } from '../incoming/message-stream.js'
+import { nextValid, readValid, type Validated, type Validation } from '../incoming/validating-stream.js'
 import type { CallOptions } from '../options/client-options.js'
 import type { GrantedFilter, Subscription } from './subscription.js'
 
@@ -31,6 +32,10 @@ export class ValidatingSubscription<T> implements Subscription<Validated<T>> {
 
   unsubscribe(options?: CallOptions): Promise<void> {
     return this.#source.unsubscribe(options)
+  }
+
+  read(options?: ReadOptions): Promise<Validated<T> | undefined> {
+    return readValid(this.#source, this.#validation, options)
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Validated<T>, undefined> {

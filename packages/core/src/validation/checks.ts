@@ -3,6 +3,7 @@ import { describeValue } from '../errors/describe-value.js'
 import { MqttValidationError } from '../errors/errors.js'
 import type { CallOptions, QoS, QueueOptions, UserProperties } from '../options/client-options.js'
 import type { StreamLimits } from '../options/stream-limits.js'
+import { type FilterPattern, filterPattern } from './filter-pattern.js'
 import { checkUserProperties as checkMqttUserProperties } from './mqtt-strings.js'
 
 function wrap(field: string, check: () => void): void {
@@ -24,6 +25,10 @@ export interface CheckedFilter {
   match: string
   /** Whether this is a shared subscription. */
   shared: boolean
+  /** When the filter was given with named wildcards (`sensors/+room`): what they capture from a topic. */
+  params?: FilterPattern['params']
+  /** With named wildcards: the filter as given (`filter` is what is subscribed). */
+  source?: string
 }
 
 /** The topic name checked last, and whether strictly: a loop publishing to one topic checks it once. */
@@ -43,9 +48,18 @@ export function checkTopic(topic: unknown, field = 'topic', strict = false): str
   return topic
 }
 
-/** @throws {@link MqttValidationError} unless `filter` is a valid topic filter (shared ones included). */
-export function checkFilter(filter: unknown, field = 'filter', strict = false): CheckedFilter {
-  if (typeof filter !== 'string') throw new MqttValidationError(`a ${field} must be a string`, field)
+/**
+ * Checks a filter as given to `subscribe()` or `messages()`: shared ones included, and named
+ * wildcards (`sensors/+room`), which are stripped from the filter (`sensors/+`) and kept as `params`.
+ * @throws {@link MqttValidationError} unless `source` is a valid topic filter (or pattern).
+ */
+export function checkFilter(source: unknown, field = 'filter', strict = false): CheckedFilter {
+  if (typeof source !== 'string') throw new MqttValidationError(`a ${field} must be a string`, field)
+  let named: FilterPattern | undefined
+  wrap(field, () => {
+    named = filterPattern(source)
+  })
+  const filter = named?.filter ?? source
   let match = filter
   let shared = false
   wrap(field, () => {
@@ -56,7 +70,9 @@ export function checkFilter(filter: unknown, field = 'filter', strict = false): 
       shared = true
     }
   })
-  return { filter, match, shared }
+  return named === undefined
+    ? { filter, match, shared }
+    : { filter, match, shared, params: named.params, source }
 }
 
 /** @throws {@link MqttValidationError} unless `filters` is one filter or a non-empty list of distinct filters. */

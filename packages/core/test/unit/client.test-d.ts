@@ -1,3 +1,4 @@
+import type { PatternParams } from '@await-mqtt/topic-trie'
 import { describe, expectTypeOf, it } from 'vitest'
 import {
   type BrokerTarget,
@@ -108,7 +109,9 @@ describe('public API types', () => {
 
   it('subscribe resolves to a Subscription: granted codes, async iterable, disposable', async () => {
     const subscription = await client.subscribe(['a/#', 'b/+'], { qos: 1, noLocal: true, retainHandling: 2 })
-    expectTypeOf(subscription).toEqualTypeOf<Subscription>()
+    // no named wildcards: no params
+    expectTypeOf(subscription).toEqualTypeOf<Subscription<Message<PatternParams<'a/#' | 'b/+'>>>>()
+    expectTypeOf(subscription).toMatchTypeOf<Subscription>()
     expectTypeOf(subscription.filters).toEqualTypeOf<readonly string[]>()
     expectTypeOf(subscription.granted).toEqualTypeOf<readonly GrantedFilter[]>()
     expectTypeOf(subscription.granted[0]!.reasonCode).toEqualTypeOf<number>()
@@ -122,7 +125,8 @@ describe('public API types', () => {
 
   it('messages() returns a MessageStream of Messages', () => {
     const stream = client.messages('a/#', { maxQueued: 10, overflow: 'drop-newest' })
-    expectTypeOf(stream).toEqualTypeOf<MessageStream>()
+    expectTypeOf(stream).toEqualTypeOf<MessageStream<Message<PatternParams<'a/#'>>>>()
+    expectTypeOf(stream).toMatchTypeOf<MessageStream>()
     expectTypeOf(stream.filter).toEqualTypeOf<string | undefined>()
     expectTypeOf(stream.dropped).toEqualTypeOf<number>()
     expectTypeOf(stream).toMatchTypeOf<AsyncIterableIterator<Message>>()

@@ -33,7 +33,7 @@ describe('reliability API types', () => {
     expectTypeOf<ClientOptions['reconnect']>().toEqualTypeOf<boolean | ReconnectOptions | undefined>()
     expectTypeOf<ReconnectOptions['maxQueuedPublishes']>().toEqualTypeOf<number | undefined>()
     expectTypeOf<ClientOptions['ack']>().toEqualTypeOf<AckMode | undefined>()
-    expectTypeOf<AckMode>().toEqualTypeOf<'on-receipt' | 'after-processing'>()
+    expectTypeOf<AckMode>().toEqualTypeOf<'on-receipt' | 'after-processing' | 'manual'>()
     // @ts-expect-error not an ack mode
     const bad: ClientOptions = { ack: 'never' }
     void bad

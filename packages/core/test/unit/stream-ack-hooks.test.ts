@@ -13,6 +13,8 @@ function recorder() {
   const held = new Set<string>()
   const released: string[] = []
   const hooks: AckHooks = {
+    manual: false,
+    handOver: () => {},
     hold: (m) => held.add(m.text()),
     // as the AckTracker does: a release by a stream that did not hold the message is ignored
     release: (m) => {

@@ -3,6 +3,7 @@
  * run them from this list.
  * @module
  */
+import { main as cluster } from './cluster.js'
 import { main as configuringTheClient } from './configuring-the-client.js'
 import { main as dashboard } from './dashboard.js'
 import { main as fastifySse } from './fastify-sse.js'
@@ -83,4 +84,5 @@ export const examples: readonly Example[] = [
     main: readingWithATimeout,
   },
   { name: 'named-wildcards', section: 'Beyond the seed: named wildcards', main: namedWildcards },
+  { name: 'cluster', section: 'Beyond the seed: a cluster losing a node', main: cluster },
 ]

@@ -3,6 +3,12 @@
  * @module
  */
 export { type EmbeddedBroker, type StartAedesOptions, startAedes } from './aedes.js'
+export {
+  type AedesCluster,
+  type AedesClusterNode,
+  type StartAedesClusterOptions,
+  startAedesCluster,
+} from './aedes-cluster.js'
 export { generateCertificates, type TestCertificates } from './certificates.js'
 export {
   type DanteServer,
@@ -30,6 +36,13 @@ export {
   startMosquitto,
 } from './mosquitto.js'
 export type { ProxyServer } from './proxy-daemon.js'
+export {
+  type RedisServer,
+  redisAvailable,
+  redisBinary,
+  redisSkipReason,
+  startRedis,
+} from './redis.js'
 export {
   type ScriptedBroker,
   type ScriptedConnection,

@@ -1,0 +1,127 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { redisAvailable, redisSkipReason, startAedesCluster, uniqueTopic } from '@await-mqtt/test-utils'
+import { describe, expect, it } from 'vitest'
+import { Client, type ConnectionEvent, type QoS } from '../../src/index.js'
+
+const count = 10_000
+const fast = { minDelay: 20, maxDelay: 200, jitter: 0 }
+
+/**
+ * Which clients are on the node that is killed (node 0): `subscriber` has the cluster's three
+ * addresses and a persistent session and moves to node 1, while the publisher stays on node 2;
+ * `publisher` the other way round; `both` is one client publishing to its own subscription.
+ */
+type Moving = 'subscriber' | 'publisher' | 'both'
+
+/**
+ * Publishes `count` messages; when half of them came back, node 0 is SIGKILLed. Every message the
+ * cluster acknowledged must still arrive; duplicates are counted.
+ */
+async function run(qos: QoS, moving: Moving) {
+  await using cluster = await startAedesCluster({ nodes: 3 })
+  const [, , node2 = ''] = cluster.urls
+  const topic = uniqueTopic(`cluster/failover/qos${qos}`)
+  const id = topic.replaceAll('/', '-')
+  const session = { clean: false, reconnect: fast, timeout: 20_000, maxConcurrentOutgoingCalls: 100 }
+  const targets = (moves: boolean) => (moves ? [...cluster.urls] : [node2])
+  await using subscriber = await Client.connect(targets(moving !== 'publisher'), {
+    ...session,
+    clientId: `${id}-sub`,
+  })
+  await using other =
+    moving === 'both'
+      ? undefined
+      : await Client.connect(targets(moving === 'publisher'), { ...session, clientId: `${id}-pub` })
+  const publisher = other ?? subscriber
+  const moved = moving === 'publisher' ? publisher : subscriber
+  expect(moved.server).toBe(cluster.urls[0])
+  const events: ConnectionEvent[] = []
+  const watching = (async () => {
+    for await (const event of moved.events()) events.push(event)
+  })()
+  await using subscription = await subscriber.subscribe(topic, { qos })
+
+  const seen = new Map<number, number>()
+  let killed: Promise<void> | undefined
+  let lastProgress = Date.now()
+  const reading = (async () => {
+    for await (const message of subscription) {
+      const n = Number(message.text())
+      seen.set(n, (seen.get(n) ?? 0) + 1)
+      lastProgress = Date.now()
+      if (killed === undefined && seen.size >= count / 2) killed = cluster.kill(0)
+      if (seen.size === count) return
+    }
+  })()
+  const acknowledged = new Set<number>()
+  const refused: string[] = []
+  await Promise.all(
+    Array.from({ length: count }, (_, n) =>
+      publisher.publish(topic, String(n), { qos, timeout: 60_000 }).then(
+        () => acknowledged.add(n),
+        (error: unknown) => refused.push(`${n}: ${String(error)}`),
+      ),
+    ),
+  )
+  // Every acknowledged message is on its way: wait for it, bounded by a pause in progress.
+  while (seen.size < count && Date.now() - lastProgress < 10_000) await sleep(50)
+  await killed
+  await subscriber.close()
+  await other?.close()
+  await reading.catch(() => {})
+  await watching
+
+  const lost = [...acknowledged].filter((n) => !seen.has(n))
+  let duplicates = 0
+  for (const times of seen.values()) duplicates += times - 1
+  const servers = events.filter((event) => event.type === 'connected').map((event) => event.server)
+  console.info(
+    `aedes cluster, QoS ${qos}, ${moving} on the killed node: ${count} published, ${acknowledged.size} acknowledged, ${seen.size} received, ${lost.length} lost (${lost.slice(0, 3)}…), ${duplicates} duplicates; moved to ${servers}`,
+  )
+  return { killed, refused, lost, seen, servers, events, cluster }
+}
+
+describe.skipIf(!redisAvailable())(
+  `an aedes cluster over Redis loses the node a client is on (SIGKILL) ${redisAvailable() ? '' : redisSkipReason}`,
+  () => {
+    it.each([
+      { qos: 1 as QoS, moving: 'subscriber' as Moving },
+      { qos: 2 as QoS, moving: 'subscriber' as Moving },
+    ])(
+      `QoS $qos, the $moving on the killed node: ${count} messages, it fails over, none acknowledged is lost`,
+      async ({ qos, moving }) => {
+        const { killed, refused, lost, seen, servers, events, cluster } = await run(qos, moving)
+        expect(killed).toBeDefined()
+        expect(refused).toEqual([])
+        expect(lost).toEqual([])
+        expect(seen.size).toBe(count)
+        // it moved to the next node of its list, with the session the cluster kept
+        expect(servers).toEqual([cluster.urls[1]])
+        expect(events.every((event) => event.type !== 'connected' || event.sessionPresent)).toBe(true)
+      },
+      120_000,
+    )
+
+    // A broker limitation, measured on this branch (issue 22): when the PUBLISHER is on the killed
+    // node, some publishes it saw acknowledged never reach a subscriber (QoS 1: up to the whole
+    // in-flight window, 100; QoS 2: 3 to 13 of 10,000). Raw MQTT.js loses the same ones; a log of
+    // each node's 'publish' events shows neither node published them. aedes 1.2 answers a QoS 1
+    // PUBLISH with PUBACK *before* it writes the message to Redis (lib/handlers/publish.js), so a
+    // node killed in between loses what it acknowledged; at QoS 2 it stores the PUBLISH, publishes,
+    // then sends PUBREC: a node killed after the store and before the publish leaves the stored
+    // packet, and the next node, seeing the resent PUBLISH already stored, takes it for a duplicate
+    // and only answers PUBREC. Kept, skipped, as the reproduction.
+    it.skip.each([
+      { qos: 1 as QoS, moving: 'publisher' as Moving },
+      { qos: 2 as QoS, moving: 'publisher' as Moving },
+      { qos: 1 as QoS, moving: 'both' as Moving },
+      { qos: 2 as QoS, moving: 'both' as Moving },
+    ])(
+      'known gap: QoS $qos, the $moving on the killed node loses in-flight publishes',
+      async ({ qos, moving }) => {
+        const { lost } = await run(qos, moving)
+        expect(lost).toEqual([])
+      },
+    )
+  },
+)

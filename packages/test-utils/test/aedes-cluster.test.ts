@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process'
+import mqtt from 'mqtt'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { redisAvailable, redisSkipReason, startAedesCluster, uniqueTopic } from '../src/index.js'
+
+async function connect(url: string, options: mqtt.IClientOptions = {}): Promise<mqtt.MqttClient> {
+  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options })
+  onTestFinished(() => client.endAsync(true))
+  return client
+}
+
+function nextMessage(client: mqtt.MqttClient): Promise<string> {
+  return new Promise((resolve) => client.once('message', (_topic, payload) => resolve(payload.toString())))
+}
+
+/** The processes whose command line contains `text` (this test's own ports make it unique). */
+function processesWith(text: string): string[] {
+  const listing = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+  return listing.split('\n').filter((line) => line.includes(text) && !line.includes('ps -eo'))
+}
+
+describe.skipIf(!redisAvailable())(`startAedesCluster ${redisAvailable() ? '' : redisSkipReason}`, () => {
+  it('a message published on one node reaches a subscriber on another', async () => {
+    await using cluster = await startAedesCluster({ nodes: 3 })
+    expect(cluster.urls).toHaveLength(3)
+    expect(new Set(cluster.urls).size).toBe(3)
+    const topic = uniqueTopic('cluster')
+    const subscriber = await connect(cluster.urls[0] ?? '')
+    await subscriber.subscribeAsync(topic, { qos: 1 })
+    const received = nextMessage(subscriber)
+    const publisher = await connect(cluster.urls[2] ?? '')
+    await publisher.publishAsync(topic, 'across nodes', { qos: 1 })
+    expect(await received).toBe('across nodes')
+  })
+
+  it('keeps a persistent session in Redis: a node SIGKILLed, the client resumes on another', async () => {
+    await using cluster = await startAedesCluster({ nodes: 2 })
+    const [a = '', b = ''] = cluster.urls
+    const topic = uniqueTopic('cluster/session')
+    const clientId = topic.replaceAll('/', '-')
+    const first = await connect(a, { clientId, clean: false })
+    await first.subscribeAsync(topic, { qos: 1 })
+    await cluster.kill(0)
+    expect(cluster.nodes[0]?.running).toBe(false)
+    await expect(mqtt.connectAsync(a, { reconnectPeriod: 0, connectTimeout: 500 })).rejects.toThrow()
+
+    const publisher = await connect(b)
+    await publisher.publishAsync(topic, 'while away', { qos: 1 })
+    const second = await connect(b, { clientId, clean: false })
+    expect(second.options.clientId).toBe(clientId)
+    expect(await nextMessage(second)).toBe('while away')
+
+    await cluster.restart(0)
+    const back = await connect(a)
+    await back.publishAsync(topic, 'from the restarted node', { qos: 1 })
+    expect(await nextMessage(second)).toBe('from the restarted node')
+  })
+
+  it('close() leaves no node and no redis-server running', async () => {
+    const cluster = await startAedesCluster({ nodes: 2 })
+    const marks = [String(cluster.redis.port), ...cluster.nodes.map((node) => String(node.port))]
+    expect(marks.flatMap(processesWith).length).toBeGreaterThanOrEqual(3)
+    await cluster.close()
+    await cluster.close()
+    expect(marks.flatMap(processesWith)).toEqual([])
+  })
+})

@@ -1,3 +1,4 @@
+import { redisAvailable } from '@await-mqtt/test-utils'
 import { expect } from 'vitest'
 import { everyOption } from '../../src/configuring-the-client.js'
 
@@ -176,6 +177,23 @@ export const checks: Record<string, (lines: string[], facts: RunFacts) => void> 
       'loop: 23 °C',
       'loop: 24 °C',
       'loop ended by its signal',
+    ])
+  },
+  cluster(lines) {
+    if (!redisAvailable()) {
+      expect(lines).toEqual([
+        'cluster: skipped, redis-server is not installed (apt-get install redis-server)',
+      ])
+      return
+    }
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^three aedes nodes sharing state through Redis: (mqtt:\/\/127\.0\.0\.1:\d+(, )?){3}$/,
+      ),
+      expect.stringMatching(/^connected to mqtt:\/\/127\.0\.0\.1:\d+$/),
+      'node 0 killed with SIGKILL',
+      expect.stringMatching(/^moved to mqtt:\/\/127\.0\.0\.1:\d+, session present: true$/),
+      'received: order #1 (published while the client was moving)',
     ])
   },
   'named-wildcards'(lines) {

@@ -42,27 +42,39 @@ async function run(qos: QoS, moving: Moving) {
   await using subscription = await subscriber.subscribe(topic, { qos })
 
   const seen = new Map<number, number>()
-  let killed: Promise<void> | undefined
   let lastProgress = Date.now()
+  let halfReceived: () => void = () => {}
+  const half = new Promise<void>((resolve) => {
+    halfReceived = resolve
+  })
   const reading = (async () => {
     for await (const message of subscription) {
       const n = Number(message.text())
       seen.set(n, (seen.get(n) ?? 0) + 1)
       lastProgress = Date.now()
-      if (killed === undefined && seen.size >= count / 2) killed = cluster.kill(0)
+      if (seen.size >= count / 2) halfReceived()
       if (seen.size === count) return
     }
   })()
   const acknowledged = new Set<number>()
   const refused: string[] = []
-  await Promise.all(
-    Array.from({ length: count }, (_, n) =>
-      publisher.publish(topic, String(n), { qos, timeout: 60_000 }).then(
-        () => acknowledged.add(n),
-        (error: unknown) => refused.push(`${n}: ${String(error)}`),
+  const publishRange = (from: number, to: number) =>
+    Promise.all(
+      Array.from({ length: to - from }, (_, i) =>
+        publisher.publish(topic, String(from + i), { qos, timeout: 60_000 }).then(
+          () => acknowledged.add(from + i),
+          (error: unknown) => refused.push(`${from + i}: ${String(error)}`),
+        ),
       ),
-    ),
-  )
+    )
+  // Half the messages, then node 0 dies while the rest are published: the kill always lands
+  // mid-stream (killing on a count of received messages raced a fast broker that had already
+  // delivered everything).
+  await publishRange(0, count / 2)
+  await half
+  const killed: Promise<void> | undefined = cluster.kill(0)
+  await killed
+  await publishRange(count / 2, count)
   // Every acknowledged message is on its way: wait for it, bounded by a pause in progress.
   while (seen.size < count && Date.now() - lastProgress < 10_000) await sleep(50)
   await killed

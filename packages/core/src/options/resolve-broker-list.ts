@@ -63,7 +63,8 @@ function ownSettings(target: BrokerTarget, index: number, shared: ClientOptions)
  * options over the options they share, one client id for all. The first broker stands for the
  * list where one address is needed (`address`, `target`); `servers` holds them all, in order.
  * @throws {@link MqttValidationError} for an empty list, an address among the shared options, a
- * field that cannot differ per broker, or any invalid option (as {@link resolveOptions} does).
+ * field that cannot differ per broker, brokers of different transports (TCP and WebSockets), or any
+ * invalid option (as {@link resolveOptions} does).
  * @example
  * const resolved = resolveBrokerList(['mqtt://node-a:1883', { url: 'mqtts://node-b', username: 'b' }], { timeout: 5_000 })
  */
@@ -95,5 +96,13 @@ export function resolveBrokerList(
   )
   const [first] = resolved
   if (first === undefined) throw new MqttValidationError('targets must list at least one broker', 'targets')
+  // One MQTT.js client serves the whole list, and it cannot switch between TCP and WebSockets.
+  const other = resolved.findIndex((one) => one.target.transport !== first.target.transport)
+  if (other !== -1) {
+    throw new MqttValidationError(
+      `targets[${other}] uses ${resolved[other]?.target.transport} while targets[0] uses ${first.target.transport}: every broker of a list must use the same transport`,
+      `targets[${other}]`,
+    )
+  }
   return { ...first, servers: resolved.flatMap((one) => one.servers) }
 }

@@ -59,6 +59,11 @@ describe('several brokers: Client.connect takes a list and fails over', () => {
     await expect(Client.connect(['mqtt://a', 42 as unknown as string])).rejects.toBeInstanceOf(
       MqttValidationError,
     )
+    // one MQTT.js client serves the list: it cannot move between TCP and WebSockets
+    await expect(Client.connect(['mqtt://127.0.0.1:1', 'ws://127.0.0.1:2/mqtt'])).rejects.toMatchObject({
+      field: 'targets[1]',
+      message: expect.stringContaining('same transport'),
+    })
   })
 
   it('a reconnection moves to the next broker: events name it, subscriptions and publishing go on', async () => {

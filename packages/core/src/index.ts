@@ -83,5 +83,5 @@ export {
 } from './subscriptions/shared-subscriptions.js'
 export type { SubscribeFilter, SubscribeOptions, UnsubscribeOptions } from './subscriptions/subscribe.js'
 export type { GrantedFilter, Subscription } from './subscriptions/subscription.js'
-export { subscriptionFilter } from './validation/subscription-filter.js'
+export { handlerFilter, subscriptionFilter } from './validation/subscription-filter.js'
 export { type WithClientOptions, withClient } from './with-client.js'

@@ -1,10 +1,4 @@
-import {
-  type Client,
-  handleMessages,
-  MqttValidationError,
-  type Subscription,
-  subscriptionFilter,
-} from '@await-mqtt/core'
+import { type Client, handleMessages, handlerFilter, type Subscription } from '@await-mqtt/core'
 import type { FastifyBaseLogger } from 'fastify'
 import type { MqttHandleOptions, MqttHandler } from './options.js'
 import type { Task } from './task.js'
@@ -25,17 +19,7 @@ export interface HandlerEntry {
  * @throws {@link MqttValidationError} for an invalid filter or a repeated name.
  */
 export function handlerEntry(source: string, handler: MqttHandler, options: MqttHandleOptions): HandlerEntry {
-  if (typeof handler !== 'function') {
-    throw new MqttValidationError(`the handler of ${source} must be a function`, 'handler')
-  }
-  try {
-    return { source, filter: subscriptionFilter(source), handler, options }
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new MqttValidationError(`invalid subscription filter ${source}: ${reason}`, 'filter', {
-      cause: error,
-    })
-  }
+  return { source, filter: handlerFilter(source, handler), handler, options }
 }
 
 /**

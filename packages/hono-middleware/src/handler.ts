@@ -2,12 +2,11 @@ import {
   type CallOptions,
   type Client,
   handleMessages,
+  handlerFilter,
   type Logger,
   type Message,
-  MqttValidationError,
   type PatternParams,
   type SubscribeOptions,
-  subscriptionFilter,
 } from '@await-mqtt/core'
 
 /**
@@ -56,17 +55,7 @@ export interface HandlerEntry {
  * @throws {@link MqttValidationError} for an invalid filter (or pattern) or a handler that is not a function.
  */
 export function handlerEntry(source: string, handler: MqttHandler, options: MqttHandleOptions): HandlerEntry {
-  if (typeof handler !== 'function') {
-    throw new MqttValidationError(`the handler of ${source} must be a function`, 'handler')
-  }
-  try {
-    subscriptionFilter(source)
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new MqttValidationError(`invalid subscription filter ${source}: ${reason}`, 'filter', {
-      cause: error,
-    })
-  }
+  handlerFilter(source, handler)
   return { source, handler, options }
 }
 

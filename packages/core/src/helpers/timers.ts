@@ -1,3 +1,5 @@
+import { beforeDeadline } from './before-deadline.js'
+
 /**
  * The longest delay `setTimeout` honours (2^31 - 1 ms); a longer one would fire at once, so a
  * timeout above it is treated as no timeout at all.
@@ -37,13 +39,10 @@ export function onTimeoutOrAbort(
 
 /** Waits for `promise` at most `ms`; resolves `false` when the time ran out first. Leaves no timer behind. */
 export async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms)
-  })
-  try {
-    return await Promise.race([promise.then(() => true), late])
-  } finally {
-    clearTimeout(timer)
-  }
+  return (
+    (await beforeDeadline(
+      promise.then(() => true),
+      Date.now() + ms,
+    )) ?? false
+  )
 }

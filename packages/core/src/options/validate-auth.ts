@@ -1,11 +1,7 @@
 import { describeValue } from '../errors/describe-value.js'
-import { MqttValidationError } from '../errors/errors.js'
 import { checkBinary, checkMqttString } from '../validation/mqtt-strings.js'
 import type { ClientOptions } from './client-options.js'
-
-function fail(field: string, message: string): never {
-  throw new MqttValidationError(`${field} ${message}`, field)
-}
+import { fail, isRecord } from './field-checks.js'
 
 /**
  * Checks `auth` (MQTT 5 enhanced authentication): an object with a non-empty `method`, optional
@@ -16,10 +12,10 @@ function fail(field: string, message: string): never {
 export function validateAuth(options: ClientOptions): void {
   const auth: unknown = options.auth
   if (auth === undefined) return
-  if (typeof auth !== 'object' || auth === null || Array.isArray(auth)) {
+  if (!isRecord(auth)) {
     fail('auth', `must be an object ({ method, data, onChallenge }), not ${describeValue(auth)}`)
   }
-  const { method, data, onChallenge } = auth as Record<string, unknown>
+  const { method, data, onChallenge } = auth
   if (typeof method !== 'string' || method === '') {
     fail('auth.method', `must be a non-empty string, not ${describeValue(method)}`)
   }

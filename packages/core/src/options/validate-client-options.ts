@@ -8,6 +8,7 @@ import type {
   TlsOptions,
   WillOptions,
 } from './client-options.js'
+import { boolean, bytesOrString, fail, integer, isRecord, oneOf, string } from './field-checks.js'
 import { validateAuth } from './validate-auth.js'
 import { validateEmptyClientId } from './validate-client-id.js'
 import { validateFailover } from './validate-failover.js'
@@ -15,44 +16,6 @@ import { validateOptionStrings } from './validate-option-strings.js'
 
 const maxUint16 = 0xffff
 const maxUint32 = 0xffff_ffff
-
-function fail(field: string, message: string): never {
-  throw new MqttValidationError(`${field} ${message}`, field)
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function integer(value: unknown, field: string, min: number, max: number): void {
-  if (value === undefined) return
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(field, `must be an integer from ${min} to ${max}, not ${describe(value)}`)
-  }
-}
-
-function boolean(value: unknown, field: string): void {
-  if (value !== undefined && typeof value !== 'boolean')
-    fail(field, `must be a boolean, not ${describe(value)}`)
-}
-
-function string(value: unknown, field: string, { nonEmpty = false, secret = false } = {}): void {
-  if (value === undefined) return
-  if (typeof value !== 'string') fail(field, `must be a string, not ${secret ? 'that' : describe(value)}`)
-  if (nonEmpty && value === '') fail(field, 'must not be empty')
-}
-
-function oneOf(value: unknown, field: string, allowed: readonly unknown[]): void {
-  if (value !== undefined && !allowed.includes(value)) {
-    fail(field, `must be one of ${allowed.map(describe).join(', ')}, not ${describe(value)}`)
-  }
-}
-
-function bytesOrString(value: unknown, field: string, secret = false): void {
-  if (value !== undefined && typeof value !== 'string' && !(value instanceof Uint8Array)) {
-    fail(field, `must be a string or a Uint8Array, not ${secret ? 'that' : describe(value)}`)
-  }
-}
 
 function pemList(value: unknown, field: string): void {
   if (value === undefined) return

@@ -1,16 +1,6 @@
 import { describeValue } from '../errors/describe-value.js'
-import { MqttValidationError } from '../errors/errors.js'
 import type { ClientOptions } from './client-options.js'
-
-function fail(field: string, message: string): never {
-  throw new MqttValidationError(`${field} ${message}`, field)
-}
-
-function optionalBoolean(value: unknown, field: string): void {
-  if (value !== undefined && typeof value !== 'boolean') {
-    fail(field, `must be a boolean, not ${describeValue(value)}`)
-  }
-}
+import { boolean, fail, integer, isRecord } from './field-checks.js'
 
 /**
  * Checks `failover` and `connectInBackground` (which needs `reconnect`).
@@ -18,7 +8,7 @@ function optionalBoolean(value: unknown, field: string): void {
  * @example validateFailover({ connectInBackground: true }) // throws: connectInBackground needs reconnect
  */
 export function validateFailover(options: ClientOptions): void {
-  optionalBoolean(options.connectInBackground, 'connectInBackground')
+  boolean(options.connectInBackground, 'connectInBackground')
   if (
     options.connectInBackground === true &&
     (options.reconnect === undefined || options.reconnect === false)
@@ -27,16 +17,8 @@ export function validateFailover(options: ClientOptions): void {
   }
   const { failover } = options
   if (failover === undefined) return
-  if (typeof failover !== 'object' || failover === null || Array.isArray(failover)) {
-    fail('failover', `must be an object, not ${describeValue(failover)}`)
-  }
-  optionalBoolean(failover.shuffle, 'failover.shuffle')
-  optionalBoolean(failover.followRedirects, 'failover.followRedirects')
-  const { maxRedirects } = failover
-  if (
-    maxRedirects !== undefined &&
-    (!Number.isInteger(maxRedirects) || maxRedirects < 0 || maxRedirects > 100)
-  ) {
-    fail('failover.maxRedirects', `must be an integer from 0 to 100, not ${describeValue(maxRedirects)}`)
-  }
+  if (!isRecord(failover)) fail('failover', `must be an object, not ${describeValue(failover)}`)
+  boolean(failover.shuffle, 'failover.shuffle')
+  boolean(failover.followRedirects, 'failover.followRedirects')
+  integer(failover.maxRedirects, 'failover.maxRedirects', 0, 100)
 }

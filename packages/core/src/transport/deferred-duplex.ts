@@ -43,7 +43,42 @@ let defined: DeferredDuplexClass | undefined
 
 function define(): DeferredDuplexClass {
   const { Duplex } = nodeModule('node:stream')
-  return class extends Duplex implements DeferredDuplex {
+  /** The stream each attached socket feeds (the socket's listeners are shared: `this` is the socket). */
+  const joined = new WeakMap<Duplex, Joined>()
+  class Joined extends Duplex implements DeferredDuplex {
+    static #onData(this: Duplex, chunk: Buffer): void {
+      const stream = joined.get(this)
+      if (stream === undefined) return
+      stream.#received = true
+      if (chunk.length > loneAcknowledgementBytes) stream.#holdRepliesUntilReadsDone()
+      if (!stream.push(chunk)) this.pause()
+    }
+
+    static #onDrain(this: Duplex): void {
+      const stream = joined.get(this)
+      if (stream === undefined) return
+      stream.#owesDrain = false
+      stream.emit('drain')
+    }
+
+    static #onEnd(this: Duplex): void {
+      joined.get(this)?.push(null)
+    }
+
+    static #onError(this: Duplex, error: Error): void {
+      const stream = joined.get(this)
+      if (stream !== undefined && !stream.destroyed) stream.destroy(stream.#explain(error))
+    }
+
+    static #onClose(this: Duplex): void {
+      const stream = joined.get(this)
+      if (stream === undefined) return
+      // Let the reader take what is buffered (e.g. a DISCONNECT with its reason) before closing.
+      stream.push(null)
+      if (stream.readableEnded) stream.destroy()
+      else stream.once('end', () => stream.destroy())
+    }
+
     /** Stops the opening of the socket; made when `signal` is first read, dropped once attached. */
     #abort: AbortController | undefined
     #socket: Duplex | undefined
@@ -56,7 +91,8 @@ function define(): DeferredDuplexClass {
     #straight: Duplex | undefined
     /** Corks taken while writes go straight to the socket; the last uncork releases what is held. */
     #corks = 0
-    readonly #held = new HeldWrites()
+    /** Made by the first corked write: an idle client holds none. */
+    #held: HeldWrites | undefined
     /** A held write answered "wait" and no `drain` is on its way yet. */
     #owesDrain = false
     /** Writes are corked until this round of reads is handled (see {@link #holdRepliesUntilReadsDone}). */
@@ -79,23 +115,13 @@ function define(): DeferredDuplexClass {
       // An AbortController (an EventTarget and its maps) per idle client is worth dropping.
       this.#abort = undefined
       this.#explainEarly = explainEarly
-      socket.on('data', (chunk: Buffer) => {
-        this.#received = true
-        if (chunk.length > loneAcknowledgementBytes) this.#holdRepliesUntilReadsDone()
-        if (!this.push(chunk)) socket.pause()
-      })
-      socket.on('drain', () => {
-        this.#owesDrain = false
-        this.emit('drain')
-      })
-      socket.once('end', () => this.push(null))
-      socket.once('error', (error) => this.destroy(this.#explain(error)))
-      socket.once('close', () => {
-        // Let the reader take what is buffered (e.g. a DISCONNECT with its reason) before closing.
-        this.push(null)
-        if (this.readableEnded) this.destroy()
-        else this.once('end', () => this.destroy())
-      })
+      // One set of listeners for every socket (found back through `joined`), not five closures each.
+      joined.set(socket, this)
+      socket.on('data', Joined.#onData)
+      socket.on('drain', Joined.#onDrain)
+      socket.on('end', Joined.#onEnd)
+      socket.on('error', Joined.#onError)
+      socket.on('close', Joined.#onClose)
       if (!this.#reading) socket.pause()
       const write = this.#pendingWrite
       const final = this.#pendingFinal
@@ -139,6 +165,7 @@ function define(): DeferredDuplexClass {
       if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
         return super.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
       }
+      this.#held ??= new HeldWrites()
       this.#held.hold(chunk, encoding as BufferEncoding | undefined, callback as WriteCallback | undefined)
       // Held bytes count against the socket's own highWaterMark. A budget of 4 × that (64 KiB) made
       // 4 KiB publishes 0.91-0.94x raw MQTT.js (the writer idled until a whole batch had flushed).
@@ -173,7 +200,7 @@ function define(): DeferredDuplexClass {
      * the socket, or from here when the socket took everything at once (then it emits none).
      */
     #release(): void {
-      const held = this.#held.take()
+      const held = this.#held?.take()
       const socket = this.#socket
       if (held === undefined || socket === undefined) return
       const accepted = writeBatch(socket, held.pieces, held.callback)
@@ -241,12 +268,13 @@ function define(): DeferredDuplexClass {
     override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
       this.#straight = undefined
       this.#corks = 0
-      this.#held.fail(error ?? new Error('the stream was destroyed before its writes went out'))
+      this.#held?.fail(error ?? new Error('the stream was destroyed before its writes went out'))
       this.#abort?.abort(error ?? undefined)
       this.#socket?.destroy()
       callback(error)
     }
   }
+  return Joined
 }
 
 /** A new {@link DeferredDuplex}. */

@@ -5,6 +5,8 @@ const copyLimit = 1024
 /** Batch buffers start small enough for Node's buffer pool and grow to what the last batch copied. */
 const smallestBatch = 2048
 const largestBatch = 64 * 1024
+/** What `#lastBytes` holds before the first string: one for every client (a Uint8Array and its buffer are 180 B). */
+const noBytes = new Uint8Array(0)
 
 /**
  * Writes held while the stream is corked, handed to the socket in as few pieces as possible on
@@ -25,7 +27,7 @@ export class HeldWrites {
   #batchSize = smallestBatch
   #lastString = ''
   #lastEncoding: BufferEncoding = 'utf8'
-  #lastBytes: Uint8Array = new Uint8Array(0)
+  #lastBytes: Uint8Array = noBytes
 
   /** Bytes held. */
   get bytes(): number {

@@ -45,38 +45,40 @@ function define(): DeferredDuplexClass {
   const { Duplex } = nodeModule('node:stream')
   /** The stream each attached socket feeds (the socket's listeners are shared: `this` is the socket). */
   const joined = new WeakMap<Duplex, Joined>()
+  let onData: (this: Duplex, chunk: Buffer) => void = () => {}
+  let onDrain: (this: Duplex) => void = () => {}
+  let onError: (this: Duplex, error: Error) => void = () => {}
+  function onEnd(this: Duplex): void {
+    joined.get(this)?.push(null)
+  }
+  function onClose(this: Duplex): void {
+    const stream = joined.get(this)
+    if (stream === undefined) return
+    // Let the reader take what is buffered (e.g. a DISCONNECT with its reason) before closing.
+    stream.push(null)
+    if (stream.readableEnded) stream.destroy()
+    else stream.once('end', () => stream.destroy())
+  }
   class Joined extends Duplex implements DeferredDuplex {
-    static #onData(this: Duplex, chunk: Buffer): void {
-      const stream = joined.get(this)
-      if (stream === undefined) return
-      stream.#received = true
-      if (chunk.length > loneAcknowledgementBytes) stream.#holdRepliesUntilReadsDone()
-      if (!stream.push(chunk)) this.pause()
-    }
-
-    static #onDrain(this: Duplex): void {
-      const stream = joined.get(this)
-      if (stream === undefined) return
-      stream.#owesDrain = false
-      stream.emit('drain')
-    }
-
-    static #onEnd(this: Duplex): void {
-      joined.get(this)?.push(null)
-    }
-
-    static #onError(this: Duplex, error: Error): void {
-      const stream = joined.get(this)
-      if (stream !== undefined && !stream.destroyed) stream.destroy(stream.#explain(error))
-    }
-
-    static #onClose(this: Duplex): void {
-      const stream = joined.get(this)
-      if (stream === undefined) return
-      // Let the reader take what is buffered (e.g. a DISCONNECT with its reason) before closing.
-      stream.push(null)
-      if (stream.readableEnded) stream.destroy()
-      else stream.once('end', () => stream.destroy())
+    static {
+      // Inside the class body to reach its private fields; `this` is the socket that emitted.
+      onData = function (this: Duplex, chunk: Buffer): void {
+        const stream = joined.get(this)
+        if (stream === undefined) return
+        stream.#received = true
+        if (chunk.length > loneAcknowledgementBytes) stream.#holdRepliesUntilReadsDone()
+        if (!stream.push(chunk)) this.pause()
+      }
+      onDrain = function (this: Duplex): void {
+        const stream = joined.get(this)
+        if (stream === undefined) return
+        stream.#owesDrain = false
+        stream.emit('drain')
+      }
+      onError = function (this: Duplex, error: Error): void {
+        const stream = joined.get(this)
+        if (stream !== undefined && !stream.destroyed) stream.destroy(stream.#explain(error))
+      }
     }
 
     /** Stops the opening of the socket; made when `signal` is first read, dropped once attached. */
@@ -117,11 +119,11 @@ function define(): DeferredDuplexClass {
       this.#explainEarly = explainEarly
       // One set of listeners for every socket (found back through `joined`), not five closures each.
       joined.set(socket, this)
-      socket.on('data', Joined.#onData)
-      socket.on('drain', Joined.#onDrain)
-      socket.on('end', Joined.#onEnd)
-      socket.on('error', Joined.#onError)
-      socket.on('close', Joined.#onClose)
+      socket.on('data', onData)
+      socket.on('drain', onDrain)
+      socket.on('end', onEnd)
+      socket.on('error', onError)
+      socket.on('close', onClose)
       if (!this.#reading) socket.pause()
       const write = this.#pendingWrite
       const final = this.#pendingFinal

@@ -19,25 +19,39 @@ import {
 import { bracketIPv6 } from '../helpers/host.js'
 import { onTimeoutOrAbort, settledWithin } from '../helpers/timers.js'
 import { disconnectPacket, IncomingGuard, type IncomingViolation } from '../incoming/incoming-guard.js'
-import { IncomingQoS2 } from '../incoming/incoming-qos2.js'
+import { IncomingQoS2, type IncomingQoS2Handlers } from '../incoming/incoming-qos2.js'
 import { Message } from '../incoming/message.js'
 import { Topic } from '../incoming/topic.js'
 import type { Logger } from '../options/client-options.js'
-import type { ResolvedOptions, ResolvedServer } from '../options/resolved-options.js'
+import type { ResolvedOptions, ResolvedServer, TransportTarget } from '../options/resolved-options.js'
 import { OutgoingTopicAliases, type TopicAliasMode } from '../outgoing/topic-aliases.js'
 import { redirectCodes, type ServerRedirect } from '../reconnect/server-list.js'
 import { createMqttClient } from './create-mqtt-client.js'
 import { AuthChallengeFailure, challengeFailed, EnhancedAuth } from './enhanced-auth.js'
-import { filterIncoming, type IncomingFilter, pointAt } from './mqtt-internals.js'
+import { filterIncoming, type IncomingFilter, type IncomingFilterSource, pointAt } from './mqtt-internals.js'
 import { closedBeforeConnack, connectionLost, connectTimeout, toConnectError } from './translate-error.js'
 
-/** What a {@link Connection} reports to the session that owns it. */
+/**
+ * What a {@link Connection} reports to the session that owns it (the session itself: an object
+ * with methods, not closures, since thousands of idle clients may share a process).
+ */
 export interface ConnectionHandlers {
   /** A PUBLISH arrived (already acknowledged by MQTT.js as its QoS requires). */
-  message(message: Message): void
-  /** The connection dropped after CONNACK, not because we closed it. Called at most once. */
-  lost(error: MqttConnectionLostError): void
+  receive(message: Message): void
+  /** `connection` dropped after CONNACK, not because we closed it. Called at most once per CONNACK. */
+  connectionLost(connection: Connection, error: MqttConnectionLostError): void
 }
+
+/**
+ * The connection of each MQTT.js client: its listeners are functions shared by every connection
+ * (MQTT.js calls them with the client as `this`), not a set of closures per connection.
+ */
+const connections = new WeakMap<MqttClient, Connection>()
+let onPacketReceive: (this: MqttClient, packet: Packet) => void = () => {}
+let onMessage: (this: MqttClient, topic: string, payload: Buffer, packet: IPublishPacket) => void = () => {}
+let onError: (this: MqttClient, error: Error) => void = () => {}
+let onDisconnect: (this: MqttClient, packet: IDisconnectPacket) => void = () => {}
+let onClose: (this: MqttClient) => void = () => {}
 
 /** Reports how a callback-style MQTT.js call ended. */
 export type PacketDone = (error: unknown, packet?: Packet) => void
@@ -48,7 +62,7 @@ export type PacketDone = (error: unknown, packet?: Packet) => void
  * MQTT.js client), so MQTT.js's stores resend unacknowledged QoS 1/2 packets on the new network
  * connection; MQTT.js itself never reconnects.
  */
-export class Connection {
+export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
   readonly mqtt: MqttClient
   readonly protocolVersion: 3 | 4 | 5
   #server: ResolvedServer
@@ -67,6 +81,8 @@ export class Connection {
   #lastError: unknown
   #onHandshake: ((error: unknown) => void) | undefined
   #closed: Promise<void>
+  /** Resolves {@link #closed} (on MQTT.js's `close`). */
+  #resolveClosed: (() => void) | undefined
   /** The topic of the last message received. */
   #lastTopic: Topic | undefined
   /** The broker's CONNACK, once connected. */
@@ -98,35 +114,77 @@ export class Connection {
     this.#credentials = resolved.mqtt.username !== undefined || resolved.mqtt.password !== undefined
     this.#maxIncomingPacketSize = resolved.maxIncomingPacketSize
     this.#aliasMode = resolved.topicAliases
-    this.mqtt = createMqttClient(resolved, () => this.#server.target)
+    this.mqtt = createMqttClient(resolved, this)
     const mqtt = this.mqtt
+    connections.set(mqtt, this)
     if (server !== undefined) this.useServer(server)
-    mqtt.on('packetreceive', (packet: Packet) => {
+    mqtt.on('packetreceive', onPacketReceive)
+    filterIncoming(mqtt, this)
+    this.#auth = resolved.auth ? new EnhancedAuth(mqtt, resolved.auth) : undefined
+    mqtt.on('message', onMessage)
+    // QoS 2 reception in place of MQTT.js's (which delivers on PUBREL and cannot hold the PUBREC):
+    // installed on the MQTT.js client, whose hooks keep it.
+    new IncomingQoS2(mqtt, this, {
+      clean: resolved.mqtt.clean !== false,
+      protocolVersion: resolved.protocolVersion,
+    })
+    mqtt.on('error', onError)
+    mqtt.on('disconnect', onDisconnect)
+    this.#closed = this.#whenClosed()
+    mqtt.on('close', onClose)
+  }
+
+  static {
+    // Inside the class body to reach its private members; `this` is the MQTT.js client.
+    onPacketReceive = function (this: MqttClient, packet: Packet): void {
       if (packet.cmd !== 'connack' || !redirectCodes.has(packet.reasonCode ?? 0)) return
-      this.#redirect = {
+      const connection = connections.get(this)
+      if (connection === undefined) return
+      connection.#redirect = {
         reasonCode: packet.reasonCode ?? 0,
         serverReference: packet.properties?.serverReference,
       }
+    }
+    onMessage = function (this: MqttClient, topic: string, payload: Buffer, packet: IPublishPacket): void {
+      const connection = connections.get(this)
+      if (connection !== undefined) connection.#message(topic, payload, packet)
+    }
+    onError = function (this: MqttClient, error: Error): void {
+      const connection = connections.get(this)
+      if (connection !== undefined) connection.#error(error)
+    }
+    onDisconnect = function (this: MqttClient, packet: IDisconnectPacket): void {
+      const connection = connections.get(this)
+      if (connection !== undefined) connection.#brokerDisconnect(packet)
+    }
+    onClose = function (this: MqttClient): void {
+      const connection = connections.get(this)
+      if (connection === undefined) return
+      connection.#resolveClosed?.()
+      connection.#close()
+    }
+  }
+
+  /** A promise of the next `close` of MQTT.js's client. */
+  #whenClosed(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#resolveClosed = resolve
     })
-    filterIncoming(mqtt, () => this.#incomingFilter())
-    this.#auth = resolved.auth ? new EnhancedAuth(mqtt, resolved.auth) : undefined
-    mqtt.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) =>
-      this.#message(topic, payload, packet),
-    )
-    // QoS 2 reception in place of MQTT.js's (which delivers on PUBREL and cannot hold the PUBREC):
-    // installed on the MQTT.js client, whose hooks keep it.
-    new IncomingQoS2(
-      mqtt,
-      {
-        deliver: (topic, payload, packet) => this.#message(topic, payload, packet),
-        hold: (messageId, processed) => this.holdAcknowledgement?.(messageId, processed) ?? false,
-      },
-      { clean: resolved.mqtt.clean !== false, protocolVersion: resolved.protocolVersion },
-    )
-    mqtt.on('error', (error) => this.#error(error))
-    mqtt.on('disconnect', (packet) => this.#brokerDisconnect(packet))
-    this.#closed = new Promise((resolve) => mqtt.once('close', resolve))
-    mqtt.on('close', () => this.#close())
+  }
+
+  /** Where the next socket goes (the stream builder asks on every connection). */
+  target(): TransportTarget {
+    return this.#server.target
+  }
+
+  /** IncomingQoS2: routes a new QoS 2 message (its topic alias resolved). */
+  deliver(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    this.#message(topic, payload, packet)
+  }
+
+  /** IncomingQoS2: whether the PUBREC of `messageId` waits until the message is processed. */
+  hold(messageId: number, processed: (reasonCode: number) => void): boolean {
+    return this.holdAcknowledgement?.(messageId, processed) ?? false
   }
 
   /** The broker this connection goes to (or went to), credential-free: `mqtt://host:1883`. */
@@ -179,7 +237,7 @@ export class Connection {
       this.#lastError = undefined
       this.#violation = undefined
       this.#disconnect = undefined
-      this.#closed = new Promise((resolve) => this.mqtt.once('close', resolve))
+      this.#closed = this.#whenClosed()
     }
     return new Promise((resolve, reject) => {
       const finish = (error: unknown, connack?: IConnackPacket) => {
@@ -328,7 +386,7 @@ export class Connection {
       this.#logger?.warn({ error }, 'mqtt dropped a message with an invalid topic')
       return
     }
-    this.#handlers.message(message)
+    this.#handlers.receive(message)
   }
 
   #error(error: Error): void {
@@ -344,7 +402,7 @@ export class Connection {
     }
     const violation = this.#phase === 'open' ? mqttJsViolation(error) : undefined
     if (violation !== undefined) {
-      this.#refuse(violation, error)
+      this.refuse(violation, error)
       return
     }
     if (this.#onHandshake) {
@@ -372,37 +430,15 @@ export class Connection {
           ? brokerDisconnected(this.#address, this.#disconnect)
           : connectionLost(this.#address, this.#lastError)
       this.#auth?.fail(lost)
-      this.#handlers.lost(lost)
+      this.#handlers.connectionLost(this, lost)
     } else {
       this.#auth?.fail(connectionLost(this.#address, this.#lastError))
     }
   }
 
   /** Checks every byte the broker sends on one network connection before MQTT.js parses it. */
-  #incomingFilter(): IncomingFilter {
-    const guard = new IncomingGuard(this.protocolVersion, this.#maxIncomingPacketSize)
-    let found: IncomingViolation | undefined
-    // Once refused, nothing more from this connection is parsed (the parser would start afresh).
-    let stopped = false
-    return {
-      accept: (chunk) => {
-        if (stopped) return chunk.subarray(0, 0)
-        const verdict = guard.check(chunk)
-        found = verdict.violation
-        return verdict.accepted
-      },
-      parsed: () => {
-        const violation = found
-        found = undefined
-        if (violation === undefined) return
-        stopped = true
-        this.#refuse(violation)
-      },
-      parseError: (error) => {
-        stopped = true
-        this.#refuse(parserViolation(error), error)
-      },
-    }
+  createIncomingFilter(): IncomingFilter {
+    return new GuardedIncoming(new IncomingGuard(this.protocolVersion, this.#maxIncomingPacketSize), this)
   }
 
   /**
@@ -410,7 +446,7 @@ export class Connection {
    * the reason code under MQTT 5 (MQTT 5 §4.13). Nothing more it sent is parsed. The loss is
    * reported when the socket closes, as any other.
    */
-  #refuse(violation: IncomingViolation, cause?: unknown): void {
+  refuse(violation: IncomingViolation, cause?: unknown): void {
     if (this.#violation !== undefined || this.#disconnect !== undefined) return
     this.#violation = { violation, cause }
     this.#logger?.warn(
@@ -445,5 +481,39 @@ export class Connection {
     }
     const stream = this.mqtt.stream
     if (stream !== undefined && !stream.destroyed) stream.destroy()
+  }
+}
+
+/** The {@link IncomingFilter} of one network connection: its {@link IncomingGuard}'s verdicts. */
+class GuardedIncoming implements IncomingFilter {
+  readonly #guard: IncomingGuard
+  readonly #connection: Connection
+  #found: IncomingViolation | undefined
+  /** Once refused, nothing more from this connection is parsed (the parser would start afresh). */
+  #stopped = false
+
+  constructor(guard: IncomingGuard, connection: Connection) {
+    this.#guard = guard
+    this.#connection = connection
+  }
+
+  accept(chunk: Uint8Array): Uint8Array {
+    if (this.#stopped) return chunk.subarray(0, 0)
+    const verdict = this.#guard.check(chunk)
+    this.#found = verdict.violation
+    return verdict.accepted
+  }
+
+  parsed(): void {
+    const violation = this.#found
+    this.#found = undefined
+    if (violation === undefined) return
+    this.#stopped = true
+    this.#connection.refuse(violation)
+  }
+
+  parseError(error: Error): void {
+    this.#stopped = true
+    this.#connection.refuse(parserViolation(error), error)
   }
 }

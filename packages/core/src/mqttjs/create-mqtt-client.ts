@@ -26,7 +26,7 @@ type WsOptions = NonNullable<IClientOptions['wsOptions']>
  */
 export function createMqttClient(
   resolved: ResolvedOptions,
-  currentTarget: CurrentTarget = () => resolved.target,
+  currentTarget: CurrentTarget = { target: () => resolved.target },
 ): MqttClient {
   const options: IClientOptions = {
     log: mqttJsLog(),

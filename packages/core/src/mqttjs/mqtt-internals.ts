@@ -95,18 +95,23 @@ export interface IncomingFilter {
   parseError(error: Error): void
 }
 
+/** Makes the {@link IncomingFilter} of each network connection (an object: no closure per client). */
+export interface IncomingFilterSource {
+  createIncomingFilter(): IncomingFilter
+}
+
 /**
- * Puts `create()`'s filter between each network stream MQTT.js opens and its packet parser, and
+ * Puts `source`'s filter between each network stream MQTT.js opens and its packet parser, and
  * tells the filter when the parser fails. Errors the parser emits are told apart from the rest by
  * when they happen: during the parse of a chunk, before the first packet of it is handled.
  */
-export function filterIncoming(client: MqttClient, create: () => IncomingFilter): void {
+export function filterIncoming(client: MqttClient, source: IncomingFilterSource): void {
   const inner = internals(client)
   const build = inner.streamBuilder
   let parsing: IncomingFilter | undefined
   inner.streamBuilder = (mqttClient, options) => {
     const stream = build(mqttClient, options)
-    const filter = create()
+    const filter = source.createIncomingFilter()
     const pipe = stream.pipe
     stream.pipe = function pipeThroughFilter<T extends NodeJS.WritableStream>(
       destination: T,

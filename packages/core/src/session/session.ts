@@ -4,7 +4,7 @@ import { EarlyMessages } from '../incoming/early-messages.js'
 import type { Message } from '../incoming/message.js'
 import { BufferedMessageStream } from '../incoming/message-stream.js'
 import { Router } from '../incoming/router.js'
-import { Connection } from '../mqttjs/connection.js'
+import { Connection, type ConnectionHandlers } from '../mqttjs/connection.js'
 import { ResendStore, useResendStore } from '../mqttjs/mqtt-internals.js'
 import type { ResolvedOptions, ResolvedServer } from '../options/resolved-options.js'
 import type { StreamLimits } from '../options/stream-limits.js'
@@ -34,7 +34,7 @@ import type { SessionState } from './session-state.js'
  * private: other files read it through getters and change it only through the named transitions
  * below, so every change of state can be found here.
  */
-export class Session {
+export class Session implements ConnectionHandlers {
   readonly options: ResolvedOptions
   readonly router = new Router(() => this.early.created())
   readonly calls: OutgoingCalls
@@ -135,14 +135,7 @@ export class Session {
 
   /** A new connection (not yet connected) whose messages and loss are reported to this session. */
   createConnection(options: ResolvedOptions = this.options, server?: ResolvedServer): Connection {
-    const connection = new Connection(
-      options,
-      {
-        message: (message) => this.receive(message),
-        lost: (error) => this.connectionLost(connection, error),
-      },
-      server,
-    )
+    const connection = new Connection(options, this, server)
     this.acks?.install(connection)
     if (this.options.reconnect && options.mqtt.outgoingStore === undefined) {
       const guard = new ResendGuard(connection.mqtt, this.options.reconnect.maxResends, this.logger)

@@ -5,17 +5,19 @@ import type { TransportTarget } from '../options/resolved-options.js'
 import { createDeferredDuplex } from './deferred-duplex.js'
 import { openSocket } from './open-socket.js'
 
-/** Where the next socket goes: read on every connection, so a client can move between brokers. */
-export type CurrentTarget = () => TransportTarget
+/** Where the next socket goes: asked on every connection, so a client can move between brokers. */
+export interface CurrentTarget {
+  target(): TransportTarget
+}
 
 /**
  * MQTT.js stream builder for `transport: 'tcp'` (Node): hands MQTT.js a duplex at once and joins
  * it to the socket {@link openSocket} opens (TLS, proxy, bind address, socket options).
  */
-export function createNodeStreamBuilder(target: CurrentTarget, logger?: Logger): StreamBuilder {
+export function createNodeStreamBuilder(current: CurrentTarget, logger?: Logger): StreamBuilder {
   return () => {
     const stream = createDeferredDuplex()
-    openSocket(target(), stream.signal, logger).then(
+    openSocket(current.target(), stream.signal, logger).then(
       ({ socket, explainEarly }) => stream.attach(socket, explainEarly),
       (error: unknown) => {
         if (!stream.destroyed) stream.destroy(error instanceof Error ? error : new Error(String(error)))
@@ -33,16 +35,16 @@ type ConnectionCallback = (error: Error | null, socket?: Duplex) => void
  * opens the socket the same way as over TCP (bind address, socket options, proxy, TLS), so both
  * transports behave and fail alike.
  */
-export function nodeWebSocketOptions(target: CurrentTarget, logger?: Logger): WsOptions {
+export function nodeWebSocketOptions(current: CurrentTarget, logger?: Logger): WsOptions {
   const createConnection = (_options: unknown, callback: ConnectionCallback) => {
     const abort = new AbortController()
-    openSocket(target(), abort.signal, logger).then(
+    openSocket(current.target(), abort.signal, logger).then(
       ({ socket }) => callback(null, socket),
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
     )
     return undefined
   }
-  const { websocketHeaders } = target()
+  const { websocketHeaders } = current.target()
   return {
     ...(websocketHeaders === undefined ? {} : { headers: { ...websocketHeaders } }),
     createConnection,

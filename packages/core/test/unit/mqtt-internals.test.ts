@@ -75,14 +75,16 @@ describe('filterIncoming: bytes from the network pass a filter before MQTT.js pa
       { manualConnect: true, reconnectPeriod: 0, protocolVersion: 5, keepalive: 0 },
     )
     client.on('error', () => {})
-    filterIncoming(client, () => ({
-      accept: (chunk) => {
-        seen.push(chunk)
-        return filter.accept?.(chunk) ?? chunk
-      },
-      parsed: () => {},
-      parseError: (error) => parseErrors.push(error),
-    }))
+    filterIncoming(client, {
+      createIncomingFilter: () => ({
+        accept: (chunk) => {
+          seen.push(chunk)
+          return filter.accept?.(chunk) ?? chunk
+        },
+        parsed: () => {},
+        parseError: (error) => parseErrors.push(error),
+      }),
+    })
     client.connect()
     const push = (bytes: number[]) => fromBroker?.push(Buffer.from(bytes))
     return { client, seen, parseErrors, push }

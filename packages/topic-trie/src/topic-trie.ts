@@ -47,8 +47,11 @@ function indexOfValue<V>(list: readonly V[], value: V): number {
 export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
   readonly #protocolVersion: ProtocolVersion
   #root = new TrieNode<V>()
-  /** One root per share name of `$share/{group}/...` filters. */
-  #groups = new Map<string, TrieNode<V>>()
+  /**
+   * One root per share name of `$share/{group}/...` filters; made by the first such filter (a
+   * client holding thousands of tries without shared filters keeps no empty Map in each).
+   */
+  #groups: Map<string, TrieNode<V>> | undefined
   #size = 0
 
   constructor({ protocolVersion = 5 }: TopicTrieOptions = {}) {
@@ -70,6 +73,7 @@ export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
     const { group, from, end, rest } = this.#locate(filter)
     let root = this.#root
     if (group !== undefined) {
+      this.#groups ??= new Map()
       root = this.#groups.get(group) ?? new TrieNode<V>()
       this.#groups.set(group, root)
     }
@@ -104,7 +108,7 @@ export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
     node.setValues(rest, list)
     this.#size -= removed
     prune(path)
-    if (group !== undefined && root?.empty) this.#groups.delete(group)
+    if (group !== undefined && root?.empty) this.#groups?.delete(group)
     return true
   }
 
@@ -128,7 +132,8 @@ export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
   match(topic: string): V[] {
     const result: V[] = []
     walk(this.#root, topic, result)
-    if (this.#groups.size > 0) for (const root of this.#groups.values()) walk(root, topic, result)
+    const groups = this.#groups
+    if (groups !== undefined && groups.size > 0) for (const root of groups.values()) walk(root, topic, result)
     return result
   }
 
@@ -139,8 +144,9 @@ export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
    */
   test(topic: string): boolean {
     if (walk(this.#root, topic, undefined)) return true
-    if (this.#groups.size > 0)
-      for (const root of this.#groups.values()) if (walk(root, topic, undefined)) return true
+    const groups = this.#groups
+    if (groups !== undefined && groups.size > 0)
+      for (const root of groups.values()) if (walk(root, topic, undefined)) return true
     return false
   }
 
@@ -150,7 +156,7 @@ export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
    */
   clear(): void {
     this.#root = new TrieNode<V>()
-    this.#groups = new Map()
+    this.#groups = undefined
     this.#size = 0
   }
 
@@ -160,7 +166,7 @@ export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
    */
   *entries(): IterableIterator<[filter: string, values: V[]]> {
     yield* entriesOf(this.#root, '')
-    for (const [group, root] of this.#groups) yield* entriesOf(root, `${sharePrefix}${group}/`)
+    for (const [group, root] of this.#groups ?? []) yield* entriesOf(root, `${sharePrefix}${group}/`)
   }
 
   /**
@@ -178,7 +184,7 @@ export class TopicTrie<V> implements Iterable<[filter: string, values: V[]]> {
     if (from === 0) return { root: this.#root, group: undefined, from, end, rest }
     if (from === -1) return { root: undefined, group: undefined, from, end, rest }
     const group = filter.slice(sharePrefix.length, from - 1)
-    return { root: this.#groups.get(group), group, from, end, rest }
+    return { root: this.#groups?.get(group), group, from, end, rest }
   }
 }
 

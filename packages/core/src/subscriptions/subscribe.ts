@@ -12,7 +12,7 @@ import {
   serverLimits,
 } from '../validation/server-limits.js'
 import { grantedCodes, subscribePackets } from './subscribe-packets.js'
-import type { FilterRequest, SubscribeRequest, Subscription } from './subscription.js'
+import type { FilterRequest, SubscribeRequest, Subscription, Unsubscriber } from './subscription.js'
 import { SubscriptionHandle } from './subscription-handle.js'
 
 type IUnsubackPacket = Extract<Packet, { cmd: 'unsuback' }>
@@ -215,6 +215,14 @@ function checkSubscribeOptions(
   }
 }
 
+/**
+ * What a subscription calls to UNSUBSCRIBE. Made here, not inside {@link subscribe}: a closure
+ * there would keep the whole call's scope (packets, SUBACK codes...) alive as long as the subscription.
+ */
+function unsubscriberOf(session: Session): Unsubscriber {
+  return (orphans, options) => unsubscribeFilters(session, orphans, options)
+}
+
 /** `client.subscribe()`: validates, registers the subscription's stream, sends SUBSCRIBE, checks the SUBACK. */
 export async function subscribe(
   session: Session,
@@ -244,9 +252,7 @@ export async function subscribe(
     session.protocolVersion,
     request.properties,
   )
-  const subscription = session.openSubscription(checked, request, limits, (orphans, unsubscribeOptions) =>
-    unsubscribeFilters(session, orphans, unsubscribeOptions),
-  )
+  const subscription = session.openSubscription(checked, request, limits, unsubscriberOf(session))
   const packets = subscribePackets(session, subscription.filters, request, true)
   try {
     // Exact sizes: the packets carry the Subscription Identifiers assigned above.

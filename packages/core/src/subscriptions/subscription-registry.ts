@@ -15,14 +15,25 @@ export interface RegisteredSubscription {
  * walks it to resubscribe.
  */
 export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredSubscription> {
-  readonly #byFilter = new Map<string, Set<S>>()
-  readonly #all = new Set<S>()
+  /**
+   * The holders of each filter: the subscription itself while it is the only one (a Set per filter
+   * costs 150 B, and most filters have one holder), a Set once there are more.
+   */
+  readonly #byFilter = new Map<string, S | Set<S>>()
   /** The MQTT 5 Subscription Identifier of each held filter (kept while it is held, reused to resubscribe). */
   readonly identifiers = new FilterIdentifiers()
 
-  /** Every live subscription. */
+  /**
+   * Every live subscription, in the order of the first filter each holds. Gathered from the filters
+   * when asked (resubscribing after a reconnect): a live subscription holds at least one filter.
+   */
   get subscriptions(): ReadonlySet<S> {
-    return this.#all
+    const all = new Set<S>()
+    for (const holders of this.#byFilter.values()) {
+      if (holders instanceof Set) for (const holder of holders) all.add(holder)
+      else all.add(holders)
+    }
+    return all
   }
 
   /** Every filter held by at least one subscription. */
@@ -31,14 +42,11 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
   }
 
   add(subscription: S, filters: readonly string[]): void {
-    this.#all.add(subscription)
     for (const filter of filters) {
-      let holders = this.#byFilter.get(filter)
-      if (holders === undefined) {
-        holders = new Set()
-        this.#byFilter.set(filter, holders)
-      }
-      holders.add(subscription)
+      const holders = this.#byFilter.get(filter)
+      if (holders === undefined) this.#byFilter.set(filter, subscription)
+      else if (holders instanceof Set) holders.add(subscription)
+      else if (holders !== subscription) this.#byFilter.set(filter, new Set([holders, subscription]))
     }
   }
 
@@ -48,21 +56,21 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
   }
 
   /**
-   * Removes `subscription`'s hold on `filters` (or on everything, when it holds nothing else).
+   * Removes `subscription`'s hold on `filters`.
    * @returns the filters no subscription holds any more.
    */
-  remove(subscription: S, filters: readonly string[], last: boolean): string[] {
+  remove(subscription: S, filters: readonly string[]): string[] {
     const orphans: string[] = []
     for (const filter of filters) {
       const holders = this.#byFilter.get(filter)
-      if (!holders?.delete(subscription)) continue
-      if (holders.size === 0) {
-        this.#byFilter.delete(filter)
-        this.identifiers.forget(filter)
-        orphans.push(filter)
-      }
+      if (holders === undefined) continue
+      if (holders instanceof Set) {
+        if (!holders.delete(subscription) || holders.size > 0) continue
+      } else if (holders !== subscription) continue
+      this.#byFilter.delete(filter)
+      this.identifiers.forget(filter)
+      orphans.push(filter)
     }
-    if (last) this.#all.delete(subscription)
     return orphans
   }
 
@@ -70,7 +78,7 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
   unsubscribed(filters: readonly string[]): void {
     const affected = new Set<S>()
     for (const filter of filters) {
-      for (const holder of this.#byFilter.get(filter) ?? []) affected.add(holder)
+      for (const holder of this.#holders(filter)) affected.add(holder)
       this.#byFilter.delete(filter)
       this.identifiers.forget(filter)
     }
@@ -79,8 +87,7 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
 
   /** Ends every subscription and forgets them all. */
   endAll(): void {
-    const all = [...this.#all]
-    this.#all.clear()
+    const all = this.subscriptions
     this.#byFilter.clear()
     this.identifiers.clear()
     for (const subscription of all) subscription.end()
@@ -91,6 +98,12 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
    * Subscription Identifiers it carries; `undefined` when they cannot tell (route by topic).
    */
   routing(message: Message): CopyRouting<S> | undefined {
-    return this.identifiers.route(message, (filter) => this.#byFilter.get(filter) ?? [])
+    return this.identifiers.route(message, (filter) => this.#holders(filter))
+  }
+
+  #holders(filter: string): Iterable<S> {
+    const holders = this.#byFilter.get(filter)
+    if (holders === undefined) return []
+    return holders instanceof Set ? holders : [holders]
   }
 }

@@ -94,16 +94,19 @@ export interface SubscriptionOwner {
  * What `client.subscribe()` holds on the client's side, registered in the session's registry and
  * router; the program sees it through a `SubscriptionHandle`.
  */
+/** What a subscription was granted before its SUBACK: nothing (one frozen array for all). */
+const noneGranted: readonly GrantedFilter[] = Object.freeze([])
+
 export class ActiveSubscription implements RegisteredSubscription {
   readonly filters: readonly string[]
-  /** Match filters (without `$share/{group}/`) by filter. */
-  readonly #checked: Map<string, CheckedFilter>
+  /** The match filter (without `$share/{group}/`) of each of {@link filters}, in the same order. */
+  readonly #matches: readonly string[]
   readonly #session: SubscriptionOwner
   readonly #stream: BufferedMessageStream
   readonly #unsubscriber: Unsubscriber
   #unroute: () => void
-  #granted: readonly GrantedFilter[] = []
-  #held: string[]
+  #granted: readonly GrantedFilter[] = noneGranted
+  #held: readonly string[]
   #unsubscribing: Promise<void> | undefined
   #abandoned = false
 
@@ -120,8 +123,9 @@ export class ActiveSubscription implements RegisteredSubscription {
     this.#session = session
     this.request = request
     this.filters = Object.freeze(filters.map((entry) => entry.filter))
-    this.#checked = new Map(filters.map((entry) => [entry.filter, entry]))
-    this.#held = [...this.filters]
+    this.#matches = filters.map((entry) => entry.match)
+    // The frozen list itself until one is forgotten (a copy per idle subscription is worth saving).
+    this.#held = this.filters
     this.#unsubscriber = unsubscriber
     this.#stream = new BufferedMessageStream(this.filters.join(', '), limits)
     // ack: 'manual' — the program acknowledges what it reads, read now or later: held from the start
@@ -179,14 +183,14 @@ export class ActiveSubscription implements RegisteredSubscription {
   discard(): string[] {
     this.#unroute()
     this.#stream.close()
-    return this.#session.subscriptions.remove(this, this.filters, true)
+    return this.#session.subscriptions.remove(this, this.filters)
   }
 
   forget(filters: readonly string[]): void {
     this.#held = this.#held.filter((filter) => !filters.includes(filter))
     this.#unroute()
+    // With nothing held it is no longer among the registry's subscriptions (gathered from filters).
     if (this.#held.length === 0) {
-      this.#session.subscriptions.remove(this, [], true)
       this.#stream.end()
     } else if (!this.#abandoned) this.#unroute = this.#route()
   }
@@ -200,7 +204,7 @@ export class ActiveSubscription implements RegisteredSubscription {
   refuse(error: unknown): void {
     this.#unroute()
     this.#stream.end(error)
-    this.#session.subscriptions.remove(this, this.#held, true)
+    this.#session.subscriptions.remove(this, this.#held)
     this.#held = []
   }
 
@@ -260,7 +264,7 @@ export class ActiveSubscription implements RegisteredSubscription {
     const state = this.#session.state
     if (state !== 'connected' && state !== 'reconnecting') {
       this.end()
-      this.#session.subscriptions.remove(this, this.#held, true)
+      this.#session.subscriptions.remove(this, this.#held)
       return
     }
     await this.unsubscribe()
@@ -269,7 +273,7 @@ export class ActiveSubscription implements RegisteredSubscription {
   async #unsubscribe(options: CallOptions | undefined): Promise<void> {
     this.#unroute()
     this.#stream.end()
-    const orphans = this.#session.subscriptions.remove(this, this.#held, true)
+    const orphans = this.#session.subscriptions.remove(this, this.#held)
     this.#held = []
     if (this.#session.state === 'reconnecting') this.#session.unsubscribeLater(orphans)
     if (orphans.length === 0 || this.#session.state !== 'connected') return
@@ -277,7 +281,12 @@ export class ActiveSubscription implements RegisteredSubscription {
   }
 
   #route(): () => void {
-    const match = this.#held.map((filter) => this.#checked.get(filter)?.match ?? filter)
+    const held = this.#held
+    let match = this.#matches
+    if (held !== this.filters) {
+      const byFilter = new Map(this.filters.map((filter, index) => [filter, this.#matches[index]]))
+      match = held.map((filter) => byFilter.get(filter) ?? filter)
+    }
     return this.#session.router.add(this.#stream, 'subscription', match)
   }
 }

@@ -5,8 +5,6 @@ const copyLimit = 1024
 /** Batch buffers start small enough for Node's buffer pool and grow to what the last batch copied. */
 const smallestBatch = 2048
 const largestBatch = 64 * 1024
-/** What `#lastBytes` holds before the first string: one for every client (a Uint8Array and its buffer are 180 B). */
-const noBytes = new Uint8Array(0)
 
 /**
  * Writes held while the stream is corked, handed to the socket in as few pieces as possible on
@@ -27,7 +25,8 @@ export class HeldWrites {
   #batchSize = smallestBatch
   #lastString = ''
   #lastEncoding: BufferEncoding = 'utf8'
-  #lastBytes: Uint8Array = noBytes
+  /** `#lastString` encoded, once it came twice in a row. */
+  #lastBytes: Uint8Array | undefined
 
   /** Bytes held. */
   get bytes(): number {
@@ -41,16 +40,22 @@ export class HeldWrites {
   ): void {
     if (typeof chunk !== 'string') this.#holdBytes(chunk)
     else if (chunk === this.#lastString && (encoding ?? 'utf8') === this.#lastEncoding) {
-      this.#holdBytes(this.#lastBytes)
+      let bytes = this.#lastBytes
+      if (bytes === undefined) {
+        // The same string twice in a row (mostly a topic published to again): from now on it is
+        // encoded once. A copy of its own: `Buffer.from` gives a slice of Node's 8 KiB buffer
+        // pool, which it would keep alive for as long as this client lives.
+        bytes = new Uint8Array(Buffer.from(chunk, encoding))
+        this.#lastBytes = bytes
+      }
+      this.#holdBytes(bytes)
     } else {
       const bytes = Buffer.from(chunk, encoding)
       if (bytes.byteLength <= copyLimit) {
-        // Mostly the topic: a loop publishing to one topic encodes it once.
+        // Not copied yet: an idle client that wrote one SUBSCRIBE keeps no copy of its topic.
         this.#lastString = chunk
         this.#lastEncoding = encoding ?? 'utf8'
-        // A copy of its own: `bytes` is a slice of Node's 8 KiB buffer pool, which it would keep
-        // alive for as long as this client lives (a third of a pool per idle client).
-        this.#lastBytes = new Uint8Array(bytes)
+        this.#lastBytes = undefined
       }
       this.#holdBytes(bytes)
     }

@@ -131,9 +131,9 @@ describe('routing copies by Subscription Identifier', () => {
     const [a, b] = [new Holder('a'), new Holder('b')]
     const { registry, who } = registryOf([a, ['t']], [b, ['t']])
     expect(who(copy('t', 1))).toEqual({ streams: true, subscriptions: ['a', 'b'] })
-    registry.remove(a, ['t'], true)
+    registry.remove(a, ['t'])
     expect(who(copy('t', 1))).toEqual({ streams: true, subscriptions: ['b'] })
-    registry.remove(b, ['t'], true)
+    registry.remove(b, ['t'])
     expect(registry.identifiers.size).toBe(0)
   })
 
@@ -147,7 +147,7 @@ describe('routing copies by Subscription Identifier', () => {
     expect(who(copy('j/1', 1))).toEqual({ streams: false, subscriptions: ['shared'] })
     expect(who(copy('j/1', 2))).toEqual({ streams: true, subscriptions: ['plain'] })
     expect(who(copy('j/1', 3))).toEqual({ streams: false, subscriptions: ['other'] })
-    registry.remove(plain, ['j/#'], true)
+    registry.remove(plain, ['j/#'])
     expect(who(copy('j/1', 1))).toEqual({ streams: true, subscriptions: ['shared'] })
     expect(who(copy('j/1', 3))).toEqual({ streams: true, subscriptions: ['other'] })
   })

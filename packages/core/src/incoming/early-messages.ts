@@ -8,6 +8,11 @@ export interface HoldHooks {
   release(message: Message, holder: object): void
 }
 
+/** Where held messages go once the first stream exists (an object: no closure per client). */
+export interface EarlyTarget {
+  routeEarly(message: Message): void
+}
+
 /**
  * Holds the messages that arrive before the client has any stream or subscription — e.g. what a
  * broker sends right after CONNACK to a persistent session (`clean: false`) — and hands them to the
@@ -21,7 +26,7 @@ export interface HoldHooks {
  */
 export class EarlyMessages {
   readonly #limits: StreamLimits
-  readonly #deliver: (message: Message) => void
+  readonly #target: EarlyTarget
   readonly #hooks: HoldHooks | undefined
   /** `undefined` once handed over (or discarded). */
   #held: (Message | undefined)[] | undefined = []
@@ -31,9 +36,9 @@ export class EarlyMessages {
   /** Payload bytes held. */
   #bytes = 0
 
-  constructor(limits: StreamLimits, deliver: (message: Message) => void, hooks?: HoldHooks) {
+  constructor(limits: StreamLimits, target: EarlyTarget, hooks?: HoldHooks) {
     this.#limits = limits
-    this.#deliver = deliver
+    this.#target = target
     this.#hooks = hooks
   }
 
@@ -101,7 +106,7 @@ export class EarlyMessages {
       this.#held = undefined
       for (let index = head; index < held.length; index++) {
         const message = held[index] as Message
-        this.#deliver(message)
+        this.#target.routeEarly(message)
         this.#hooks?.release(message, this)
       }
     })

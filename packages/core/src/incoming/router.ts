@@ -30,6 +30,11 @@ export interface CopyTargets {
   readonly subscriptions: Iterable<BufferedMessageStream>
 }
 
+/** Told by a {@link Router} of each stream registered (an object: no closure per client). */
+export interface RouterOwner {
+  created(): void
+}
+
 /**
  * Routes incoming messages to message streams through topic tries, so the cost per message grows
  * with the topic's depth and the number of matches, not the number of streams. Every matching
@@ -44,11 +49,11 @@ export class Router {
   /** The `messages()` streams, in the order they were added (an array: no iterator per message). */
   #unfiltered: readonly BufferedMessageStream[] = []
   readonly #all = new Set<BufferedMessageStream>()
-  readonly #onAdd: (() => void) | undefined
+  readonly #owner: RouterOwner | undefined
 
-  /** @param onAdd called whenever a stream is registered. */
-  constructor(onAdd?: () => void) {
-    this.#onAdd = onAdd
+  /** @param owner told whenever a stream is registered. */
+  constructor(owner?: RouterOwner) {
+    this.#owner = owner
   }
 
   /** How many streams are registered. */
@@ -85,7 +90,7 @@ export class Router {
         for (const filter of filters) trie?.remove(filter, stream)
       }
     }
-    this.#onAdd?.()
+    this.#owner?.created()
     return unroute
   }
 

@@ -4,11 +4,12 @@ import { incomingPacketBound } from '../incoming/incoming-limits.js'
 import type { IClientOptions } from '../mqttjs/types.js'
 import { nodeAvailable } from '../transport/builtins.js'
 import { checkQueueOptions } from '../validation/checks.js'
-import type { ClientOptions, ReconnectOptions } from './client-options.js'
+import type { ClientOptions, FailoverOptions, ReconnectOptions } from './client-options.js'
 import { connectProperties, encodeValue, willMessage } from './connect-properties.js'
 import { parseBrokerUrl } from './parse-broker-url.js'
 import { resolveTls } from './resolve-tls.js'
 import type { ResolvedOptions, ResolvedServer, TransportTarget } from './resolved-options.js'
+import type { StreamLimits } from './stream-limits.js'
 import { validateClientOptions } from './validate-client-options.js'
 
 // The types live in resolved-options.ts so the socket openers can use them without importing this file back.
@@ -27,6 +28,18 @@ export const reconnectDefaults: Readonly<Required<ReconnectOptions>> = {
   maxQueuedPublishes: 1000,
   maxResends: 3,
 }
+
+/** Defaults of `failover`, and of the queue options: one frozen copy for every client given none. */
+const defaultFailover: Readonly<Required<FailoverOptions>> = Object.freeze({
+  shuffle: false,
+  followRedirects: false,
+  maxRedirects: 3,
+})
+const defaultQueue: StreamLimits = Object.freeze({
+  maxQueued: 10_000,
+  overflow: 'drop-oldest',
+  maxQueuedBytes: defaultMaxQueuedBytes,
+})
 
 /** A client id for a client that was given none. */
 export function randomClientId(): string {
@@ -102,8 +115,6 @@ export function resolveOptions(
     keepalive = 60,
     clean = true,
     timeout = 10_000,
-    maxQueued = 10_000,
-    overflow = 'drop-oldest',
     websocketPath = '/mqtt',
   } = options
   const secure = tls !== false
@@ -168,15 +179,18 @@ export function resolveOptions(
     target: transportTarget,
     address,
     servers: [server],
-    failover: { shuffle: false, followRedirects: false, maxRedirects: 3, ...definedFields(options.failover) },
+    failover:
+      options.failover === undefined
+        ? defaultFailover
+        : { ...defaultFailover, ...definedFields(options.failover) },
     connectInBackground: options.connectInBackground === true,
     clientId,
     timeout,
     maxConcurrentOutgoingCalls: options.maxConcurrentOutgoingCalls,
     logger: options.logger,
     queue: checkQueueOptions(
-      { maxQueued, overflow, maxQueuedBytes: options.maxQueuedBytes },
-      { maxQueued, overflow, maxQueuedBytes: defaultMaxQueuedBytes },
+      { maxQueued: options.maxQueued, overflow: options.overflow, maxQueuedBytes: options.maxQueuedBytes },
+      defaultQueue,
     ),
     reconnect:
       reconnect === undefined || reconnect === false

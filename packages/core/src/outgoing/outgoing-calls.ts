@@ -1,7 +1,7 @@
 import { MqttTimeoutError } from '../errors/errors.js'
 import { maxTimer } from '../helpers/timers.js'
 import { toCallError } from '../mqttjs/translate-error.js'
-import { CallDeadlines, type Deadline } from '../session/call-deadlines.js'
+import { type Deadline, processDeadlines } from '../session/call-deadlines.js'
 
 /** Completes a call: an error, or the value it resolves to. */
 export type Done<T> = (error: unknown, value?: T) => void
@@ -23,7 +23,8 @@ export class OutgoingCalls {
   /** Made on the first call: an idle client keeps none. */
   #pending: Set<PendingCall> | undefined
   #idle: Array<() => void> = []
-  readonly #deadlines = new CallDeadlines()
+  /** One timer for the calls of every client in the process (see {@link processDeadlines}). */
+  readonly #deadlines = processDeadlines
 
   constructor(limit = Number.POSITIVE_INFINITY) {
     this.#limit = limit
@@ -154,8 +155,8 @@ export class OutgoingCalls {
 
   /** Rejects every unsettled call with `error` and forgets the slots they held. */
   failAll(error: unknown): void {
+    // Each call stops being watched as it fails (the deadlines are shared with other clients).
     const calls = [...(this.#pending ?? [])]
-    this.#deadlines.clear()
     this.#waiting = []
     this.#active = 0
     for (const call of calls) {

@@ -69,3 +69,9 @@ function refer(timer: Timer, keepAlive: boolean): void {
   if (keepAlive) timer.ref()
   else timer.unref()
 }
+
+/**
+ * The deadlines of every client's calls in this process: one timer for all of them, where a timer
+ * per client would stay armed (a Timeout, its closure and numbers) long after its last call.
+ */
+export const processDeadlines = new CallDeadlines()

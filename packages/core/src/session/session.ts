@@ -1,6 +1,6 @@
 import { MqttClientClosedError, MqttConnectionLostError } from '../errors/errors.js'
 import { AckTracker } from '../incoming/ack-tracker.js'
-import { EarlyMessages } from '../incoming/early-messages.js'
+import { EarlyMessages, type EarlyTarget } from '../incoming/early-messages.js'
 import type { Message } from '../incoming/message.js'
 import { BufferedMessageStream } from '../incoming/message-stream.js'
 import { Router } from '../incoming/router.js'
@@ -34,9 +34,9 @@ import type { SessionState } from './session-state.js'
  * private: other files read it through getters and change it only through the named transitions
  * below, so every change of state can be found here.
  */
-export class Session implements ConnectionHandlers {
+export class Session implements ConnectionHandlers, EarlyTarget {
   readonly options: ResolvedOptions
-  readonly router = new Router(() => this.early.created())
+  readonly router: Router
   readonly calls: OutgoingCalls
   readonly subscriptions = new SubscriptionRegistry<ActiveSubscription>()
   /** Connection events for `client.events()`. */
@@ -66,7 +66,8 @@ export class Session implements ConnectionHandlers {
     this.gate = new ConnectionGate(options.reconnect?.maxQueuedPublishes ?? 0)
     this.acks =
       options.ack === 'on-receipt' ? undefined : new AckTracker(options.ack, () => this.protocolVersion)
-    this.early = new EarlyMessages(options.queue, (message) => this.#route(message), this.acks)
+    this.early = new EarlyMessages(options.queue, this, this.acks)
+    this.router = new Router(this.early)
     this.#clientId = options.mqtt.clientId ?? ''
     this.servers = new ServerList(options)
   }
@@ -240,6 +241,11 @@ export class Session implements ConnectionHandlers {
   receive(message: Message): void {
     this.acks?.received(message)
     if (!this.early.hold(message)) this.#route(message)
+  }
+
+  /** A message held by {@link EarlyMessages} until the first stream existed. */
+  routeEarly(message: Message): void {
+    this.#route(message)
   }
 
   /** Routes one received copy: by the Subscription Identifiers it carries (MQTT 5), else by topic. */

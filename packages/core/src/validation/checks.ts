@@ -141,6 +141,13 @@ export function checkCallOptions(options: CallOptions | undefined, defaultTimeou
 
 /** @throws {@link MqttValidationError} unless the queue bounds are sensible. */
 export function checkQueueOptions(options: QueueOptions, defaults: StreamLimits): StreamLimits {
+  // Nothing to change: the defaults themselves (checked when they were made), not a copy per stream.
+  if (
+    options.maxQueued === undefined &&
+    options.maxQueuedBytes === undefined &&
+    options.overflow === undefined
+  )
+    return defaults
   const {
     maxQueued = defaults.maxQueued,
     maxQueuedBytes = defaults.maxQueuedBytes,

@@ -10,10 +10,14 @@ function early(maxQueued: number, overflow: OverflowPolicy) {
   const delivered: string[] = []
   const holds = new Map<string, number>()
   const count = (m: Message, by: number) => holds.set(m.topic.value, (holds.get(m.topic.value) ?? 0) + by)
-  const messages = new EarlyMessages({ maxQueued, overflow }, (m) => delivered.push(m.topic.value), {
-    hold: (m) => count(m, 1),
-    release: (m) => count(m, -1),
-  })
+  const messages = new EarlyMessages(
+    { maxQueued, overflow },
+    { routeEarly: (m) => delivered.push(m.topic.value) },
+    {
+      hold: (m) => count(m, 1),
+      release: (m) => count(m, -1),
+    },
+  )
   const held = () => [...holds].filter(([, n]) => n !== 0).map(([topic]) => topic)
   return { messages, delivered, held }
 }

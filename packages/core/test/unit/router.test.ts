@@ -128,7 +128,7 @@ describe('Router', () => {
 
   it('tells its owner each time a stream is added', () => {
     let added = 0
-    const router = new Router(() => added++)
+    const router = new Router({ created: () => added++ })
     router.add(stream(), 'unfiltered')
     router.add(stream(), 'filtered', ['a'])
     expect(added).toBe(2)

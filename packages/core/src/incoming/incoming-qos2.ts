@@ -51,8 +51,12 @@ export class IncomingQoS2 {
   #received: Map<number, Received> | undefined
   /** How many CONNACKs came: tells one network connection from the next. */
   #generation = 0
+  readonly #session: { clean: boolean; protocolVersion: number }
 
-  /** Takes QoS 2 reception over from MQTT.js on `client` (before it connects). */
+  /**
+   * Takes QoS 2 reception over from MQTT.js on `client` (before it connects). The owner hands it
+   * every packet MQTT.js receives ({@link packetReceived}): one `packetreceive` listener per client.
+   */
   constructor(
     client: MqttClient,
     handlers: IncomingQoS2Handlers,
@@ -60,20 +64,24 @@ export class IncomingQoS2 {
   ) {
     this.#client = client
     this.#handlers = handlers
+    this.#session = session
     useIncomingStore(client, new NoIncomingStore())
     interceptQoS2Publish(client, (topic, payload, packet) => this.#publish(topic, payload, packet))
     skipHeldPubrecs(client, (messageId) => this.#received?.get(messageId)?.state === 'held')
-    client.on('packetreceive', (packet: Packet) => {
-      if (packet.cmd === 'pubrel' && packet.messageId !== undefined) {
-        this.#received?.delete(packet.messageId)
-        releaseIncomingQoS2(client, packet.messageId)
-      } else if (packet.cmd === 'connack') {
-        this.#generation++
-        // As MQTT.js decides it: a session not resumed resends nothing, and reuses every id.
-        const resumed = !session.clean && (session.protocolVersion < 4 || packet.sessionPresent === true)
-        if (!resumed) this.#received = undefined
-      }
-    })
+  }
+
+  /** MQTT.js received `packet` (its `packetreceive` event). */
+  packetReceived(packet: Packet): void {
+    if (packet.cmd === 'pubrel' && packet.messageId !== undefined) {
+      this.#received?.delete(packet.messageId)
+      releaseIncomingQoS2(this.#client, packet.messageId)
+    } else if (packet.cmd === 'connack') {
+      this.#generation++
+      // As MQTT.js decides it: a session not resumed resends nothing, and reuses every id.
+      const session = this.#session
+      const resumed = !session.clean && (session.protocolVersion < 4 || packet.sessionPresent === true)
+      if (!resumed) this.#received = undefined
+    }
   }
 
   #publish(topic: string, payload: Buffer, packet: IPublishPacket): void {

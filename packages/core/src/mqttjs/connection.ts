@@ -90,6 +90,8 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
   /** The topic aliases set on the current network connection (a new table per CONNACK). */
   aliases: OutgoingTopicAliases = new OutgoingTopicAliases(0)
   readonly #aliasMode: TopicAliasMode
+  /** QoS 2 reception, in place of MQTT.js's. */
+  readonly #qos2: IncomingQoS2
   /** MQTT 5 enhanced authentication (`auth`). */
   readonly #auth: EnhancedAuth | undefined
   /** How many handshakes succeeded; what was received on one network connection is acknowledged on it only. */
@@ -124,7 +126,7 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
     mqtt.on('message', onMessage)
     // QoS 2 reception in place of MQTT.js's (which delivers on PUBREL and cannot hold the PUBREC):
     // installed on the MQTT.js client, whose hooks keep it.
-    new IncomingQoS2(mqtt, this, {
+    this.#qos2 = new IncomingQoS2(mqtt, this, {
       clean: resolved.mqtt.clean !== false,
       protocolVersion: resolved.protocolVersion,
     })
@@ -137,9 +139,10 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
   static {
     // Inside the class body to reach its private members; `this` is the MQTT.js client.
     onPacketReceive = function (this: MqttClient, packet: Packet): void {
-      if (packet.cmd !== 'connack' || !redirectCodes.has(packet.reasonCode ?? 0)) return
       const connection = connections.get(this)
       if (connection === undefined) return
+      connection.#qos2.packetReceived(packet)
+      if (packet.cmd !== 'connack' || !redirectCodes.has(packet.reasonCode ?? 0)) return
       connection.#redirect = {
         reasonCode: packet.reasonCode ?? 0,
         serverReference: packet.properties?.serverReference,

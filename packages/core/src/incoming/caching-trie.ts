@@ -32,6 +32,11 @@ export class CachingTrie<V> {
     this.#lastTopic = undefined
   }
 
+  /** Every value stored, once per filter it is stored under. */
+  *values(): IterableIterator<V> {
+    for (const [, values] of this.#trie) yield* values
+  }
+
   /** Every value whose filter matches `topic` (see {@link TopicTrie.match}). */
   match(topic: string): readonly V[] {
     if (topic === this.#lastTopic) return this.#lastMatches

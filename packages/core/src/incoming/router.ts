@@ -20,6 +20,12 @@ function deliver(streams: readonly BufferedMessageStream[], message: Message): v
 }
 
 /**
+ * The streams registered with a router (a stream belongs to one client's router): one WeakSet for
+ * the process, where a Set per router cost every client 150 B.
+ */
+const routed = new WeakSet<BufferedMessageStream>()
+
+/**
  * Which streams one received copy of a PUBLISH is for, when MQTT 5 Subscription Identifiers tell
  * (see subscription-identifiers.ts): the broker may send one copy per matching subscription.
  */
@@ -48,7 +54,8 @@ export class Router {
   #subscriptions: CachingTrie<BufferedMessageStream> | undefined
   /** The `messages()` streams, in the order they were added (an array: no iterator per message). */
   #unfiltered: readonly BufferedMessageStream[] = []
-  readonly #all = new Set<BufferedMessageStream>()
+  /** How many streams are registered (they are found in the tries and the list, not in a Set of their own). */
+  #size = 0
   readonly #owner: RouterOwner | undefined
 
   /** @param owner told whenever a stream is registered. */
@@ -58,7 +65,7 @@ export class Router {
 
   /** How many streams are registered. */
   get size(): number {
-    return this.#all.size
+    return this.#size
   }
 
   /**
@@ -66,7 +73,8 @@ export class Router {
    * @returns a function that unregisters it (idempotent).
    */
   add(stream: BufferedMessageStream, kind: RouteKind, filters: readonly string[] = []): () => void {
-    this.#all.add(stream)
+    this.#size++
+    routed.add(stream)
     if (kind === 'unfiltered') this.#unfiltered = [...this.#unfiltered, stream]
     else {
       let trie: CachingTrie<BufferedMessageStream>
@@ -83,7 +91,8 @@ export class Router {
     const unroute = () => {
       if (removed) return
       removed = true
-      this.#all.delete(stream)
+      // After endAll() it is no longer counted.
+      if (routed.delete(stream)) this.#size--
       if (kind === 'unfiltered') this.#unfiltered = this.#unfiltered.filter((other) => other !== stream)
       else {
         const trie = kind === 'filtered' ? this.#filtered : this.#subscriptions
@@ -101,7 +110,7 @@ export class Router {
   route(message: Message, copy?: CopyTargets): void {
     if (copy !== undefined) {
       if (copy.streams) this.#routeStreams(message)
-      for (const stream of copy.subscriptions) if (this.#all.has(stream)) stream.push(message)
+      for (const stream of copy.subscriptions) if (routed.has(stream)) stream.push(message)
       return
     }
     this.#routeStreams(message)
@@ -123,8 +132,11 @@ export class Router {
 
   /** Ends every stream (readers get what is buffered, then the end or `error`) and forgets them. */
   endAll(error?: unknown): void {
-    const streams = [...this.#all]
-    this.#all.clear()
+    const streams = new Set(this.#unfiltered)
+    for (const trie of [this.#filtered, this.#subscriptions])
+      for (const stream of trie?.values() ?? []) streams.add(stream)
+    for (const stream of streams) routed.delete(stream)
+    this.#size = 0
     this.#unfiltered = []
     this.#filtered = undefined
     this.#subscriptions = undefined

@@ -47,6 +47,11 @@ export interface ConnectionHandlers {
  * (MQTT.js calls them with the client as `this`), not a set of closures per connection.
  */
 const connections = new WeakMap<MqttClient, Connection>()
+/**
+ * The table of a connection whose broker takes no topic alias (Topic Alias Maximum 0, MQTT 3.1.1):
+ * one for all, as it never changes (a publish with an alias is refused before it gets here).
+ */
+const noAliases = new OutgoingTopicAliases(0)
 let onPacketReceive: (this: MqttClient, packet: Packet) => void = () => {}
 let onMessage: (this: MqttClient, topic: string, payload: Buffer, packet: IPublishPacket) => void = () => {}
 let onError: (this: MqttClient, error: Error) => void = () => {}
@@ -88,7 +93,7 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
   /** The broker's CONNACK, once connected. */
   connack: IConnackPacket | undefined
   /** The topic aliases set on the current network connection (a new table per CONNACK). */
-  aliases: OutgoingTopicAliases = new OutgoingTopicAliases(0)
+  aliases: OutgoingTopicAliases = noAliases
   readonly #aliasMode: TopicAliasMode
   /** QoS 2 reception, in place of MQTT.js's. */
   readonly #qos2: IncomingQoS2
@@ -250,7 +255,8 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
         if (error === undefined && connack) {
           this.#phase = 'open'
           this.connack = connack
-          this.aliases = new OutgoingTopicAliases(connack.properties?.topicAliasMaximum ?? 0, this.#aliasMode)
+          const maximum = connack.properties?.topicAliasMaximum ?? 0
+          this.aliases = maximum > 0 ? new OutgoingTopicAliases(maximum, this.#aliasMode) : noAliases
           this.epoch++
           resolve(connack)
         } else {

@@ -10,6 +10,9 @@ interface PendingCall extends Deadline {
   fail(error: unknown): void
   /** Set while the call waits for a free slot. */
   start: (() => void) | undefined
+  /** Its neighbours in the list of pending calls, oldest first. */
+  previous: PendingCall | undefined
+  next: PendingCall | undefined
 }
 
 /**
@@ -20,8 +23,13 @@ export class OutgoingCalls {
   readonly #limit: number
   #active = 0
   #waiting: PendingCall[] = []
-  /** Made on the first call: an idle client keeps none. */
-  #pending: Set<PendingCall> | undefined
+  /**
+   * The calls not settled yet, oldest first: a list through the calls themselves, so an idle
+   * client keeps no Set (150 B) once its calls are done.
+   */
+  #first: PendingCall | undefined
+  #last: PendingCall | undefined
+  #pending = 0
   #idle: Array<() => void> = []
   /** One timer for the calls of every client in the process (see {@link processDeadlines}). */
   readonly #deadlines = processDeadlines
@@ -37,7 +45,7 @@ export class OutgoingCalls {
 
   /** Calls not settled yet, waiting for a slot or in flight. */
   get pending(): number {
-    return this.#pending?.size ?? 0
+    return this.#pending
   }
 
   /** Whether a call run now starts at once (a slot is free and none waits). */
@@ -112,8 +120,8 @@ export class OutgoingCalls {
         this.#deadlines.unwatch(call)
         signal?.removeEventListener('abort', onAbort)
         if (call.start) this.#waiting.splice(this.#waiting.indexOf(call), 1)
-        this.#pending?.delete(call)
-        if (this.#pending?.size === 0) this.#notifyIdle()
+        this.#unlink(call)
+        if (this.#pending === 0) this.#notifyIdle()
         if (error === undefined) resolve(value as T)
         else reject(error)
       }
@@ -124,9 +132,13 @@ export class OutgoingCalls {
         start: undefined,
         at: timeout <= maxTimer ? Date.now() + timeout : Number.POSITIVE_INFINITY,
         expire: () => finish(new MqttTimeoutError(`${what} timed out after ${timeout} ms`, timeout)),
+        previous: this.#last,
+        next: undefined,
       }
-      this.#pending ??= new Set()
-      this.#pending.add(call)
+      if (this.#last === undefined) this.#first = call
+      else this.#last.next = call
+      this.#last = call
+      this.#pending++
       const start = () => {
         call.start = undefined
         this.#active++
@@ -156,7 +168,8 @@ export class OutgoingCalls {
   /** Rejects every unsettled call with `error` and forgets the slots they held. */
   failAll(error: unknown): void {
     // Each call stops being watched as it fails (the deadlines are shared with other clients).
-    const calls = [...(this.#pending ?? [])]
+    const calls: PendingCall[] = []
+    for (let call = this.#first; call !== undefined; call = call.next) calls.push(call)
     this.#waiting = []
     this.#active = 0
     for (const call of calls) {
@@ -167,8 +180,19 @@ export class OutgoingCalls {
 
   /** Resolves once no call is pending (at once when none is). */
   idle(): Promise<void> {
-    if (this.#pending === undefined || this.#pending.size === 0) return Promise.resolve()
+    if (this.#pending === 0) return Promise.resolve()
     return new Promise((resolve) => this.#idle.push(resolve))
+  }
+
+  #unlink(call: PendingCall): void {
+    const { previous, next } = call
+    if (previous === undefined) this.#first = next
+    else previous.next = next
+    if (next === undefined) this.#last = previous
+    else next.previous = previous
+    call.previous = undefined
+    call.next = undefined
+    this.#pending--
   }
 
   #release(): void {

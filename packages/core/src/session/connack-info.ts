@@ -47,13 +47,46 @@ export interface ConnectRequest {
   sessionExpiryInterval: number
 }
 
+/** The user properties of a CONNACK that has none: one frozen object for every client. */
+const noUserProperties: Readonly<UserProperties> = Object.freeze({})
+
+/**
+ * The last {@link ConnackInfo} made for a CONNACK without properties (MQTT 3.1.1, or a terse MQTT 5
+ * broker), with what it was made from: thousands of clients of one broker share it.
+ */
+let plain: { key: string; info: ConnackInfo } | undefined
+
 /** The {@link ConnackInfo} of `connack`; the {@link ServerLimits} are read as the publish checks read them. */
 export function connackInfo(connack: IConnackPacket | undefined, request: ConnectRequest): ConnackInfo {
-  const p = connack?.properties ?? {}
+  const properties = connack?.properties
+  const sessionPresent = connack?.sessionPresent === true
+  const reasonCode = connack?.reasonCode ?? connack?.returnCode ?? 0
+  if (properties === undefined) {
+    const key = `${sessionPresent} ${reasonCode} ${request.keepalive} ${request.sessionExpiryInterval}`
+    if (plain?.key !== key) plain = { key, info: makeInfo(sessionPresent, reasonCode, connack, {}, request) }
+    return plain.info
+  }
+  return makeInfo(sessionPresent, reasonCode, connack, properties, request)
+}
+
+function makeInfo(
+  sessionPresent: boolean,
+  reasonCode: number,
+  connack: IConnackPacket | undefined,
+  p: NonNullable<IConnackPacket['properties']>,
+  request: ConnectRequest,
+): ConnackInfo {
+  const limits = limitsOf(connack)
   return Object.freeze({
-    sessionPresent: connack?.sessionPresent === true,
-    reasonCode: connack?.reasonCode ?? connack?.returnCode ?? 0,
-    ...limitsOf(connack),
+    sessionPresent,
+    reasonCode,
+    maximumPacketSize: limits.maximumPacketSize,
+    topicAliasMaximum: limits.topicAliasMaximum,
+    retainAvailable: limits.retainAvailable,
+    maximumQoS: limits.maximumQoS,
+    wildcardSubscriptionAvailable: limits.wildcardSubscriptionAvailable,
+    sharedSubscriptionAvailable: limits.sharedSubscriptionAvailable,
+    subscriptionIdentifiersAvailable: limits.subscriptionIdentifiersAvailable,
     receiveMaximum: p.receiveMaximum ?? 65_535,
     serverKeepAlive: p.serverKeepAlive ?? request.keepalive,
     sessionExpiryInterval: p.sessionExpiryInterval ?? request.sessionExpiryInterval,
@@ -61,6 +94,7 @@ export function connackInfo(connack: IConnackPacket | undefined, request: Connec
     responseInformation: p.responseInformation,
     serverReference: p.serverReference,
     reasonString: p.reasonString,
-    userProperties: Object.freeze({ ...(p.userProperties ?? {}) }),
+    userProperties:
+      p.userProperties === undefined ? noUserProperties : Object.freeze({ ...p.userProperties }),
   })
 }

@@ -41,6 +41,36 @@ const defaultQueue: StreamLimits = Object.freeze({
   maxQueuedBytes: defaultMaxQueuedBytes,
 })
 
+/**
+ * The last broker resolved, shared by the next client resolved to the very same broker (every field
+ * the same value or object): a process of thousands of clients of one broker keeps one copy of it.
+ */
+let lastServers: readonly [ResolvedServer] | undefined
+
+function sameFields(a: object, b: object): boolean {
+  const left = a as Record<string, unknown>
+  const right = b as Record<string, unknown>
+  const keys = Object.keys(left)
+  if (keys.length !== Object.keys(right).length) return false
+  return keys.every((key) => left[key] === right[key])
+}
+
+/** `[server]`, or the same list of an earlier client when `server` is equal to its server. */
+function sharedServers(server: ResolvedServer): readonly [ResolvedServer] {
+  const last = lastServers?.[0]
+  if (
+    last !== undefined &&
+    last.address === server.address &&
+    sameFields(last.target, server.target) &&
+    sameFields(last.mqtt, server.mqtt)
+  )
+    return lastServers as readonly [ResolvedServer]
+  lastServers = Object.freeze([
+    Object.freeze({ ...server, target: Object.freeze(server.target), mqtt: Object.freeze(server.mqtt) }),
+  ] as const)
+  return lastServers
+}
+
 /** A client id for a client that was given none. */
 export function randomClientId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(4))
@@ -163,7 +193,7 @@ export function resolveOptions(
   }
   const address = formatAddress(protocol, hostname, port, transport === 'websockets' ? websocketPath : '')
   const mqtt = { ...mqttOptions, ...options.mqtt }
-  const server: ResolvedServer = {
+  const servers = sharedServers({
     address,
     target: transportTarget,
     mqtt: {
@@ -173,12 +203,12 @@ export function resolveOptions(
       username: mqtt.username,
       password: mqtt.password,
     },
-  }
+  })
   return {
     mqtt,
-    target: transportTarget,
+    target: servers[0].target,
     address,
-    servers: [server],
+    servers,
     failover:
       options.failover === undefined
         ? defaultFailover

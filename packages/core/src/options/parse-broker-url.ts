@@ -36,6 +36,19 @@ function decode(part: string, field: string): string {
  * @example parseBrokerUrl('mqtts://alice:s%40cret@broker.local') // { hostname: 'broker.local', secure: true, ... }
  */
 export function parseBrokerUrl(url: string): UrlOptions {
+  // Thousands of clients of one broker parse one URL: the last result without credentials is kept.
+  if (url === lastUrl && lastOptions !== undefined) return { ...lastOptions }
+  const options = parse(url)
+  const credentials = options.username !== undefined || options.password !== undefined
+  lastUrl = credentials ? undefined : url
+  lastOptions = credentials ? undefined : { ...options }
+  return options
+}
+
+let lastUrl: string | undefined
+let lastOptions: UrlOptions | undefined
+
+function parse(url: string): UrlOptions {
   if (typeof url !== 'string' || url.trim() === '') {
     throw new MqttValidationError('the broker URL must be a non-empty string', 'url')
   }

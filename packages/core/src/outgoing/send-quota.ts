@@ -19,6 +19,11 @@ export class SendQuota {
   /** Made when a publish first waits for a slot. */
   #waiting: Set<Waiter> | undefined
 
+  /** How many publishes wait for a slot. */
+  get waiting(): number {
+    return this.#waiting?.size ?? 0
+  }
+
   /** Unacknowledged QoS 1/2 publishes. */
   get inFlight(): number {
     return this.#inFlight

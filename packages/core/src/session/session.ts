@@ -298,6 +298,8 @@ export class Session implements ConnectionHandlers, EarlyTarget {
   stopReconnecting(): void {
     this.#reconnector?.stop()
     this.#reconnector = undefined
+    // An error (and its stack) only when a call waits: most clients close with none.
+    if (this.gate.waiting === 0 && this.quota.waiting === 0) return
     const closed = new MqttClientClosedError('the client was closed while the call waited for the connection')
     this.gate.fail(closed)
     this.quota.failAll(closed)

@@ -9,6 +9,8 @@ export interface DeferredDuplex extends Duplex {
    * Once a socket is attached the stream lets go of it: nothing is left to stop.
    */
   readonly signal: AbortSignal
+  /** The controller of {@link signal}: what opens the socket aborts it too when it gives up (timeout). */
+  readonly opening: AbortController
   /**
    * Joins the open socket: pending writes go out, incoming data flows. `explainEarly` may replace
    * an error the socket fails with before it delivered any data (e.g. a TLS rejection).
@@ -101,11 +103,15 @@ function define(): DeferredDuplexClass {
     #holdingReplies = false
 
     get signal(): AbortSignal {
+      return this.opening.signal
+    }
+
+    get opening(): AbortController {
       if (this.#abort === undefined) {
         this.#abort = new AbortController()
         if (this.destroyed) this.#abort.abort(this.errored ?? undefined)
       }
-      return this.#abort.signal
+      return this.#abort
     }
 
     attach(socket: Duplex, explainEarly?: (error: Error) => Error): void {

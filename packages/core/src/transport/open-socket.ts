@@ -95,19 +95,20 @@ function tlsRejection(target: TransportTarget): (error: Error) => Error {
  */
 export async function openSocket(
   target: TransportTarget,
-  signal: AbortSignal,
+  abort: AbortController,
   logger?: Logger,
 ): Promise<OpenSocket> {
-  const timeout = new AbortController()
+  // The caller's controller is aborted on timeout too: one signal, no AbortSignal.any() per connection
+  // (a composite signal, its weak references and listeners cost more than opening a local socket).
   const timer =
     target.connectTimeout === Number.POSITIVE_INFINITY
       ? undefined
       : setTimeout(() => {
           const where = authority(target.hostname, target.port)
           const message = `opening the connection to ${where} took longer than ${target.connectTimeout} ms`
-          timeout.abort(new MqttConnectError(message, 'timeout'))
+          abort.abort(new MqttConnectError(message, 'timeout'))
         }, target.connectTimeout)
-  const both = AbortSignal.any([signal, timeout.signal])
+  const both = abort.signal
   try {
     let socket: Duplex = await tcpConnect(target, both)
     const { proxy } = target

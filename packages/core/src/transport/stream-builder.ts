@@ -17,7 +17,7 @@ export interface CurrentTarget {
 export function createNodeStreamBuilder(current: CurrentTarget, logger?: Logger): StreamBuilder {
   return () => {
     const stream = createDeferredDuplex()
-    openSocket(current.target(), stream.signal, logger).then(
+    openSocket(current.target(), stream.opening, logger).then(
       ({ socket, explainEarly }) => stream.attach(socket, explainEarly),
       (error: unknown) => {
         if (!stream.destroyed) stream.destroy(error instanceof Error ? error : new Error(String(error)))
@@ -38,7 +38,7 @@ type ConnectionCallback = (error: Error | null, socket?: Duplex) => void
 export function nodeWebSocketOptions(current: CurrentTarget, logger?: Logger): WsOptions {
   const createConnection = (_options: unknown, callback: ConnectionCallback) => {
     const abort = new AbortController()
-    openSocket(current.target(), abort.signal, logger).then(
+    openSocket(current.target(), abort, logger).then(
       ({ socket }) => callback(null, socket),
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
     )

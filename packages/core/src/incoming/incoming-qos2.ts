@@ -1,6 +1,7 @@
 import {
   interceptQoS2Publish,
   NoIncomingStore,
+  type QoS2Reception,
   releaseIncomingQoS2,
   sendAcknowledgement,
   skipHeldPubrecs,
@@ -44,7 +45,7 @@ interface Received {
  * A held PUBREC is sent on the network connection the message (or its latest resend) came on;
  * after a reconnection the broker sends the PUBLISH again, and the PUBREC goes once it is processed.
  */
-export class IncomingQoS2 {
+export class IncomingQoS2 implements QoS2Reception {
   readonly #client: MqttClient
   readonly #handlers: IncomingQoS2Handlers
   /** Made by the first QoS 2 message: most clients never receive one. */
@@ -66,8 +67,8 @@ export class IncomingQoS2 {
     this.#handlers = handlers
     this.#session = session
     useIncomingStore(client, new NoIncomingStore())
-    interceptQoS2Publish(client, (topic, payload, packet) => this.#publish(topic, payload, packet))
-    skipHeldPubrecs(client, (messageId) => this.#received?.get(messageId)?.state === 'held')
+    interceptQoS2Publish(client, this)
+    skipHeldPubrecs(client, this)
   }
 
   /** MQTT.js received `packet` (its `packetreceive` event). */
@@ -84,7 +85,8 @@ export class IncomingQoS2 {
     }
   }
 
-  #publish(topic: string, payload: Buffer, packet: IPublishPacket): void {
+  /** MQTT.js hands over a QoS 2 PUBLISH (see `interceptQoS2Publish`). */
+  publishArrived(topic: string, payload: Buffer, packet: IPublishPacket): void {
     const messageId = packet.messageId
     if (messageId === undefined) return
     const known = this.#received?.get(messageId)
@@ -99,6 +101,11 @@ export class IncomingQoS2 {
     // MQTT.js sends the PUBREC once this returns, unless the message is held by then.
     if (this.#handlers.hold(messageId, (reasonCode) => this.#processed(messageId, received, reasonCode)))
       received.state = 'held'
+  }
+
+  /** Whether MQTT.js must not send the PUBREC of `messageId` now (see `skipHeldPubrecs`). */
+  pubrecHeld(messageId: number): boolean {
+    return this.#received?.get(messageId)?.state === 'held'
   }
 
   #processed(messageId: number, received: Received, reasonCode: number): void {

@@ -85,8 +85,10 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
   #phase: 'new' | 'connecting' | 'open' | 'ending' | 'ended' = 'new'
   #lastError: unknown
   #onHandshake: ((error: unknown) => void) | undefined
-  #closed: Promise<void>
-  /** Resolves {@link #closed} (on MQTT.js's `close`). */
+  /** MQTT.js's client closed since it was made or last shook hands again. */
+  #socketClosed = false
+  /** Made when first awaited (an idle client keeps no promise and resolver): see {@link #whenClosed}. */
+  #closed: Promise<void> | undefined
   #resolveClosed: (() => void) | undefined
   /** The topic of the last message received. */
   #lastTopic: Topic | undefined
@@ -137,7 +139,6 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
     })
     mqtt.on('error', onError)
     mqtt.on('disconnect', onDisconnect)
-    this.#closed = this.#whenClosed()
     mqtt.on('close', onClose)
   }
 
@@ -168,16 +169,20 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
     onClose = function (this: MqttClient): void {
       const connection = connections.get(this)
       if (connection === undefined) return
+      connection.#socketClosed = true
       connection.#resolveClosed?.()
+      connection.#resolveClosed = undefined
       connection.#close()
     }
   }
 
-  /** A promise of the next `close` of MQTT.js's client. */
+  /** Resolves once MQTT.js's client closed (since it was made, or last shook hands again). */
   #whenClosed(): Promise<void> {
-    return new Promise((resolve) => {
+    if (this.#socketClosed) return Promise.resolve()
+    this.#closed ??= new Promise((resolve) => {
       this.#resolveClosed = resolve
     })
+    return this.#closed
   }
 
   /** Where the next socket goes (the stream builder asks on every connection). */
@@ -245,7 +250,9 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
       this.#lastError = undefined
       this.#violation = undefined
       this.#disconnect = undefined
-      this.#closed = this.#whenClosed()
+      this.#socketClosed = false
+      this.#closed = undefined
+      this.#resolveClosed = undefined
     }
     return new Promise((resolve, reject) => {
       const finish = (error: unknown, connack?: IConnackPacket) => {
@@ -339,13 +346,13 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
       this.#phase = 'ending'
       this.mqtt.end(false, disconnect, () => {})
     }
-    if (!(await settledWithin(this.#closed, timeout))) {
+    if (!(await settledWithin(this.#whenClosed(), timeout))) {
       this.#logger?.warn(
         { address: this.#address, timeout },
         'mqtt graceful disconnect timed out; closing the socket',
       )
       this.destroy()
-      await this.#closed
+      await this.#whenClosed()
     }
   }
 
@@ -372,7 +379,7 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
 
   /** Resolves once the socket is closed. */
   get closed(): Promise<void> {
-    return this.#phase === 'new' ? Promise.resolve() : this.#closed
+    return this.#phase === 'new' ? Promise.resolve() : this.#whenClosed()
   }
 
   #message(topic: string, payload: Buffer, packet: IPublishPacket): void {

@@ -107,45 +107,84 @@ export interface IncomingFilterSource {
  */
 export function filterIncoming(client: MqttClient, source: IncomingFilterSource): void {
   const inner = internals(client)
-  const build = inner.streamBuilder
-  let parsing: IncomingFilter | undefined
-  inner.streamBuilder = (mqttClient, options) => {
-    const stream = build(mqttClient, options)
-    const filter = source.createIncomingFilter()
-    const pipe = stream.pipe
-    stream.pipe = function pipeThroughFilter<T extends NodeJS.WritableStream>(
-      destination: T,
-      pipeOptions?: { end?: boolean },
-    ): T {
-      stream.pipe = pipe
-      const writable = destination as unknown as ParsingWritable
-      const write = writable._write
-      writable._write = (chunk, encoding, done) => {
-        const accepted = filter.accept(chunk)
-        try {
-          if (accepted.length === 0) done()
-          else {
-            parsing = filter
-            write.call(writable, accepted, encoding, done)
-          }
-        } finally {
-          // Even when a packet handler threw: what the filter found is acted on.
-          parsing = undefined
-          filter.parsed()
-        }
-      }
-      return pipe.call(stream, destination, pipeOptions) as T
-    }
-    return stream
+  filtering.set(client, { build: inner.streamBuilder, source, parsing: undefined })
+  inner.streamBuilder = filteredStreamBuilder
+  client.prependListener('packetreceive', packetParsed)
+  client.prependListener('error', errorWhileParsing)
+}
+
+/** What {@link filterIncoming} keeps per MQTT.js client (its functions are shared by all clients). */
+interface Filtering {
+  /** MQTT.js's own stream builder. */
+  build: MqttInternals['streamBuilder']
+  source: IncomingFilterSource
+  /** The filter whose accepted bytes the parser is parsing right now. */
+  parsing: IncomingFilter | undefined
+}
+
+/** The parsing Writable of one network connection: its own `_write`, and the filter before it. */
+interface FilteredWrite {
+  write: ParsingWritable['_write']
+  filter: IncomingFilter
+  filtering: Filtering
+}
+
+const filtering = new WeakMap<MqttClient, Filtering>()
+const filteredWrites = new WeakMap<ParsingWritable, FilteredWrite>()
+
+/** MQTT.js's stream builder, called as `client.streamBuilder(client)`, with the filter put in front of its parser. */
+function filteredStreamBuilder(mqttClient: MqttClient, options?: IClientOptions): MqttClient['stream'] {
+  const state = filtering.get(mqttClient) as Filtering
+  const stream = state.build(mqttClient, options)
+  const filter = state.source.createIncomingFilter()
+  const pipe = stream.pipe
+  stream.pipe = function pipeThroughFilter<T extends NodeJS.WritableStream>(
+    destination: T,
+    pipeOptions?: { end?: boolean },
+  ): T {
+    stream.pipe = pipe
+    const writable = destination as unknown as ParsingWritable
+    filteredWrites.set(writable, { write: writable._write, filter, filtering: state })
+    writable._write = filteredWrite
+    return pipe.call(stream, destination, pipeOptions) as T
   }
-  client.prependListener('packetreceive', () => {
-    parsing = undefined
-  })
-  client.prependListener('error', (error) => {
-    const filter = parsing
-    parsing = undefined
-    filter?.parseError(error)
-  })
+  return stream
+}
+
+/** The parsing Writable's `_write` (called on it as a method): the filter first, then the parser. */
+function filteredWrite(
+  this: ParsingWritable,
+  chunk: Uint8Array,
+  encoding: BufferEncoding,
+  done: (error?: Error | null) => void,
+): void {
+  const { write, filter, filtering: state } = filteredWrites.get(this) as FilteredWrite
+  const accepted = filter.accept(chunk)
+  try {
+    if (accepted.length === 0) done()
+    else {
+      state.parsing = filter
+      write.call(this, accepted, encoding, done)
+    }
+  } finally {
+    // Even when a packet handler threw: what the filter found is acted on.
+    state.parsing = undefined
+    filter.parsed()
+  }
+}
+
+/** A packet was parsed and is being handled: errors from now on are not the parser's. */
+function packetParsed(this: MqttClient): void {
+  const state = filtering.get(this)
+  if (state !== undefined) state.parsing = undefined
+}
+
+function errorWhileParsing(this: MqttClient, error: Error): void {
+  const state = filtering.get(this)
+  const filter = state?.parsing
+  if (state === undefined || filter === undefined) return
+  state.parsing = undefined
+  filter.parseError(error)
 }
 
 /** Keeps MQTT.js from failing unacknowledged publishes when the connection is cut (see above). */
@@ -181,42 +220,77 @@ export interface ResendStoreWatcher {
   resending(): void
 }
 
+/** What {@link interceptQoS2Publish} and {@link skipHeldPubrecs} are given (an object: no closures per client). */
+export interface QoS2Reception {
+  /** A QoS 2 PUBLISH arrived, its topic alias resolved (`topic`), before MQTT.js stores it and sends PUBREC. */
+  publishArrived(topic: string, payload: Buffer, packet: IPublishPacket): void
+  /** Whether the PUBREC of `messageId` is held back (sent later, once the message is processed). */
+  pubrecHeld(messageId: number): boolean
+}
+
+interface Interception {
+  reception: QoS2Reception
+  /** The ack handler set before ours, for QoS 1. */
+  previous: AckHandler | undefined
+}
+
+/** By MQTT.js client options object (MQTT.js calls `options.customHandleAcks(...)` on it). */
+const interceptions = new WeakMap<object, Interception>()
+/** By MQTT.js client: its own `_sendPacket`, and who holds PUBRECs back. */
+const heldPubrecs = new WeakMap<
+  MqttClient,
+  { send: MqttInternals['_sendPacket']; reception: QoS2Reception }
+>()
+
 /**
- * Calls `onPublish` with each QoS 2 PUBLISH as it arrives, its topic alias resolved (`topic`; the
- * packet's own topic is empty when the broker sent an alias alone), before MQTT.js stores it and
- * sends PUBREC. QoS 1 goes on as before.
+ * Calls `reception.publishArrived` with each QoS 2 PUBLISH as it arrives, its topic alias resolved
+ * (`topic`; the packet's own topic is empty when the broker sent an alias alone), before MQTT.js
+ * stores it and sends PUBREC. QoS 1 goes on as before.
  */
-export function interceptQoS2Publish(
-  client: MqttClient,
-  onPublish: (topic: string, payload: Buffer, packet: IPublishPacket) => void,
-): void {
+export function interceptQoS2Publish(client: MqttClient, reception: QoS2Reception): void {
   const options = internals(client).options
-  const previous = options.customHandleAcks
-  options.customHandleAcks = (topic, payload, packet, callback) => {
-    if (packet.qos !== 2) {
-      if (previous) previous(topic, payload, packet, callback)
-      else callback(null, 0)
-      return
-    }
-    onPublish(topic, payload, packet)
-    callback(null, 0)
+  interceptions.set(options, { reception, previous: options.customHandleAcks })
+  options.customHandleAcks = interceptedAck
+}
+
+function interceptedAck(
+  this: object,
+  topic: string,
+  payload: Buffer,
+  packet: IPublishPacket,
+  callback: AckCallback,
+): void {
+  const interception = interceptions.get(this)
+  if (packet.qos !== 2 || interception === undefined) {
+    if (interception?.previous) interception.previous(topic, payload, packet, callback)
+    else callback(null, 0)
+    return
   }
+  interception.reception.publishArrived(topic, payload, packet)
+  callback(null, 0)
 }
 
 /**
- * Keeps MQTT.js from sending the PUBREC of a message for which `held` says yes (its acknowledgement
- * waits until it is processed); MQTT.js goes on with the next packet as if it were sent.
+ * Keeps MQTT.js from sending the PUBREC of a message for which `reception.pubrecHeld` says yes (its
+ * acknowledgement waits until it is processed); MQTT.js goes on with the next packet as if it were sent.
  */
-export function skipHeldPubrecs(client: MqttClient, held: (messageId: number) => boolean): void {
+export function skipHeldPubrecs(client: MqttClient, reception: QoS2Reception): void {
   const inner = internals(client)
-  const send = inner._sendPacket
-  inner._sendPacket = function (this: unknown, packet: Packet, callback?: DoneCallback, ...rest: unknown[]) {
-    if (packet.cmd === 'pubrec' && packet.messageId !== undefined && held(packet.messageId)) {
-      callback?.()
-      return
-    }
-    send.call(this, packet, callback, ...rest)
+  heldPubrecs.set(client, { send: inner._sendPacket, reception })
+  inner._sendPacket = sendUnlessHeld
+}
+
+function sendUnlessHeld(this: MqttClient, packet: Packet, callback?: DoneCallback, ...rest: unknown[]): void {
+  const held = heldPubrecs.get(this) as { send: MqttInternals['_sendPacket']; reception: QoS2Reception }
+  if (
+    packet.cmd === 'pubrec' &&
+    packet.messageId !== undefined &&
+    held.reception.pubrecHeld(packet.messageId)
+  ) {
+    callback?.()
+    return
   }
+  held.send.call(this, packet, callback, ...rest)
 }
 
 /** Makes `store` MQTT.js's store of received QoS 2 messages, now and whenever MQTT.js makes a new one. */

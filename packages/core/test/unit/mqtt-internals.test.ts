@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream'
-import mqtt, { type MqttClient, type Packet } from 'mqtt'
+import mqtt, { type IPublishPacket, type MqttClient, type Packet } from 'mqtt'
 import { describe, expect, it } from 'vitest'
 import { createMqttClient } from '../../src/mqttjs/create-mqtt-client.js'
 import {
@@ -267,10 +267,14 @@ describe('MQTT.js behaviour QoS 2 reception relies on (src/incoming-qos2.ts)', (
         )
       let holding = true
       useIncomingStore(client, new NoIncomingStore())
-      interceptQoS2Publish(client, (topic, payload, packet) =>
-        seen.push(`publish ${packet.messageId} ${topic} ${payload}`),
-      )
-      skipHeldPubrecs(client, (messageId) => holding && messageId === 1)
+      const reception = {
+        publishArrived: (topic: string, payload: Buffer, packet: IPublishPacket) => {
+          seen.push(`publish ${packet.messageId} ${topic} ${payload}`)
+        },
+        pubrecHeld: (messageId: number) => holding && messageId === 1,
+      }
+      interceptQoS2Publish(client, reception)
+      skipHeldPubrecs(client, reception)
       client.on('message', (topic) => seen.push(`message ${topic}`))
       client.on('packetsend', (packet: Packet) => {
         if (packet.cmd !== 'connect') seen.push(`sent ${packet.cmd} ${packet.messageId}`)
@@ -315,7 +319,7 @@ describe('MQTT.js behaviour QoS 2 reception relies on (src/incoming-qos2.ts)', (
       })
       client.on('error', () => {})
       useIncomingStore(client, new NoIncomingStore())
-      interceptQoS2Publish(client, () => {})
+      interceptQoS2Publish(client, { publishArrived: () => {}, pubrecHeld: () => false })
       client.on('packetreceive', (packet: Packet) => {
         if (release && packet.cmd === 'pubrel' && packet.messageId !== undefined) {
           releaseIncomingQoS2(client, packet.messageId)

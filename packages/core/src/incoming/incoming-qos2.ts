@@ -52,7 +52,9 @@ export class IncomingQoS2 implements QoS2Reception {
   #received: Map<number, Received> | undefined
   /** How many CONNACKs came: tells one network connection from the next. */
   #generation = 0
-  readonly #session: { clean: boolean; protocolVersion: number }
+  /** Whether a session is resumed on CONNACK, as MQTT.js decides it (clean start, protocol version). */
+  readonly #clean: boolean
+  readonly #protocolVersion: number
 
   /**
    * Takes QoS 2 reception over from MQTT.js on `client` (before it connects). The owner hands it
@@ -65,7 +67,8 @@ export class IncomingQoS2 implements QoS2Reception {
   ) {
     this.#client = client
     this.#handlers = handlers
-    this.#session = session
+    this.#clean = session.clean
+    this.#protocolVersion = session.protocolVersion
     useIncomingStore(client, new NoIncomingStore())
     interceptQoS2Publish(client, this)
     skipHeldPubrecs(client, this)
@@ -79,8 +82,7 @@ export class IncomingQoS2 implements QoS2Reception {
     } else if (packet.cmd === 'connack') {
       this.#generation++
       // As MQTT.js decides it: a session not resumed resends nothing, and reuses every id.
-      const session = this.#session
-      const resumed = !session.clean && (session.protocolVersion < 4 || packet.sessionPresent === true)
+      const resumed = !this.#clean && (this.#protocolVersion < 4 || packet.sessionPresent === true)
       if (!resumed) this.#received = undefined
     }
   }

@@ -73,6 +73,20 @@ export class Router {
    * @returns a function that unregisters it (idempotent).
    */
   add(stream: BufferedMessageStream, kind: RouteKind, filters: readonly string[] = []): () => void {
+    this.register(stream, kind, filters)
+    let removed = false
+    return () => {
+      if (removed) return
+      removed = true
+      this.remove(stream, kind, filters)
+    }
+  }
+
+  /**
+   * {@link add} without the function that unregisters: call {@link remove} with the same arguments
+   * once (an owner that remembers them keeps no closure).
+   */
+  register(stream: BufferedMessageStream, kind: RouteKind, filters: readonly string[]): void {
     this.#size++
     routed.add(stream)
     if (kind === 'unfiltered') this.#unfiltered = [...this.#unfiltered, stream]
@@ -87,20 +101,18 @@ export class Router {
       }
       for (const filter of filters) trie.add(filter, stream)
     }
-    let removed = false
-    const unroute = () => {
-      if (removed) return
-      removed = true
-      // After endAll() it is no longer counted.
-      if (routed.delete(stream)) this.#size--
-      if (kind === 'unfiltered') this.#unfiltered = this.#unfiltered.filter((other) => other !== stream)
-      else {
-        const trie = kind === 'filtered' ? this.#filtered : this.#subscriptions
-        for (const filter of filters) trie?.remove(filter, stream)
-      }
-    }
     this.#owner?.created()
-    return unroute
+  }
+
+  /** Unregisters what {@link register} registered (once). */
+  remove(stream: BufferedMessageStream, kind: RouteKind, filters: readonly string[]): void {
+    // After endAll() it is no longer counted.
+    if (routed.delete(stream)) this.#size--
+    if (kind === 'unfiltered') this.#unfiltered = this.#unfiltered.filter((other) => other !== stream)
+    else {
+      const trie = kind === 'filtered' ? this.#filtered : this.#subscriptions
+      for (const filter of filters) trie?.remove(filter, stream)
+    }
   }
 
   /**

@@ -454,7 +454,7 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
 
   /** Checks every byte the broker sends on one network connection before MQTT.js parses it. */
   createIncomingFilter(): IncomingFilter {
-    return new GuardedIncoming(new IncomingGuard(this.protocolVersion, this.#maxIncomingPacketSize), this)
+    return new GuardedIncoming(this.protocolVersion, this.#maxIncomingPacketSize, this)
   }
 
   /**
@@ -500,22 +500,21 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
   }
 }
 
-/** The {@link IncomingFilter} of one network connection: its {@link IncomingGuard}'s verdicts. */
-class GuardedIncoming implements IncomingFilter {
-  readonly #guard: IncomingGuard
+/** The {@link IncomingFilter} of one network connection: its {@link IncomingGuard}'s verdicts (one object). */
+class GuardedIncoming extends IncomingGuard implements IncomingFilter {
   readonly #connection: Connection
   #found: IncomingViolation | undefined
   /** Once refused, nothing more from this connection is parsed (the parser would start afresh). */
   #stopped = false
 
-  constructor(guard: IncomingGuard, connection: Connection) {
-    this.#guard = guard
+  constructor(protocolVersion: 3 | 4 | 5, maxPacketSize: number, connection: Connection) {
+    super(protocolVersion, maxPacketSize)
     this.#connection = connection
   }
 
   accept(chunk: Uint8Array): Uint8Array {
     if (this.#stopped) return chunk.subarray(0, 0)
-    const verdict = this.#guard.check(chunk)
+    const verdict = this.check(chunk)
     this.#found = verdict.violation
     return verdict.accepted
   }

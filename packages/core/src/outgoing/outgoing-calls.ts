@@ -30,7 +30,8 @@ export class OutgoingCalls {
   #first: PendingCall | undefined
   #last: PendingCall | undefined
   #pending = 0
-  #idle: Array<() => void> = []
+  /** Who waits for no call to be pending (`close()`): made when one does. */
+  #idle: Array<() => void> | undefined
   /** One timer for the calls of every client in the process (see {@link processDeadlines}). */
   readonly #deadlines = processDeadlines
 
@@ -181,7 +182,10 @@ export class OutgoingCalls {
   /** Resolves once no call is pending (at once when none is). */
   idle(): Promise<void> {
     if (this.#pending === 0) return Promise.resolve()
-    return new Promise((resolve) => this.#idle.push(resolve))
+    return new Promise((resolve) => {
+      this.#idle ??= []
+      this.#idle.push(resolve)
+    })
   }
 
   #unlink(call: PendingCall): void {
@@ -206,9 +210,9 @@ export class OutgoingCalls {
 
   #notifyIdle(): void {
     // Called whenever the last pending call settles (after every call, when they come one by one).
-    if (this.#idle.length === 0) return
     const waiters = this.#idle
-    this.#idle = []
+    if (waiters === undefined) return
+    this.#idle = undefined
     for (const resolve of waiters) resolve()
   }
 }

@@ -20,8 +20,14 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
    * costs 150 B, and most filters have one holder), a Set once there are more.
    */
   readonly #byFilter = new Map<string, S | Set<S>>()
+  /** Made when first asked for (MQTT 5 subscriptions): see {@link identifiers}. */
+  #identifiers: FilterIdentifiers | undefined
+
   /** The MQTT 5 Subscription Identifier of each held filter (kept while it is held, reused to resubscribe). */
-  readonly identifiers = new FilterIdentifiers()
+  get identifiers(): FilterIdentifiers {
+    this.#identifiers ??= new FilterIdentifiers()
+    return this.#identifiers
+  }
 
   /**
    * Every live subscription, in the order of the first filter each holds. Gathered from the filters
@@ -68,7 +74,7 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
         if (!holders.delete(subscription) || holders.size > 0) continue
       } else if (holders !== subscription) continue
       this.#byFilter.delete(filter)
-      this.identifiers.forget(filter)
+      this.#identifiers?.forget(filter)
       orphans.push(filter)
     }
     return orphans
@@ -80,7 +86,7 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
     for (const filter of filters) {
       for (const holder of this.#holders(filter)) affected.add(holder)
       this.#byFilter.delete(filter)
-      this.identifiers.forget(filter)
+      this.#identifiers?.forget(filter)
     }
     for (const holder of affected) holder.forget(filters)
   }
@@ -89,7 +95,7 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
   endAll(): void {
     const all = this.subscriptions
     this.#byFilter.clear()
-    this.identifiers.clear()
+    this.#identifiers?.clear()
     for (const subscription of all) subscription.end()
   }
 
@@ -98,7 +104,7 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
    * Subscription Identifiers it carries; `undefined` when they cannot tell (route by topic).
    */
   routing(message: Message): CopyRouting<S> | undefined {
-    return this.identifiers.route(message, (filter) => this.#holders(filter))
+    return this.#identifiers?.route(message, (filter) => this.#holders(filter))
   }
 
   #holders(filter: string): Iterable<S> {

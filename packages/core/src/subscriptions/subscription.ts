@@ -104,7 +104,8 @@ export class ActiveSubscription implements RegisteredSubscription {
   readonly #session: SubscriptionOwner
   readonly #stream: BufferedMessageStream
   readonly #unsubscriber: Unsubscriber
-  #unroute: () => void
+  /** The match filters it is routed under, until unrouted (kept instead of a closure that unroutes). */
+  #routed: readonly string[] | undefined
   #granted: readonly GrantedFilter[] = noneGranted
   #held: readonly string[]
   #unsubscribing: Promise<void> | undefined
@@ -142,7 +143,7 @@ export class ActiveSubscription implements RegisteredSubscription {
         return undefined
       })
     }
-    this.#unroute = this.#route()
+    this.#route()
     session.subscriptions.add(this, this.filters)
   }
 
@@ -192,7 +193,7 @@ export class ActiveSubscription implements RegisteredSubscription {
     // With nothing held it is no longer among the registry's subscriptions (gathered from filters).
     if (this.#held.length === 0) {
       this.#stream.end()
-    } else if (!this.#abandoned) this.#unroute = this.#route()
+    } else if (!this.#abandoned) this.#route()
   }
 
   end(): void {
@@ -280,13 +281,21 @@ export class ActiveSubscription implements RegisteredSubscription {
     await this.#unsubscriber(orphans, options)
   }
 
-  #route(): () => void {
+  #route(): void {
     const held = this.#held
     let match = this.#matches
     if (held !== this.filters) {
       const byFilter = new Map(this.filters.map((filter, index) => [filter, this.#matches[index]]))
       match = held.map((filter) => byFilter.get(filter) ?? filter)
     }
-    return this.#session.router.add(this.#stream, 'subscription', match)
+    this.#routed = match
+    this.#session.router.register(this.#stream, 'subscription', match)
+  }
+
+  #unroute(): void {
+    const routed = this.#routed
+    if (routed === undefined) return
+    this.#routed = undefined
+    this.#session.router.remove(this.#stream, 'subscription', routed)
   }
 }

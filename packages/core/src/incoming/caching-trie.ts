@@ -37,7 +37,12 @@ export class CachingTrie<V> {
     // As the trie would: an invalid filter is refused.
     validateFilter(filter)
     if (listed.length / 2 < listedAtMost) {
-      this.#listed = [...listed, filter, value]
+      // Exactly sized (a spread or push would leave room for 17).
+      const next = new Array<string | V>(listed.length + 2)
+      for (let index = 0; index < listed.length; index++) next[index] = listed[index] as string | V
+      next[listed.length] = filter
+      next[listed.length + 1] = value
+      this.#listed = next
       return
     }
     const trie = new TopicTrie<V>()
@@ -57,7 +62,7 @@ export class CachingTrie<V> {
     }
     for (let index = 0; index < listed.length; index += 2) {
       if (listed[index] === filter && listed[index + 1] === value) {
-        this.#listed = [...listed.slice(0, index), ...listed.slice(index + 2)]
+        this.#listed = listed.slice(0, index).concat(listed.slice(index + 2))
         return
       }
     }

@@ -60,15 +60,14 @@ export function subscribePackets(
   assign: boolean,
 ): SubscribePacket[] {
   const protocolVersion = session.protocolVersion
-  const identifiers = session.subscriptions.identifiers
   // Without our identifiers (the caller's own, or none at all) the filters are marked unknown:
   // their copies are routed by topic (see FilterIdentifiers.route).
   const user = request.properties?.subscriptionIdentifier !== undefined || request.identifiers === false
   const groups = !identifiersAvailable(session)
     ? [{ id: undefined, filters: [...filters] }]
     : assign
-      ? identifiers.assign(filters, user)
-      : identifiers.groups(filters)
+      ? session.subscriptions.identifiers.assign(filters, user)
+      : session.subscriptions.identifiers.groups(filters)
   return groups.map(({ id, filters: members }) => {
     const properties =
       id === undefined ? request.properties : { ...request.properties, subscriptionIdentifier: id }

@@ -102,7 +102,9 @@ export class CachingTrie<V> {
     }
     let found: V[] | undefined
     for (let index = 0; index < listed.length; index += 2) {
-      if (matches(listed[index] as string, topic)) (found ??= []).push(listed[index + 1] as V)
+      if (!matches(listed[index] as string, topic)) continue
+      found ??= []
+      found.push(listed[index + 1] as V)
     }
     return found ?? noMatches
   }

@@ -79,7 +79,8 @@ async function newObjects(beforeFile: string, afterFile: string, count: number):
   const groups = new Map<string, { count: number; bytes: number }>()
   for (let node = 0; node < data.nodes.length; node += width) {
     if (ids.has(data.nodes[node + idAt] as number)) continue
-    const p1 = parent.get(node); const p2 = p1 === undefined ? undefined : parent.get(p1)
+    const p1 = parent.get(node)
+    const p2 = p1 === undefined ? undefined : parent.get(p1)
     const key = `${label(node)}  <-  ${retainer.get(node) ?? '?'}  <-  ${p1 === undefined ? '?' : retainer.get(p1)}  <-  ${p2 === undefined ? '?' : retainer.get(p2)}`
     const entry = groups.get(key) ?? { count: 0, bytes: 0 }
     entry.count++

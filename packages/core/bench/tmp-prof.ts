@@ -1,5 +1,6 @@
-import { startMosquitto } from '@await-mqtt/test-utils'
 import { Client } from '@await-mqtt/core'
+import { startMosquitto } from '@await-mqtt/test-utils'
+
 const broker = await startMosquitto({ websocket: false })
 const held: Client[] = []
 let n = 0

@@ -11,6 +11,8 @@ export interface HoldHooks {
 /** Where held messages go once the first stream exists (an object: no closure per client). */
 export interface EarlyTarget {
   routeEarly(message: Message): void
+  /** The messages were handed over or discarded: nothing will be held any more. */
+  earlyOver(): void
 }
 
 /**
@@ -109,6 +111,7 @@ export class EarlyMessages {
         this.#target.routeEarly(message)
         this.#hooks?.release(message, this)
       }
+      this.#target.earlyOver()
     })
   }
 
@@ -118,5 +121,6 @@ export class EarlyMessages {
     const head = this.#head
     this.#held = undefined
     for (let index = head; index < held.length; index++) this.#hooks?.release(held[index] as Message, this)
+    this.#target.earlyOver()
   }
 }

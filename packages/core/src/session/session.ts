@@ -3,7 +3,7 @@ import { AckTracker } from '../incoming/ack-tracker.js'
 import { EarlyMessages, type EarlyTarget } from '../incoming/early-messages.js'
 import type { Message } from '../incoming/message.js'
 import { BufferedMessageStream } from '../incoming/message-stream.js'
-import { Router } from '../incoming/router.js'
+import { Router, type RouterOwner } from '../incoming/router.js'
 import { Connection, type ConnectionHandlers } from '../mqttjs/connection.js'
 import { ResendStore, useResendStore } from '../mqttjs/mqtt-internals.js'
 import type { ResolvedOptions, ResolvedServer } from '../options/resolved-options.js'
@@ -34,7 +34,7 @@ import type { SessionState } from './session-state.js'
  * private: other files read it through getters and change it only through the named transitions
  * below, so every change of state can be found here.
  */
-export class Session implements ConnectionHandlers, EarlyTarget {
+export class Session implements ConnectionHandlers, EarlyTarget, RouterOwner {
   readonly options: ResolvedOptions
   readonly router: Router
   readonly calls: OutgoingCalls
@@ -48,7 +48,8 @@ export class Session implements ConnectionHandlers, EarlyTarget {
   /** `ack: 'after-processing'` or `'manual'` only. */
   readonly acks: AckTracker | undefined
   /** Messages that arrived before any stream or subscription existed (persistent sessions). */
-  readonly early: EarlyMessages
+  /** Until handed over (or discarded): then messages are routed at once and it is dropped. */
+  #early: EarlyMessages | undefined
   /** The brokers to connect to, and which one is next. */
   readonly servers: ServerList
   #state: SessionState = 'connecting'
@@ -66,8 +67,8 @@ export class Session implements ConnectionHandlers, EarlyTarget {
     this.gate = new ConnectionGate(options.reconnect?.maxQueuedPublishes ?? 0)
     this.acks =
       options.ack === 'on-receipt' ? undefined : new AckTracker(options.ack, () => this.protocolVersion)
-    this.early = new EarlyMessages(options.queue, this, this.acks)
-    this.router = new Router(this.early)
+    this.#early = new EarlyMessages(options.queue, this, this.acks)
+    this.router = new Router(this)
     this.#clientId = options.mqtt.clientId ?? ''
     this.servers = new ServerList(options)
   }
@@ -185,7 +186,7 @@ export class Session implements ConnectionHandlers, EarlyTarget {
 
   /** `close()` is done (the socket closed): every stream and subscription ends, `closed` is emitted. */
   closed(): void {
-    this.early.discard()
+    this.#early?.discard()
     this.router.endAll()
     this.subscriptions.endAll()
     this.#state = 'closed'
@@ -240,7 +241,17 @@ export class Session implements ConnectionHandlers, EarlyTarget {
   /** Routes an incoming message to the streams (held until the first one exists: see {@link EarlyMessages}). */
   receive(message: Message): void {
     this.acks?.received(message)
-    if (!this.early.hold(message)) this.#route(message)
+    if (this.#early?.hold(message) !== true) this.#route(message)
+  }
+
+  /** The router registered a stream: the early messages go to the streams (see {@link EarlyMessages}). */
+  created(): void {
+    this.#early?.created()
+  }
+
+  /** {@link EarlyMessages} handed its messages over, or discarded them: it has nothing more to do. */
+  earlyOver(): void {
+    this.#early = undefined
   }
 
   /** A message held by {@link EarlyMessages} until the first stream existed. */
@@ -346,7 +357,7 @@ export class Session implements ConnectionHandlers, EarlyTarget {
     this.calls.failAll(error)
     this.gate.fail(error)
     this.quota.failAll(error)
-    this.early.discard()
+    this.#early?.discard()
     this.router.endAll(error)
     this.subscriptions.endAll()
   }

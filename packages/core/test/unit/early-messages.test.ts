@@ -12,7 +12,7 @@ function early(maxQueued: number, overflow: OverflowPolicy) {
   const count = (m: Message, by: number) => holds.set(m.topic.value, (holds.get(m.topic.value) ?? 0) + by)
   const messages = new EarlyMessages(
     { maxQueued, overflow },
-    { routeEarly: (m) => delivered.push(m.topic.value) },
+    { routeEarly: (m) => delivered.push(m.topic.value), earlyOver: () => {} },
     {
       hold: (m) => count(m, 1),
       release: (m) => count(m, -1),

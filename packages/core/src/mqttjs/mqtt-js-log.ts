@@ -21,8 +21,15 @@ function debugSetting(): string {
  * @returns `undefined` to keep MQTT.js's default.
  */
 export function mqttJsLog(setting = debugSetting()): MqttJsLog | undefined {
-  const wanted = setting
-    .split(/[\s,]+/)
-    .some((pattern) => pattern !== '' && !pattern.startsWith('-') && /^(mqttjs|\*)/.test(pattern))
-  return wanted ? undefined : quiet
+  // Read for every client, parsed once per value.
+  if (setting !== lastSetting) {
+    lastSetting = setting
+    lastWanted = setting
+      .split(/[\s,]+/)
+      .some((pattern) => pattern !== '' && !pattern.startsWith('-') && /^(mqttjs|\*)/.test(pattern))
+  }
+  return lastWanted ? undefined : quiet
 }
+
+let lastSetting: string | undefined
+let lastWanted = false

@@ -103,8 +103,12 @@ function mergeTarget(target: string | ClientOptions, overrides: ClientOptions): 
   if (merged.url === undefined) return merged
   const { secure, ...fromUrl } = parseBrokerUrl(merged.url)
   // Fields set to undefined do not erase what the URL says.
-  const given = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined))
-  const options: ClientOptions = { ...fromUrl, ...given }
+  const options: ClientOptions = { ...fromUrl }
+  const fields = options as Record<string, unknown>
+  for (const key of Object.keys(merged)) {
+    const value = (merged as Record<string, unknown>)[key]
+    if (value !== undefined) fields[key] = value
+  }
   if (secure && options.tls === undefined) options.tls = true
   return options
 }

@@ -202,7 +202,10 @@ export function validateClientOptions(options: ClientOptions): void {
   bytesOrString(options.password, 'password', true)
   if (options.clientId !== undefined) {
     string(options.clientId, 'clientId')
-    if (new TextEncoder().encode(options.clientId).byteLength > maxUint16) fail('clientId', 'is too long')
+    // At most 3 bytes per UTF-16 unit: only a long id is encoded to be measured.
+    const { clientId } = options
+    if (clientId.length * 3 > maxUint16 && new TextEncoder().encode(clientId).byteLength > maxUint16)
+      fail('clientId', 'is too long')
   }
   boolean(options.clean, 'clean')
   oneOf(options.protocolVersion, 'protocolVersion', [3, 4, 5])

@@ -71,6 +71,9 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
   return copy
 }
 
+/** The lists of one broker that never change, by the (shared) list of servers they were made from. */
+const unchanging = new WeakMap<readonly ResolvedServer[], ServerList>()
+
 /**
  * The brokers a client may use, and which one is next: the list given to `Client.connect` (in
  * order, or shuffled once), taken in turn after each failed attempt or lost connection, and the
@@ -94,6 +97,21 @@ export class ServerList {
     this.#maxRedirects = options.failover.maxRedirects
     this.#settledAfter = options.timeout
     this.#logger = options.logger
+  }
+
+  /**
+   * The list of a client: one list shared by every client of the same single broker that does not
+   * follow redirects (such a list never changes: {@link advance} and {@link connected} leave it as
+   * it is), a list of its own otherwise.
+   */
+  static of(options: ResolvedOptions): ServerList {
+    if (options.servers.length !== 1 || options.failover.followRedirects) return new ServerList(options)
+    let list = unchanging.get(options.servers)
+    if (list === undefined) {
+      list = new ServerList(options)
+      unchanging.set(options.servers, list)
+    }
+    return list
   }
 
   /** How many brokers the list holds. */
@@ -144,7 +162,8 @@ export class ServerList {
 
   /** Connected to {@link current}. */
   connected(now = Date.now()): void {
-    this.#connectedAt = now
+    // Only a row of redirects reads it.
+    if (this.#follow) this.#connectedAt = now
   }
 
   /** The connection went down: a row of redirects ends if it had stayed up long enough. */

@@ -70,7 +70,7 @@ export class Session implements ConnectionHandlers, EarlyTarget, RouterOwner {
     this.#early = new EarlyMessages(options.queue, this, this.acks)
     this.router = new Router(this)
     this.#clientId = options.mqtt.clientId ?? ''
-    this.servers = new ServerList(options)
+    this.servers = ServerList.of(options)
   }
 
   /** Where the client is in its life. */

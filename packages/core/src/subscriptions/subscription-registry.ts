@@ -19,7 +19,10 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
    * The holders of each filter: the subscription itself while it is the only one (a Set per filter
    * costs 150 B, and most filters have one holder), a Set once there are more.
    */
-  readonly #byFilter = new Map<string, S | Set<S>>()
+  // One filter is kept in two fields; a Map (150 B even when nearly empty) is made for a second.
+  #oneFilter: string | undefined
+  #oneHolders: S | Set<S> | undefined
+  #byFilter: Map<string, S | Set<S>> | undefined
   /** Made when first asked for (MQTT 5 subscriptions): see {@link identifiers}. */
   #identifiers: FilterIdentifiers | undefined
 
@@ -35,7 +38,7 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
    */
   get subscriptions(): ReadonlySet<S> {
     const all = new Set<S>()
-    for (const holders of this.#byFilter.values()) {
+    for (const [, holders] of this.#entries()) {
       if (holders instanceof Set) for (const holder of holders) all.add(holder)
       else all.add(holders)
     }
@@ -44,21 +47,21 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
 
   /** Every filter held by at least one subscription. */
   filters(): string[] {
-    return [...this.#byFilter.keys()]
+    return [...this.#entries()].map(([filter]) => filter)
   }
 
   add(subscription: S, filters: readonly string[]): void {
     for (const filter of filters) {
-      const holders = this.#byFilter.get(filter)
-      if (holders === undefined) this.#byFilter.set(filter, subscription)
+      const holders = this.#get(filter)
+      if (holders === undefined) this.#set(filter, subscription)
       else if (holders instanceof Set) holders.add(subscription)
-      else if (holders !== subscription) this.#byFilter.set(filter, new Set([holders, subscription]))
+      else if (holders !== subscription) this.#set(filter, new Set([holders, subscription]))
     }
   }
 
   /** Whether any subscription holds `filter`. */
   held(filter: string): boolean {
-    return this.#byFilter.has(filter)
+    return this.#get(filter) !== undefined
   }
 
   /**
@@ -68,12 +71,12 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
   remove(subscription: S, filters: readonly string[]): string[] {
     const orphans: string[] = []
     for (const filter of filters) {
-      const holders = this.#byFilter.get(filter)
+      const holders = this.#get(filter)
       if (holders === undefined) continue
       if (holders instanceof Set) {
         if (!holders.delete(subscription) || holders.size > 0) continue
       } else if (holders !== subscription) continue
-      this.#byFilter.delete(filter)
+      this.#delete(filter)
       this.#identifiers?.forget(filter)
       orphans.push(filter)
     }
@@ -85,7 +88,7 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
     const affected = new Set<S>()
     for (const filter of filters) {
       for (const holder of this.#holders(filter)) affected.add(holder)
-      this.#byFilter.delete(filter)
+      this.#delete(filter)
       this.#identifiers?.forget(filter)
     }
     for (const holder of affected) holder.forget(filters)
@@ -94,7 +97,9 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
   /** Ends every subscription and forgets them all. */
   endAll(): void {
     const all = this.subscriptions
-    this.#byFilter.clear()
+    this.#byFilter = undefined
+    this.#oneFilter = undefined
+    this.#oneHolders = undefined
     this.#identifiers?.clear()
     for (const subscription of all) subscription.end()
   }
@@ -108,8 +113,41 @@ export class SubscriptionRegistry<S extends RegisteredSubscription = RegisteredS
   }
 
   #holders(filter: string): Iterable<S> {
-    const holders = this.#byFilter.get(filter)
+    const holders = this.#get(filter)
     if (holders === undefined) return []
     return holders instanceof Set ? holders : [holders]
+  }
+
+  #get(filter: string): S | Set<S> | undefined {
+    if (this.#byFilter !== undefined) return this.#byFilter.get(filter)
+    return filter === this.#oneFilter ? this.#oneHolders : undefined
+  }
+
+  #set(filter: string, holders: S | Set<S>): void {
+    if (this.#byFilter !== undefined) this.#byFilter.set(filter, holders)
+    else if (this.#oneFilter === undefined || this.#oneFilter === filter) {
+      this.#oneFilter = filter
+      this.#oneHolders = holders
+    } else {
+      this.#byFilter = new Map([[this.#oneFilter, this.#oneHolders as S | Set<S>]])
+      this.#byFilter.set(filter, holders)
+      this.#oneFilter = undefined
+      this.#oneHolders = undefined
+    }
+  }
+
+  #delete(filter: string): void {
+    if (this.#byFilter !== undefined) this.#byFilter.delete(filter)
+    else if (filter === this.#oneFilter) {
+      this.#oneFilter = undefined
+      this.#oneHolders = undefined
+    }
+  }
+
+  /** Every held filter with its holders, in the order the filters were first held. */
+  #entries(): Iterable<[string, S | Set<S>]> {
+    if (this.#byFilter !== undefined) return this.#byFilter
+    const filter = this.#oneFilter
+    return filter === undefined ? [] : [[filter, this.#oneHolders as S | Set<S>]]
   }
 }

@@ -13,12 +13,13 @@ const largestBatch = 64 * 1024
  * the socket as one write instead of one per chunk. Large chunks (payloads) are not copied.
  */
 export class HeldWrites {
-  #pieces: Uint8Array[] = []
+  // Both lists are made when the first piece or callback comes (an idle client keeps neither).
+  #pieces: Uint8Array[] | undefined
   #batch: Buffer | undefined
   /** Where the part of `#batch` not yet in `#pieces` starts, and where the next byte goes. */
   #from = 0
   #to = 0
-  #callbacks: WriteCallback[] = []
+  #callbacks: WriteCallback[] | undefined
   #bytes = 0
   /** Bytes copied into batch buffers since the last take, and the size of the next batch buffer. */
   #copied = 0
@@ -59,7 +60,10 @@ export class HeldWrites {
       }
       this.#holdBytes(bytes)
     }
-    if (callback) this.#callbacks.push(callback)
+    if (callback) {
+      this.#callbacks ??= []
+      this.#callbacks.push(callback)
+    }
   }
 
   #holdBytes(chunk: Uint8Array): void {
@@ -67,6 +71,7 @@ export class HeldWrites {
     this.#bytes += length
     if (length > copyLimit) {
       this.#close()
+      this.#pieces ??= []
       this.#pieces.push(chunk)
       return
     }
@@ -93,6 +98,7 @@ export class HeldWrites {
   /** Moves what the batch buffer holds so far into the pieces. */
   #close(): void {
     if (this.#batch !== undefined && this.#to > this.#from) {
+      this.#pieces ??= []
       this.#pieces.push(this.#batch.subarray(this.#from, this.#to))
       this.#from = this.#to
     }
@@ -101,13 +107,13 @@ export class HeldWrites {
   /** What is held, in order, and one callback for the writes that had one; then empty. */
   take(): { pieces: Uint8Array[]; callback: WriteCallback | undefined } | undefined {
     this.#close()
-    if (this.#pieces.length === 0) return undefined
     const pieces = this.#pieces
+    if (pieces === undefined || pieces.length === 0) return undefined
     const callbacks = this.#callbacks
     this.#batchSize = Math.min(largestBatch, Math.max(smallestBatch, this.#copied))
     this.#reset()
     const callback =
-      callbacks.length === 0
+      callbacks === undefined || callbacks.length === 0
         ? undefined
         : (error: Error | null | undefined) => {
             for (const each of callbacks) each(error)
@@ -119,13 +125,13 @@ export class HeldWrites {
   fail(error: Error): void {
     const callbacks = this.#callbacks
     this.#reset()
-    for (const callback of callbacks) callback(error)
+    for (const callback of callbacks ?? []) callback(error)
   }
 
   #reset(): void {
     this.#copied = 0
-    this.#pieces = []
-    this.#callbacks = []
+    this.#pieces = undefined
+    this.#callbacks = undefined
     this.#bytes = 0
     // The batch buffer now belongs to the socket until written: the next batch takes a fresh one.
     this.#batch = undefined

@@ -2,8 +2,12 @@ type WriteCallback = (error: Error | null | undefined) => void
 
 /** Chunks up to this size are copied into the batch; larger ones are passed on as they are. */
 const copyLimit = 1024
-/** Batch buffers start small enough for Node's buffer pool and grow to what the last batch copied. */
-const smallestBatch = 2048
+/**
+ * Batch buffers start small (a client that writes one SUBSCRIBE, or a few acknowledgements, takes
+ * 256 B of Node's buffer pool, not 2 KiB: thousands of idle clients churned megabytes of pools
+ * through malloc on connecting) and grow to what the last batch copied.
+ */
+const smallestBatch = 256
 const largestBatch = 64 * 1024
 
 /**

@@ -98,19 +98,29 @@ function mergeTarget(target: string | ClientOptions, overrides: ClientOptions): 
   if ((typeof target !== 'string' && !isOptions(target)) || !isOptions(overrides)) {
     throw new MqttValidationError('the options must be a broker URL or an options object', 'options')
   }
-  const base: ClientOptions = typeof target === 'string' ? { url: target } : target
-  const merged: ClientOptions = { ...base, ...overrides }
-  if (merged.url === undefined) return merged
-  const { secure, ...fromUrl } = parseBrokerUrl(merged.url)
+  // Built by assignment, not with spreads: merging spreads of objects V8 has seen in many shapes
+  // made dictionary-mode objects, about 2 KB of garbage per client connected.
+  const merged: Record<string, unknown> = {}
+  if (typeof target === 'string') merged.url = target
+  else copyFields(merged, target, true)
+  copyFields(merged, overrides, true)
+  if (merged.url === undefined) return merged as ClientOptions
+  const { secure, ...fromUrl } = parseBrokerUrl(merged.url as string)
+  const options: Record<string, unknown> = {}
+  copyFields(options, fromUrl, false)
   // Fields set to undefined do not erase what the URL says.
-  const options: ClientOptions = { ...fromUrl }
-  const fields = options as Record<string, unknown>
-  for (const key of Object.keys(merged)) {
-    const value = (merged as Record<string, unknown>)[key]
-    if (value !== undefined) fields[key] = value
-  }
+  copyFields(options, merged, false)
   if (secure && options.tls === undefined) options.tls = true
-  return options
+  return options as ClientOptions
+}
+
+/** Copies the own enumerable fields of `from` into `into` (those set to `undefined` too, if `undefinedToo`). */
+function copyFields(into: Record<string, unknown>, from: object, undefinedToo: boolean): void {
+  const source = from as Record<string, unknown>
+  for (const key of Object.keys(source)) {
+    const value = source[key]
+    if (value !== undefined || undefinedToo) into[key] = value
+  }
 }
 
 /** Outside Node (browsers) only WebSockets exist, without proxy, bind address or socket options. */

@@ -386,6 +386,8 @@ export function useResendStore(client: MqttClient, store: ResendStore): void {
   keepPublishesOnForcedClose(client)
 }
 
+const serverFields = ['protocol', 'hostname', 'port', 'path', 'username', 'password'] as const
+
 /** Where {@link pointAt} sends an MQTT.js client's next connection. */
 export interface MqttServerFields {
   protocol?: IClientOptions['protocol']
@@ -405,10 +407,8 @@ export interface MqttServerFields {
  * `servers` failover rewrites the same way.
  */
 export function pointAt(client: MqttClient, server: MqttServerFields): void {
-  const options = client.options
-  for (const key of ['protocol', 'hostname', 'port', 'path', 'username', 'password'] as const) {
-    if (key in server) Object.assign(options, { [key]: server[key] })
-  }
+  const options = client.options as Record<string, unknown>
+  for (const key of serverFields) if (key in server) options[key] = server[key]
   if (server.hostname !== undefined) options.host = server.hostname
 }
 

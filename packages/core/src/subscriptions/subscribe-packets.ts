@@ -28,7 +28,9 @@ export function subscriptionMap(
   request: SubscribeRequest,
   protocolVersion: number,
 ): ISubscriptionMap {
-  const map: ISubscriptionMap = {}
+  // Keyed by topic filters, a new name each time: as a dictionary from the start, so no hidden
+  // class is made for every filter subscribed to (a plain {} gets a map transition per new key).
+  const map = Object.create(null) as ISubscriptionMap
   for (const filter of filters) {
     const { qos, nl, rap, rh } = request.byFilter?.get(filter) ?? request
     map[filter] = protocolVersion === 5 ? { qos, nl, rap, rh } : { qos }

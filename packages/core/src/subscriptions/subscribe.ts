@@ -126,12 +126,15 @@ const filterKeys = new Set(['filter', 'qos', 'noLocal', 'retainAsPublished', 're
 /** The filters of a `subscribe()` call, and the options of those given as objects. */
 interface FilterList {
   filters: string | string[]
-  entries: Map<string, FilterOptionsInput & { field: string }>
+  entries: ReadonlyMap<string, FilterOptionsInput & { field: string }>
 }
+
+/** The per-filter options of a filter given as a string: none (one empty Map for every call). */
+const noEntries: ReadonlyMap<string, FilterOptionsInput & { field: string }> = new Map()
 
 /** Splits `[{ filter, qos... }, 'a/b']` into filter names (checked afterwards) and per-filter options. */
 function filterList(filters: unknown): FilterList {
-  if (!Array.isArray(filters)) return { filters: filters as string, entries: new Map() }
+  if (!Array.isArray(filters)) return { filters: filters as string, entries: noEntries }
   const names: string[] = []
   const entries = new Map<string, FilterOptionsInput & { field: string }>()
   // A for loop, not map(): holes of a sparse array are refused by checkFilters.

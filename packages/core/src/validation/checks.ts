@@ -93,7 +93,7 @@ export function checkFilters(filters: unknown, strict = false): CheckedFilter[] 
     }
     checked.push(checkFilter(filter, 'filter', strict))
   }
-  if (new Set(checked.map((entry) => entry.filter)).size !== checked.length) {
+  if (checked.length > 1 && new Set(checked.map((entry) => entry.filter)).size !== checked.length) {
     throw new MqttValidationError('the same topic filter is listed twice', 'filter')
   }
   return checked

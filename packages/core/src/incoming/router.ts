@@ -1,3 +1,4 @@
+import { Slot } from '../helpers/slot.js'
 import { CachingTrie } from './caching-trie.js'
 import type { Message } from './message.js'
 import type { BufferedMessageStream } from './message-stream.js'
@@ -20,10 +21,10 @@ function deliver(streams: readonly BufferedMessageStream[], message: Message): v
 }
 
 /**
- * The streams registered with a router (a stream belongs to one client's router): one WeakSet for
- * the process, where a Set per router cost every client 150 B.
+ * The streams registered with a router (a stream belongs to one client's router), marked on the
+ * stream itself: a Set per router cost every client 150 B.
  */
-const routed = new WeakSet<BufferedMessageStream>()
+const routed = new Slot<BufferedMessageStream, true>('await-mqtt routed')
 
 /**
  * Which streams one received copy of a PUBLISH is for, when MQTT 5 Subscription Identifiers tell
@@ -88,7 +89,7 @@ export class Router {
    */
   register(stream: BufferedMessageStream, kind: RouteKind, filters: readonly string[]): void {
     this.#size++
-    routed.add(stream)
+    routed.set(stream, true)
     if (kind === 'unfiltered') this.#unfiltered = [...this.#unfiltered, stream]
     else {
       let trie: CachingTrie<BufferedMessageStream>

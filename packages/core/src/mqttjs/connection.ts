@@ -17,6 +17,7 @@ import {
   violationLost,
 } from '../errors/protocol-violation.js'
 import { bracketIPv6 } from '../helpers/host.js'
+import { Slot } from '../helpers/slot.js'
 import { onTimeoutOrAbort, settledWithin } from '../helpers/timers.js'
 import { disconnectPacket, IncomingGuard, type IncomingViolation } from '../incoming/incoming-guard.js'
 import { IncomingQoS2, type IncomingQoS2Handlers } from '../incoming/incoming-qos2.js'
@@ -46,7 +47,7 @@ export interface ConnectionHandlers {
  * The connection of each MQTT.js client: its listeners are functions shared by every connection
  * (MQTT.js calls them with the client as `this`), not a set of closures per connection.
  */
-const connections = new WeakMap<MqttClient, Connection>()
+const connections = new Slot<MqttClient, Connection>('await-mqtt connection')
 /**
  * The table of a connection whose broker takes no topic alias (Topic Alias Maximum 0, MQTT 3.1.1):
  * one for all, as it never changes (a publish with an alias is refused before it gets here).

@@ -7,6 +7,7 @@ import mqtt, {
   type PacketCallback,
 } from 'mqtt'
 import { MqttConnectError } from '../errors/errors.js'
+import { Slot } from '../helpers/slot.js'
 
 /**
  * The few places where this library reaches past MQTT.js's public API, gathered in one file so an
@@ -129,8 +130,8 @@ interface FilteredWrite {
   filtering: Filtering
 }
 
-const filtering = new WeakMap<MqttClient, Filtering>()
-const filteredWrites = new WeakMap<ParsingWritable, FilteredWrite>()
+const filtering = new Slot<MqttClient, Filtering>('await-mqtt incoming filter')
+const filteredWrites = new Slot<ParsingWritable, FilteredWrite>('await-mqtt filtered write')
 
 /** MQTT.js's stream builder, called as `client.streamBuilder(client)`, with the filter put in front of its parser. */
 function filteredStreamBuilder(mqttClient: MqttClient, options?: IClientOptions): MqttClient['stream'] {
@@ -235,12 +236,11 @@ interface Interception {
 }
 
 /** By MQTT.js client options object (MQTT.js calls `options.customHandleAcks(...)` on it). */
-const interceptions = new WeakMap<object, Interception>()
+const interceptions = new Slot<object, Interception>('await-mqtt QoS 2 interception')
 /** By MQTT.js client: its own `_sendPacket`, and who holds PUBRECs back. */
-const heldPubrecs = new WeakMap<
-  MqttClient,
-  { send: MqttInternals['_sendPacket']; reception: QoS2Reception }
->()
+const heldPubrecs = new Slot<MqttClient, { send: MqttInternals['_sendPacket']; reception: QoS2Reception }>(
+  'await-mqtt held PUBRECs',
+)
 
 /**
  * Calls `reception.publishArrived` with each QoS 2 PUBLISH as it arrives, its topic alias resolved

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream'
+import { Slot } from '../helpers/slot.js'
 import { nodeModule } from './builtins.js'
 import { HeldWrites } from './held-writes.js'
 
@@ -46,7 +47,7 @@ let defined: DeferredDuplexClass | undefined
 function define(): DeferredDuplexClass {
   const { Duplex } = nodeModule('node:stream')
   /** The stream each attached socket feeds (the socket's listeners are shared: `this` is the socket). */
-  const joined = new WeakMap<Duplex, Joined>()
+  const joined = new Slot<Duplex, Joined>('await-mqtt stream')
   let onData: (this: Duplex, chunk: Buffer) => void = () => {}
   let onDrain: (this: Duplex) => void = () => {}
   let onError: (this: Duplex, error: Error) => void = () => {}

@@ -1,8 +1,9 @@
 /**
- * A WeakMap's job, with the value kept on the key object itself (a non-enumerable symbol-keyed
- * property): for state found back from an object handed to shared listeners (a socket, an MQTT.js
- * client). A WeakMap of thousands of entries (one per client) is an ephemeron table every garbage
- * collection has to walk; a property costs the collector nothing more than the object it is on.
+ * A WeakMap's job, with the value kept on the key object itself (a symbol-keyed property, which
+ * `Object.keys()` and JSON leave out): for state found back from an object handed to shared
+ * listeners (a socket, an MQTT.js client). A WeakMap of thousands of entries (one per client) is an
+ * ephemeron table every garbage collection has to walk; a property costs the collector nothing
+ * more than the object it is on. Mind objects in dictionary mode: each slot is one more entry.
  * @example
  * const owners = new Slot<Socket, Stream>('stream')
  * owners.set(socket, stream)
@@ -25,10 +26,9 @@ export class Slot<K extends object, V> {
   }
 
   set(owner: K, value: V): void {
-    const key = this.#key
-    // Set to undefined, never deleted, once there: a delete could turn the object into a dictionary.
-    if (Object.hasOwn(owner, key)) (owner as Record<symbol, V | undefined>)[key] = value
-    else Object.defineProperty(owner, key, { value, writable: true, enumerable: false, configurable: true })
+    // A plain assignment: defining a non-enumerable property turned objects with many properties
+    // (MQTT.js's options, sockets) into dictionaries. Set to undefined, never deleted, for the same reason.
+    ;(owner as Record<symbol, V | undefined>)[this.#key] = value
   }
 
   /** Forgets the value; whether there was one. */

@@ -17,7 +17,6 @@ import {
   violationLost,
 } from '../errors/protocol-violation.js'
 import { bracketIPv6 } from '../helpers/host.js'
-import { Slot } from '../helpers/slot.js'
 import { onTimeoutOrAbort, settledWithin } from '../helpers/timers.js'
 import { disconnectPacket, IncomingGuard, type IncomingViolation } from '../incoming/incoming-guard.js'
 import { IncomingQoS2, type IncomingQoS2Handlers } from '../incoming/incoming-qos2.js'
@@ -29,7 +28,14 @@ import { OutgoingTopicAliases, type TopicAliasMode } from '../outgoing/topic-ali
 import { redirectCodes, type ServerRedirect } from '../reconnect/server-list.js'
 import { createMqttClient } from './create-mqtt-client.js'
 import { AuthChallengeFailure, challengeFailed, EnhancedAuth } from './enhanced-auth.js'
-import { filterIncoming, type IncomingFilter, type IncomingFilterSource, pointAt } from './mqtt-internals.js'
+import {
+  filterIncoming,
+  type IncomingFilter,
+  type IncomingFilterSource,
+  ownerOf,
+  pointAt,
+  setOwner,
+} from './mqtt-internals.js'
 import { closedBeforeConnack, connectionLost, connectTimeout, toConnectError } from './translate-error.js'
 
 /**
@@ -44,15 +50,13 @@ export interface ConnectionHandlers {
 }
 
 /**
- * The connection of each MQTT.js client: its listeners are functions shared by every connection
- * (MQTT.js calls them with the client as `this`), not a set of closures per connection.
- */
-const connections = new Slot<MqttClient, Connection>('await-mqtt connection')
-/**
  * The table of a connection whose broker takes no topic alias (Topic Alias Maximum 0, MQTT 3.1.1):
  * one for all, as it never changes (a publish with an alias is refused before it gets here).
  */
 const noAliases = new OutgoingTopicAliases(0)
+// The listeners of every MQTT.js client, shared (MQTT.js calls them with the client as `this`; its
+// connection is found with ownerOf()), not a set of closures per connection. Set in Connection's
+// static block, where they reach its private members.
 let onPacketReceive: (this: MqttClient, packet: Packet) => void = () => {}
 let onMessage: (this: MqttClient, topic: string, payload: Buffer, packet: IPublishPacket) => void = () => {}
 let onError: (this: MqttClient, error: Error) => void = () => {}
@@ -126,7 +130,7 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
     this.#aliasMode = resolved.topicAliases
     this.mqtt = createMqttClient(resolved, this)
     const mqtt = this.mqtt
-    connections.set(mqtt, this)
+    setOwner(mqtt, this)
     if (server !== undefined) this.useServer(server)
     mqtt.on('packetreceive', onPacketReceive)
     filterIncoming(mqtt, this)
@@ -146,7 +150,7 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
   static {
     // Inside the class body to reach its private members; `this` is the MQTT.js client.
     onPacketReceive = function (this: MqttClient, packet: Packet): void {
-      const connection = connections.get(this)
+      const connection = ownerOf(this) as Connection | undefined
       if (connection === undefined) return
       connection.#qos2.packetReceived(packet)
       if (packet.cmd !== 'connack' || !redirectCodes.has(packet.reasonCode ?? 0)) return
@@ -156,19 +160,19 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
       }
     }
     onMessage = function (this: MqttClient, topic: string, payload: Buffer, packet: IPublishPacket): void {
-      const connection = connections.get(this)
+      const connection = ownerOf(this) as Connection | undefined
       if (connection !== undefined) connection.#message(topic, payload, packet)
     }
     onError = function (this: MqttClient, error: Error): void {
-      const connection = connections.get(this)
+      const connection = ownerOf(this) as Connection | undefined
       if (connection !== undefined) connection.#error(error)
     }
     onDisconnect = function (this: MqttClient, packet: IDisconnectPacket): void {
-      const connection = connections.get(this)
+      const connection = ownerOf(this) as Connection | undefined
       if (connection !== undefined) connection.#brokerDisconnect(packet)
     }
     onClose = function (this: MqttClient): void {
-      const connection = connections.get(this)
+      const connection = ownerOf(this) as Connection | undefined
       if (connection === undefined) return
       connection.#socketClosed = true
       connection.#resolveClosed?.()

@@ -108,7 +108,7 @@ export interface IncomingFilterSource {
  */
 export function filterIncoming(client: MqttClient, source: IncomingFilterSource): void {
   const inner = internals(client)
-  filtering.set(client, { build: inner.streamBuilder, source, parsing: undefined })
+  stateOf(client).filtering = { build: inner.streamBuilder, source, parsing: undefined }
   inner.streamBuilder = filteredStreamBuilder
   client.prependListener('packetreceive', packetParsed)
   client.prependListener('error', errorWhileParsing)
@@ -130,12 +130,43 @@ interface FilteredWrite {
   filtering: Filtering
 }
 
-const filtering = new Slot<MqttClient, Filtering>('await-mqtt incoming filter')
+/**
+ * What this library keeps on an MQTT.js client: one slot (one property) for all of it, since the
+ * client is a dictionary-mode object whose table doubles when it fills up.
+ */
+interface ClientState {
+  /** Whoever drives the client (the Connection): see {@link setOwner}. */
+  owner?: unknown
+  filtering?: Filtering
+  held?: { send: MqttInternals['_sendPacket']; reception: QoS2Reception }
+}
+
+const clientStates = new Slot<MqttClient, ClientState>('await-mqtt')
+
+function stateOf(client: MqttClient): ClientState {
+  let state = clientStates.get(client)
+  if (state === undefined) {
+    state = {}
+    clientStates.set(client, state)
+  }
+  return state
+}
+
+/** Remembers who drives `client`, for listeners shared by all clients (called with the client as `this`). */
+export function setOwner(client: MqttClient, owner: unknown): void {
+  stateOf(client).owner = owner
+}
+
+/** What {@link setOwner} remembered. */
+export function ownerOf(client: MqttClient): unknown {
+  return clientStates.get(client)?.owner
+}
+
 const filteredWrites = new Slot<ParsingWritable, FilteredWrite>('await-mqtt filtered write')
 
 /** MQTT.js's stream builder, called as `client.streamBuilder(client)`, with the filter put in front of its parser. */
 function filteredStreamBuilder(mqttClient: MqttClient, options?: IClientOptions): MqttClient['stream'] {
-  const state = filtering.get(mqttClient) as Filtering
+  const state = clientStates.get(mqttClient)?.filtering as Filtering
   const stream = state.build(mqttClient, options)
   const filter = state.source.createIncomingFilter()
   const pipe = stream.pipe
@@ -176,12 +207,12 @@ function filteredWrite(
 
 /** A packet was parsed and is being handled: errors from now on are not the parser's. */
 function packetParsed(this: MqttClient): void {
-  const state = filtering.get(this)
+  const state = clientStates.get(this)?.filtering
   if (state !== undefined) state.parsing = undefined
 }
 
 function errorWhileParsing(this: MqttClient, error: Error): void {
-  const state = filtering.get(this)
+  const state = clientStates.get(this)?.filtering
   const filter = state?.parsing
   if (state === undefined || filter === undefined) return
   state.parsing = undefined
@@ -238,9 +269,6 @@ interface Interception {
 /** By MQTT.js client options object (MQTT.js calls `options.customHandleAcks(...)` on it). */
 const interceptions = new Slot<object, Interception>('await-mqtt QoS 2 interception')
 /** By MQTT.js client: its own `_sendPacket`, and who holds PUBRECs back. */
-const heldPubrecs = new Slot<MqttClient, { send: MqttInternals['_sendPacket']; reception: QoS2Reception }>(
-  'await-mqtt held PUBRECs',
-)
 
 /**
  * Calls `reception.publishArrived` with each QoS 2 PUBLISH as it arrives, its topic alias resolved
@@ -276,12 +304,12 @@ function interceptedAck(
  */
 export function skipHeldPubrecs(client: MqttClient, reception: QoS2Reception): void {
   const inner = internals(client)
-  heldPubrecs.set(client, { send: inner._sendPacket, reception })
+  stateOf(client).held = { send: inner._sendPacket, reception }
   inner._sendPacket = sendUnlessHeld
 }
 
 function sendUnlessHeld(this: MqttClient, packet: Packet, callback?: DoneCallback, ...rest: unknown[]): void {
-  const held = heldPubrecs.get(this) as { send: MqttInternals['_sendPacket']; reception: QoS2Reception }
+  const held = clientStates.get(this)?.held as NonNullable<ClientState['held']>
   if (
     packet.cmd === 'pubrec' &&
     packet.messageId !== undefined &&

@@ -11,6 +11,7 @@ import { Readable } from 'node:stream'
 import { Aedes } from 'aedes'
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js'
 import mqemitterRedis from 'mqemitter-redis'
+import { acknowledgeAfterPublish } from './aedes-acknowledge-after-publish.js'
 
 const [redisPort, mqttPort, id] = process.argv.slice(2)
 if (redisPort === undefined || mqttPort === undefined || id === undefined) {
@@ -29,6 +30,9 @@ const persistence = new AsyncRedisPersistence({ ...redis, maxSessionDelivery: 1_
 const retained = persistence.createRetainedStreamCombi.bind(persistence)
 persistence.createRetainedStreamCombi = (patterns) => Readable.from(retained(patterns))
 const broker = await Aedes.createBroker({ id, mq, persistence })
+// aedes acknowledges a QoS 1/2 PUBLISH before the message is in Redis: a SIGKILLed node would lose
+// what it acknowledged. See aedes-acknowledge-after-publish.ts.
+acknowledgeAfterPublish(broker, persistence)
 const sockets = new Set<Socket>()
 const server = createServer((socket) => {
   sockets.add(socket)

@@ -136,9 +136,11 @@ describe.skipIf(!redisAvailable())(
         expect(refused).toEqual([])
         expect(lost).toEqual([])
         expect(seen.size).toBe(count)
-        // it moved to the next node of its list, with the session the cluster kept
+        // it moved to the next node of its list, with the session the cluster kept (aedes says a
+        // session is present only when it has subscriptions: not for the publisher alone)
         expect(servers).toEqual([cluster.urls[1]])
-        expect(events.every((event) => event.type !== 'connected' || event.sessionPresent)).toBe(true)
+        const resumed = events.every((event) => event.type !== 'connected' || event.sessionPresent)
+        expect(resumed).toBe(moving !== 'publisher')
       },
       120_000,
     )

@@ -3,7 +3,8 @@
  * `aedes-cluster-node.ts <redisPort> <mqttPort> <brokerId>` (run with tsx). aedes shares
  * subscriptions, sessions, queued QoS 1/2 messages and retained messages with the other nodes
  * through Redis (aedes-persistence-redis) and forwards publications through Redis pub/sub
- * (mqemitter-redis). SIGTERM closes it cleanly.
+ * (mqemitter-redis), and acknowledges a client's QoS 1/2 PUBLISH only once it is there
+ * (aedes-acknowledge-after-publish.ts). SIGTERM closes it cleanly.
  * @module
  */
 import { createServer, type Socket } from 'node:net'

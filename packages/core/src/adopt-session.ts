@@ -37,10 +37,19 @@ export interface AdoptSessionOptions extends Omit<ClientOptions, Fixed> {
   /**
    * The topic of the end marker: subscribed on the adopted session and published to once the
    * UNSUBACK came; every message the session held before it arrives before it. It must be a topic
-   * the broker lets this client subscribe and publish to, and no one else uses.
-   * @default `await-mqtt/adopt/` followed by a random UUID
+   * the broker lets this client subscribe and publish to, and no one else uses. Keep it the same
+   * for every try at one session: the marker of a failed try, still queued in the session, is
+   * then recognised and skipped rather than handed to `handler`.
+   * @default `await-mqtt/adopt/` followed by the client id, URI-encoded
    */
   barrierTopic?: string
+  /**
+   * MQTT 5 CONNECT properties of the adopting connection. Give it a `receiveMaximum` no lower than
+   * the dead client's (or none): mosquitto 2.0 sends a resumed session every message it had in
+   * flight at once, whatever the new Receive Maximum, and the client closes a connection that
+   * exceeds it at QoS 2 (0x93 Receive Maximum exceeded).
+   */
+  properties?: ClientOptions['properties']
   /**
    * The Session Expiry Interval (seconds) sent while draining: if this process dies during the
    * adoption, the broker keeps what was not processed yet for this long. Ended (set to 0) once the
@@ -164,7 +173,7 @@ export async function adoptSession(
     unsubscribe,
     handler,
     onError,
-    barrierTopic = `await-mqtt/adopt/${globalThis.crypto.randomUUID()}`,
+    barrierTopic = `await-mqtt/adopt/${encodeURIComponent(options.clientId)}`,
     sessionExpiryInterval = 3600,
     timeout = 10_000,
     signal,
@@ -208,7 +217,10 @@ export async function adoptSession(
           "the adopted session's messages ended before its end marker arrived",
         )
       }
-      if (message.topic.value === barrierTopic && message.text() === marker) break
+      if (message.topic.value === barrierTopic) {
+        if (message.text() === marker) break
+        continue // the marker of an earlier try that failed before it arrived
+      }
       try {
         await handler(message)
       } catch (error) {

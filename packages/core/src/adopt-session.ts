@@ -6,7 +6,14 @@ import type { BrokerTarget, ClientOptions } from './options/client-options.js'
 import { checkFilters, checkTopic } from './validation/checks.js'
 
 /** Options the adoption sets itself: a resumed MQTT 5 session, acknowledged after processing. */
-type Fixed = 'clientId' | 'clean' | 'ack' | 'reconnect' | 'connectInBackground' | 'protocolVersion'
+type Fixed =
+  | 'clientId'
+  | 'clean'
+  | 'ack'
+  | 'reconnect'
+  | 'connectInBackground'
+  | 'protocolVersion'
+  | 'overflow'
 
 /**
  * Options of {@link adoptSession}: whose session, what to remove from it, how to process what it
@@ -24,7 +31,7 @@ export interface AdoptSessionOptions extends Omit<ClientOptions, Fixed> {
   unsubscribe: string | readonly string[]
   /**
    * Processes one message the session held (its in-flight ones first, sent again with `dup`, then
-   * the queued ones, in order). Its acknowledgement leaves once it resolves, as with
+   * the queued ones, in order), one at a time. Its acknowledgement leaves once it resolves, as with
    * `ack: 'after-processing'`.
    */
   handler: (message: Message) => unknown
@@ -75,7 +82,7 @@ export interface AdoptedSession {
   handled: number
 }
 
-const fixed: readonly Fixed[] = ['clean', 'ack', 'reconnect', 'connectInBackground']
+const fixed: readonly Fixed[] = ['clean', 'ack', 'reconnect', 'connectInBackground', 'overflow']
 
 /** @throws {@link MqttValidationError} naming the field; nothing was sent. */
 function checkAdoptOptions(options: unknown): asserts options is AdoptSessionOptions {
@@ -127,7 +134,7 @@ function checkAdoptOptions(options: unknown): asserts options is AdoptSessionOpt
   for (const field of fixed) {
     if (given[field] !== undefined) {
       throw new MqttValidationError(
-        `${field} is set by adoptSession (a resumed session, acknowledged after processing, without reconnection); leave it out`,
+        `${field} is set by adoptSession (a resumed session, acknowledged after processing, without reconnection, whose queue never drops a message); leave it out`,
         field,
       )
     }
@@ -187,6 +194,8 @@ export async function adoptSession(
     sessionExpiryInterval,
     protocolVersion: 5,
     ack: 'after-processing',
+    // A dropped message would be acknowledged, so lost with the session: overflowing fails instead.
+    overflow: 'error',
     timeout,
     ...(signal === undefined ? {} : { signal }),
   })
@@ -198,8 +207,7 @@ export async function adoptSession(
       return { sessionPresent: false, handled }
     }
     // One stream takes every message, the marker included: the order it reads in is the order the
-    // broker sent. Created at once, it also gets what arrived right after the CONNACK. A queue
-    // overflow ends it with an error rather than drop (and so acknowledge) a message.
+    // broker sent. Created at once, it also gets what arrived right after the CONNACK.
     const messages = client.messages(undefined, {
       overflow: 'error',
       ...(signal === undefined ? {} : { signal }),

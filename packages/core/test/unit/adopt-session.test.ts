@@ -38,6 +38,7 @@ describe('adoptSession validation', () => {
     ['ack', { ack: 'on-receipt' }],
     ['reconnect', { reconnect: true }],
     ['connectInBackground', { connectInBackground: true }],
+    ['overflow', { overflow: 'drop-oldest' }],
   ])('refuses a bad %s before connecting: %o', async (field, bad) => {
     const error = await adoptSession(url, { ...valid, ...bad } as unknown as AdoptSessionOptions).catch(
       (caught: unknown) => caught,

@@ -21,7 +21,10 @@ if (redisPort === undefined || mqttPort === undefined || id === undefined) {
 const host = '127.0.0.1'
 const redis = { host, port: Number(redisPort) }
 
-const mq = mqemitterRedis(redis)
+// ioredis 5.11 sends CLIENT SETINFO, then an INFO ready check, after connecting: a SUBSCRIBE that
+// mqemitter-redis issues in between puts the connection in subscriber mode, the INFO throws
+// ("Connection in subscriber mode") and the node dies at start. Neither is needed here.
+const mq = mqemitterRedis({ ...redis, enableReadyCheck: false, disableClientInfo: true })
 // Its default hands a reconnecting client only the first 1000 queued messages at CONNECT (the
 // rest wait for its next CONNECT): a failover mid-stream can leave more than that queued.
 const persistence = new AsyncRedisPersistence({ ...redis, maxSessionDelivery: 1_000_000 })

@@ -5,9 +5,13 @@
  * member of the group. On a broker that speaks MQTT 5 (mosquitto, EMQX, HiveMQ…) that is what runs.
  * The embedded aedes speaks MQTT 3.1.1 and has no `$share`, so there the demo says so and shows
  * the closest 3.1.1 pattern instead: the producer partitions the topic space, one partition each.
+ *
+ * On MQTT 5 it then shows what to do when a worker dies with jobs in hand: its persistent session
+ * keeps them (mosquitto goes on assigning it new ones too) until that client id comes back, so a
+ * survivor takes the session over with `adoptSession` and processes what it held.
  * @module
  */
-import { Client, type Subscription } from '@await-mqtt/core'
+import { adoptSession, Client, type Subscription } from '@await-mqtt/core'
 import { onAbort } from './support/abort.js'
 import type { ExampleContext } from './support/context.js'
 import { isEntryPoint, runAlone } from './support/run-alone.js'
@@ -71,6 +75,33 @@ export async function main({ url, log, signal, prefix = 'demo' }: ExampleContext
   log(`${workers.map((name, i) => `${name}: ${taken[i]} jobs`).join(', ')}`)
   const verdict = progress.delivered === jobs ? 'each job went to exactly one worker' : 'some went missing'
   log(`${jobs} jobs, ${progress.delivered} deliveries: ${verdict}`)
+  if (shared) await adoptTheDead({ url, log, prefix })
+}
+
+/** A worker dies holding tasks; a survivor adopts its session and runs them (MQTT 5). */
+async function adoptTheDead({ url, log, prefix }: Pick<ExampleContext, 'url' | 'log'> & { prefix: string }) {
+  const filter = `$share/crew/${prefix}/tasks/#`
+  const clientId = `${prefix.replaceAll('/', '-')}-doomed`
+  const doomed = await Client.connect(url, {
+    clientId,
+    clean: false,
+    sessionExpiryInterval: 60,
+    ack: 'manual',
+  })
+  const tasks = doomed.messages(`${prefix}/tasks/#`)
+  await doomed.subscribe(filter, { qos: 1 })
+  await using producer = await Client.connect(url)
+  await producer.publish(`${prefix}/tasks/1`, 'task 1', { qos: 1 })
+  await producer.publish(`${prefix}/tasks/2`, 'task 2', { qos: 1 })
+  log(`doomed took ${(await tasks.read({ timeout: 5000 }))?.text()}, then died before acknowledging anything`)
+  await doomed.close() // (a real crash: no DISCONNECT, and its will tells the others; see the docs)
+  await producer.publish(`${prefix}/tasks/3`, 'task 3', { qos: 1 }) // still assigned to its session
+  const { handled } = await adoptSession(url, {
+    clientId,
+    unsubscribe: filter,
+    handler: (task) => log(`worker-a adopted ${task.text()}`),
+  })
+  log(`worker-a ran the ${handled} tasks the dead worker's session held, then ended that session`)
 }
 
 if (isEntryPoint(import.meta.url)) await runAlone(main)

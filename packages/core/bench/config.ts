@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 
 /** Every benchmark group the runner knows, in the order they run. */
-export const scenarioNames = ['publish', 'receive', 'qos', 'fanout', 'memory', 'many'] as const
+export const scenarioNames = ['publish', 'receive', 'qos', 'fanout', 'memory', 'many', 'share'] as const
 export type ScenarioName = (typeof scenarioNames)[number]
 export type BrokerName = 'mosquitto' | 'aedes'
 
@@ -41,6 +41,8 @@ export interface BenchConfig {
   slowMaxQueued: number
   /** (f) how many idle clients one process holds, per row (issue 25). */
   manyClients: number[]
+  /** (g) jobs per run of the `$share` worker pools (issue 22). */
+  shareJobs: number
   /** Where the JSON goes. */
   out: string
 }
@@ -67,6 +69,7 @@ const full = {
   fanoutMessages: 20_000,
   memorySubscriptions: 10_000,
   slowMessages: 20_000,
+  shareJobs: 1_000,
 }
 
 const quick = {
@@ -79,6 +82,7 @@ const quick = {
   fanoutMessages: 1_000,
   memorySubscriptions: 1_000,
   slowMessages: 2_000,
+  shareJobs: 200,
 }
 
 const help = `Usage: npm run bench -w @await-mqtt/core -- [options]   (or node --conditions=@await-mqtt/source --import tsx bench/run.ts)
@@ -175,6 +179,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, repo
     slowMessages: scaled(sized.slowMessages),
     slowMaxQueued: 100,
     manyClients: clients ?? (isQuick ? [100] : [1_000, 10_000]),
+    shareJobs: scaled(sized.shareJobs),
     out: resolve(values.out ?? env.BENCH_OUT ?? resolve(repoRoot, 'bench-results', 'core.json')),
   }
 }

@@ -21,6 +21,7 @@ import { manyGroups, manyNotes } from './scenario-many.js'
 import { memoryGroups } from './scenario-memory.js'
 import { publishGroups, qosGroups } from './scenario-publish.js'
 import { fanoutGroups, receiveGroups } from './scenario-receive.js'
+import { shareGroups, shareWorkMs } from './scenario-share.js'
 
 const root = resolve(import.meta.dirname, '../../..')
 const config = readConfig(process.argv.slice(2), process.env, root)
@@ -52,7 +53,9 @@ const underTest = await loadCore(config.source)
 useCore(underTest.core)
 notes.push(underTest.how)
 
-const rates = config.scenarios.some((scenario) => scenario !== 'memory' && scenario !== 'many')
+const rates = config.scenarios.some(
+  (scenario) => scenario !== 'memory' && scenario !== 'many' && scenario !== 'share',
+)
 if (rates)
   notes.push(
     'Each JavaScript contender runs in a worker thread of its own (its own V8 isolate, as in an application that uses one library), all on the same broker, rounds interleaved; the brokers (mosquitto, aedes) and mosquitto_pub/sub are other processes.',
@@ -60,6 +63,10 @@ if (rates)
   )
 
 if (config.scenarios.includes('many')) notes.push(...manyNotes(config))
+if (config.scenarios.includes('share'))
+  notes.push(
+    `share: worker processes (share-worker.ts, each its own Node process) on one $share group of mosquitto, QoS 1, ack: 'after-processing', ${shareWorkMs} ms of waiting per job, one round; jobs/s from the first publish to the last job done; "vs base" is the speed-up over one worker. \`npm run bench:share\` runs the longer version.`,
+  )
 
 const dir = await mkdtemp(join(tmpdir(), 'await-mqtt-bench-'))
 // Interrupted: remove the message files; exiting makes test-utils kill the mosquitto it started.
@@ -116,6 +123,8 @@ try {
           manyDone = true
           groups.push(...manyGroups(broker, config))
         }
+        // Worker processes on one `$share` group: mosquitto only (aedes has no shared subscriptions).
+        if (scenario === 'share') groups.push(...shareGroups(broker, config))
       }
       const isolation = {
         broker: { name, host: broker.host, port: broker.port, url: broker.url, linesDir: dir },
@@ -147,7 +156,7 @@ if (Math.max(...environment.loadAverageAtStart, ...loadAtEnd) > cpus().length) {
 const seconds = (performance.now() - started) / 1000
 const table = markdownTable(rows)
 const targets = checkTargets(rows)
-const sizes = `sizes: ${config.publishMessages.toLocaleString('en-US')} QoS 0 publishes per round (${config.sizes.join(' B, ')} B), ${config.receiveMessages.toLocaleString('en-US')} received, ${config.qosSequential.toLocaleString('en-US')} QoS 1/2 one at a time, ${config.qosPipelined.toLocaleString('en-US')} with ${config.inflight} in flight, ${config.fanoutMessages.toLocaleString('en-US')} fan-out, ${config.memorySubscriptions.toLocaleString('en-US')} subscriptions weighed, ${config.slowMessages.toLocaleString('en-US')} to the slow consumer, ${config.manyClients.map((count) => count.toLocaleString('en-US')).join(' and ')} idle clients; ${config.rounds} rounds each (${config.targetRounds} for QoS 0 publish and receive), median; ${seconds.toFixed(0)} s in all`
+const sizes = `sizes: ${config.publishMessages.toLocaleString('en-US')} QoS 0 publishes per round (${config.sizes.join(' B, ')} B), ${config.receiveMessages.toLocaleString('en-US')} received, ${config.qosSequential.toLocaleString('en-US')} QoS 1/2 one at a time, ${config.qosPipelined.toLocaleString('en-US')} with ${config.inflight} in flight, ${config.fanoutMessages.toLocaleString('en-US')} fan-out, ${config.memorySubscriptions.toLocaleString('en-US')} subscriptions weighed, ${config.slowMessages.toLocaleString('en-US')} to the slow consumer, ${config.manyClients.map((count) => count.toLocaleString('en-US')).join(' and ')} idle clients, ${config.shareJobs.toLocaleString('en-US')} $share jobs; ${config.rounds} rounds each (${config.targetRounds} for QoS 0 publish and receive), median; ${seconds.toFixed(0)} s in all`
 const envLine = environmentLine(environment, loadAtEnd)
 
 process.stdout.write(`\n## await-mqtt client benchmarks\n\n${envLine}\n${sizes}\n\n${table}\n\n`)

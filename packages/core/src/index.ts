@@ -6,6 +6,7 @@
 
 /** The params a named-wildcard filter captures, e.g. `PatternParams<'sensors/+room'>` is `{ room: string }`. */
 export type { PatternParams } from '@await-mqtt/topic-trie'
+export { type AdoptedSession, type AdoptSessionOptions, adoptSession } from './adopt-session.js'
 export { Client, type CloseOptions, type MessagesOptions } from './client.js'
 export {
   type ClosedBy,

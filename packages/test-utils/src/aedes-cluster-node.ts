@@ -3,7 +3,8 @@
  * `aedes-cluster-node.ts <redisPort> <mqttPort> <brokerId>` (run with tsx). aedes shares
  * subscriptions, sessions, queued QoS 1/2 messages and retained messages with the other nodes
  * through Redis (aedes-persistence-redis) and forwards publications through Redis pub/sub
- * (mqemitter-redis). SIGTERM closes it cleanly.
+ * (mqemitter-redis), and acknowledges a client's QoS 1/2 PUBLISH only once it is there
+ * (aedes-acknowledge-after-publish.ts). SIGTERM closes it cleanly.
  * @module
  */
 import { createServer, type Socket } from 'node:net'
@@ -11,6 +12,7 @@ import { Readable } from 'node:stream'
 import { Aedes } from 'aedes'
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js'
 import mqemitterRedis from 'mqemitter-redis'
+import { acknowledgeAfterPublish } from './aedes-acknowledge-after-publish.js'
 
 const [redisPort, mqttPort, id] = process.argv.slice(2)
 if (redisPort === undefined || mqttPort === undefined || id === undefined) {
@@ -19,7 +21,10 @@ if (redisPort === undefined || mqttPort === undefined || id === undefined) {
 const host = '127.0.0.1'
 const redis = { host, port: Number(redisPort) }
 
-const mq = mqemitterRedis(redis)
+// ioredis 5.11 sends CLIENT SETINFO, then an INFO ready check, after connecting: a SUBSCRIBE that
+// mqemitter-redis issues in between puts the connection in subscriber mode, the INFO throws
+// ("Connection in subscriber mode") and the node dies at start. Neither is needed here.
+const mq = mqemitterRedis({ ...redis, enableReadyCheck: false, disableClientInfo: true })
 // Its default hands a reconnecting client only the first 1000 queued messages at CONNECT (the
 // rest wait for its next CONNECT): a failover mid-stream can leave more than that queued.
 const persistence = new AsyncRedisPersistence({ ...redis, maxSessionDelivery: 1_000_000 })
@@ -29,6 +34,9 @@ const persistence = new AsyncRedisPersistence({ ...redis, maxSessionDelivery: 1_
 const retained = persistence.createRetainedStreamCombi.bind(persistence)
 persistence.createRetainedStreamCombi = (patterns) => Readable.from(retained(patterns))
 const broker = await Aedes.createBroker({ id, mq, persistence })
+// aedes acknowledges a QoS 1/2 PUBLISH before the message is in Redis: a SIGKILLed node would lose
+// what it acknowledged. See aedes-acknowledge-after-publish.ts.
+acknowledgeAfterPublish(broker, persistence)
 const sockets = new Set<Socket>()
 const server = createServer((socket) => {
   sockets.add(socket)

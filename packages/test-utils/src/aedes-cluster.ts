@@ -43,7 +43,9 @@ export interface AedesCluster extends AsyncDisposable {
 /**
  * Starts a redis-server and `nodes` aedes brokers (each a child process, on 127.0.0.1 and free
  * ports) sharing subscriptions, persistent sessions, queued QoS 1/2 messages and retained messages
- * through it (aedes-persistence-redis and mqemitter-redis). Needs Debian's `redis-server`
+ * through it (aedes-persistence-redis and mqemitter-redis). Unlike stock aedes 1.2, a node
+ * acknowledges a QoS 1/2 PUBLISH only once it is in Redis (aedes-acknowledge-after-publish.ts), so
+ * killing a node loses no publish it acknowledged. Needs Debian's `redis-server`
  * ({@link redisAvailable}). Everything is killed when the test process exits, whatever happens.
  *
  * @example

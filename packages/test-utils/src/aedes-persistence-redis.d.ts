@@ -11,6 +11,8 @@ declare module 'aedes-persistence-redis/asyncPersistence.js' {
     setup(broker: unknown): Promise<void>
     /** The retained messages matching `patterns`. */
     createRetainedStreamCombi(patterns: string[]): AsyncIterable<unknown>
+    /** The client's stored incoming QoS 2 PUBLISH with the packet's messageId; rejects when there is none. */
+    incomingGetPacket(client: { id: string }, packet: { messageId?: number }): Promise<unknown>
     destroy(): Promise<void>
   }
 }

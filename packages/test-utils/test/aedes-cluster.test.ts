@@ -65,8 +65,15 @@ describe.skipIf(!redisAvailable())(
       expect(cluster.nodes[0]?.running).toBe(false)
       await expect(mqtt.connectAsync(a, { reconnectPeriod: 0, connectTimeout: 500 })).rejects.toThrow()
 
+      // The publisher subscribes too: once its own copy is back, node b has routed the message (it
+      // goes out to Redis and comes back). A session resumed before that would get it live, *before
+      // its CONNACK* (aedes restores the subscriptions first), and MQTT.js, holding its packet
+      // reader until the PUBACK can be sent, then never reads the CONNACK.
       const publisher = await connect(b)
+      await publisher.subscribeAsync(topic, { qos: 1 })
+      const routed = nextMessage(publisher)
       await publisher.publishAsync(topic, 'while away', { qos: 1 })
+      expect(await routed).toBe('while away')
       // The queued message may arrive in the same read as CONNACK: listen before connecting.
       const second = mqtt.connect(b, { clientId, clean: false, reconnectPeriod: 0, connectTimeout: 5000 })
       onTestFinished(() => second.endAsync(true))

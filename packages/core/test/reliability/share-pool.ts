@@ -21,11 +21,21 @@ export interface PoolWorker {
  * uses the source of @await-mqtt/core through tsx.
  */
 export function startWorker(
-  options: { url: string; clientId: string; group: string; topic: string; qos: number; workMs: number },
+  options: {
+    url: string
+    clientId: string
+    group: string
+    topic: string
+    qos: number
+    workMs: number
+    /** Leave a will, hear the pool's, and adopt a dead worker's session (share-worker.ts). */
+    adopt?: boolean
+  },
   onReport: (report: WorkerReport) => void,
 ): PoolWorker {
-  const { url, clientId, group, topic, qos, workMs } = options
-  const child = fork(workerFile, [url, clientId, group, topic, String(qos), String(workMs)], {
+  const { url, clientId, group, topic, qos, workMs, adopt = false } = options
+  const argv = [url, clientId, group, topic, String(qos), String(workMs), ...(adopt ? ['adopt'] : [])]
+  const child = fork(workerFile, argv, {
     execArgv: ['--import', 'tsx', '--conditions=@await-mqtt/source'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })

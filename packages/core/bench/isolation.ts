@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Contender, Sample } from './measure.js'
 
@@ -87,5 +89,68 @@ function ask(worker: Worker, size: number): Promise<Sample> {
     worker.once('message', onMessage)
     worker.once('error', onError)
     worker.postMessage(size)
+  })
+}
+
+const processEntry = fileURLToPath(new URL('./isolated-process.ts', import.meta.url))
+const packageRoot = fileURLToPath(new URL('..', import.meta.url))
+/** How the runner itself runs: tsx and the source condition; and `gc` exposed, as the runner does at start. */
+const processFlags = [
+  '--expose-gc',
+  '--conditions=@await-mqtt/source',
+  '--import',
+  import.meta.resolve('tsx'),
+]
+
+/**
+ * The contenders, each run of each of those that run JavaScript clients moved to a child process of
+ * its own (isolated-process.ts): a fresh Node process that loads the same build of await-mqtt,
+ * runs the contender once and exits. For what a worker thread cannot isolate: the resident set is
+ * the whole process's, and V8 and glibc keep the pages an earlier run freed, so in one process
+ * whichever run comes next reuses them. Contenders marked `external` stay here.
+ */
+export function isolateInProcesses(
+  contenders: readonly Contender[],
+  recipe: Recipe,
+  context: IsolationContext,
+): Contender[] {
+  return contenders.map((contender): Contender => {
+    if (contender.external || contender.skip !== undefined) return contender
+    return { ...contender, run: (size) => runInProcess({ recipe, context, name: contender.name, size }) }
+  })
+}
+
+function runInProcess(job: {
+  recipe: Recipe
+  context: IsolationContext
+  name: string
+  size: number
+}): Promise<Sample> {
+  // stderr passes through: what the child warns about is the runner's to show.
+  const child = spawn(process.execPath, [...processFlags, processEntry, JSON.stringify(job)], {
+    cwd: packageRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let stdout = ''
+  child.stdout.setEncoding('utf8')
+  child.stdout.on('data', (chunk: string) => {
+    stdout += chunk
+  })
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code, signal) => {
+      let reply: RunReply | undefined
+      try {
+        reply = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as RunReply
+      } catch {
+        reply = undefined
+      }
+      if (reply === undefined)
+        reject(
+          new Error(`${job.name}: its child process exited (code ${code}, signal ${signal}) without a reply`),
+        )
+      else if ('sample' in reply) resolve(reply.sample)
+      else reject(new Error(reply.error))
+    })
   })
 }

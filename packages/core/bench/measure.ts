@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { type IsolationContext, isolate, type Recipe } from './isolation.js'
+import { type IsolationContext, isolate, isolateInProcesses, type Recipe } from './isolation.js'
 import { waitForQuiet } from './quiet.js'
 import { pairedRatio, type Summary, summarize } from './stats.js'
 
@@ -56,6 +56,11 @@ export interface Group {
   derive?: (rows: Row[]) => Row[]
   /** How a worker thread rebuilds these contenders, to run each in an isolate of its own. */
   recipe?: Recipe
+  /**
+   * With a recipe: every run in a fresh child process instead of a worker thread kept for the
+   * group (for figures of the whole process, such as the resident set).
+   */
+  freshProcess?: boolean
 }
 
 /** One line of the results. */
@@ -103,10 +108,16 @@ export function runOrder(count: number, round: number): number[] {
  */
 export async function measureGroup(group: Group, options: MeasureOptions): Promise<Row[]> {
   const { isolation } = options
-  const isolated = isolation && group.recipe ? isolate(group.contenders, group.recipe, isolation) : undefined
+  const recipe = isolation ? group.recipe : undefined
+  const isolated =
+    isolation && recipe && !group.freshProcess ? isolate(group.contenders, recipe, isolation) : undefined
+  const inProcesses =
+    isolation && recipe && group.freshProcess
+      ? isolateInProcesses(group.contenders, recipe, isolation)
+      : undefined
   try {
     const rows = await measureContenders(
-      { ...group, contenders: isolated?.contenders ?? group.contenders },
+      { ...group, contenders: isolated?.contenders ?? inProcesses ?? group.contenders },
       options,
     )
     return group.derive ? group.derive(rows) : rows

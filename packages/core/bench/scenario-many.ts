@@ -120,8 +120,18 @@ function oursFleet(
 }
 
 /**
- * Connects `count` clients 50 at a time (timed), subscribes each to one topic, then weighs what
- * they hold: heap (with Buffers) and resident set per client, after two full collections.
+ * Clients connected, each with one subscription, before the baseline and kept through the run: in
+ * a fresh process (see {@link manyGroups}) they compile the library's connect and subscribe paths
+ * and make what it creates once per process (shared timers, tables, MQTT.js's lazily loaded
+ * modules), so that the figures count what each further client keeps. Kept rather than closed: the
+ * pages closed clients free would be reused by the measured ones.
+ */
+export const warmClients = window
+
+/**
+ * Connects {@link warmClients} clients and weighs the process, then connects `count` more 50 at a
+ * time (timed), subscribes each to one topic, and weighs again: heap (with Buffers) and resident
+ * set per measured client, after two full collections.
  */
 function idleClients(name: string, fleet: () => Fleet, baseline = false, skip?: string): Contender {
   return {
@@ -129,8 +139,11 @@ function idleClients(name: string, fleet: () => Fleet, baseline = false, skip?: 
     baseline,
     skip,
     async run(count) {
+      const warm = fleet()
       const clients = fleet()
       try {
+        await warm.connect(warmClients)
+        await warm.subscribe()
         const before = await settledMemory()
         const started = performance.now()
         await clients.connect(count)
@@ -139,13 +152,31 @@ function idleClients(name: string, fleet: () => Fleet, baseline = false, skip?: 
         const after = await settledMemory()
         return {
           value: (after.heap - before.heap) / count,
-          extra: { rssPerClient: (after.rss - before.rss) / count, connectMs },
+          extra: {
+            rssPerClient: (after.rss - before.rss) / count,
+            connectMs,
+            heapBaseline: before.heap,
+            rssBaseline: before.rss,
+          },
         }
       } finally {
         await clients.close()
+        await warm.close()
       }
     },
   }
+}
+
+/**
+ * The idle-client contenders holding `count` clients each (the recipe a child process rebuilds
+ * them from): raw MQTT.js, the baseline, and await-mqtt.
+ */
+export function idleClientContenders(broker: Pick<BenchBroker, 'url'>, count: number): Contender[] {
+  const skip = tooManyFiles(count + warmClients, openFileLimit())
+  return [
+    idleClients('MQTT.js connectAsync() + subscribe()', () => mqttJsFleet(broker.url), true, skip),
+    idleClients('await-mqtt Client.connect() + subscribe()', () => oursFleet(broker.url), false, skip),
+  ]
 }
 
 /** Waits until every one of `count` events happened; `arm(index, done)` sets up the i-th. */
@@ -296,8 +327,8 @@ export function manyNotes(config: BenchConfig): string[] {
   const limit = openFileLimit()
   const largest = Math.max(...config.manyClients)
   return [
-    `Many clients: all in this thread, one library at a time (${window} connecting at once, then one SUBSCRIBE each, ${window} at a time), rounds interleaved; heap = JS heap + Buffers after two full GCs, per client. Heap figures are steady; RSS (the whole process: V8 and glibc keep freed pages) and every time (connect, storm) are noisy on a shared 2-core machine: read their ratios, not their values.`,
-    `Open-file limit ${limit === undefined ? 'unknown' : limit.toLocaleString('en-US')}: ${tooManyFiles(largest, limit) ?? `enough for ${largest.toLocaleString('en-US')} clients (+${spareFiles} spare)`}.`,
+    `Many clients: each run in a fresh Node process of its own (--expose-gc, the same build of await-mqtt as the other rows), one per contender per round, rounds interleaved (raw MQTT.js, await-mqtt, raw, ...). The process loads the library, connects ${warmClients} clients with one subscription each and keeps them (they compile the connect path and make what is made once per process), collects garbage and weighs itself; then it connects the N measured clients ${window} at a time (timed: connect time), one SUBSCRIBE each, ${window} at a time, collects garbage twice and weighs again. Per client = the difference over N; heap = JS heap + Buffers, RSS = the process's resident set. A process per run because in one process V8 and glibc keep the pages a previous run freed and whichever library runs next reuses them: raw MQTT.js's own RSS per client then spread from −13.8 to +16.0 KiB at 1,000 clients. Times (connect, storm) are noisy on a shared 2-core machine: read their ratios, not their values.`,
+    `Open-file limit ${limit === undefined ? 'unknown' : limit.toLocaleString('en-US')}: ${tooManyFiles(largest + warmClients, limit) ?? `enough for ${largest.toLocaleString('en-US')} clients (+${warmClients} warm-up, +${spareFiles} spare)`}.`,
     `Connect storm: a mosquitto of its own (MQTT 3.1.1), stopped and started again on the same port once every client saw its connection close; the figure runs from mosquitto listening again until every client is connected again (extra restartMs, outageMs in the JSON). MQTT.js has no backoff or jitter: it retries every ${mqttJsReconnectPeriod} ms; await-mqtt uses its reconnect defaults (first delay 100 ms, doubling, jitter ±20%), so a broker down longer than the first delays meets it further along its backoff.`,
   ]
 }
@@ -307,19 +338,18 @@ export function manyGroups(broker: BenchBroker, config: BenchConfig): Group[] {
   const limit = openFileLimit()
   const groups: Group[] = []
   for (const count of config.manyClients) {
-    const skip = tooManyFiles(count, limit)
     groups.push({
       broker: broker.name,
       scenario: heapScenario(count),
       unit: 'bytes',
       higherIsBetter: false,
       size: count,
-      warmupSize: Math.min(count, 200),
+      // Each run is a fresh process that warms itself up: this one only checks the children start.
+      warmupSize: Math.min(count, window),
       maxRounds: count >= 10_000 ? 3 : 5,
-      contenders: [
-        idleClients('MQTT.js connectAsync() + subscribe()', () => mqttJsFleet(broker.url), true, skip),
-        idleClients('await-mqtt Client.connect() + subscribe()', () => oursFleet(broker.url), false, skip),
-      ],
+      contenders: idleClientContenders(broker, count),
+      recipe: { module: import.meta.url, factory: 'idleClientContenders', args: [count] },
+      freshProcess: true,
       derive: split(count),
     })
   }

@@ -33,8 +33,8 @@ function tooManyFiles(count: number, limit: number | undefined): string | undefi
   return `open-file limit ${limit} (ulimit -n, Node raises it to the hard limit) is below the ${(count + spareFiles).toLocaleString('en-US')} files ${count.toLocaleString('en-US')} connections need; raise the hard limit (ulimit -Hn, /etc/security/limits.conf) to run this row`
 }
 
-/** JS heap plus Buffers, and the resident set, after two full collections. */
-async function settledMemory(): Promise<{ heap: number; rss: number }> {
+/** JS heap plus Buffers, the resident set and the heap V8 committed, after two full collections. */
+async function settledMemory(): Promise<{ heap: number; rss: number; committed: number }> {
   // Closed sockets and ended clients leave finalizers and timers: let them run first.
   for (let pass = 0; pass < 3; pass++) {
     collectGarbage()
@@ -42,8 +42,8 @@ async function settledMemory(): Promise<{ heap: number; rss: number }> {
   }
   collectGarbage()
   collectGarbage()
-  const { heapUsed, external, rss } = process.memoryUsage()
-  return { heap: heapUsed + external, rss }
+  const { heapUsed, external, rss, heapTotal } = process.memoryUsage()
+  return { heap: heapUsed + external, rss, committed: heapTotal }
 }
 
 /** `count` clients of one library, each connected and holding one subscription. */
@@ -157,6 +157,8 @@ function idleClients(name: string, fleet: () => Fleet, baseline = false, skip?: 
             connectMs,
             heapBaseline: before.heap,
             rssBaseline: before.rss,
+            // What V8 reserved for the heap, used or not: part of the resident set's growth.
+            heapCommittedPerClient: (after.committed - before.committed) / count,
           },
         }
       } finally {

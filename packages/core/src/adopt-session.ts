@@ -56,7 +56,7 @@ export interface AdoptSessionOptions extends Omit<ClientOptions, Fixed> {
    * flight at once, whatever the new Receive Maximum, and the client closes a connection that
    * exceeds it at QoS 2 (0x93 Receive Maximum exceeded).
    */
-  properties?: ClientOptions['properties']
+  properties?: NonNullable<ClientOptions['properties']>
   /**
    * The Session Expiry Interval (seconds) sent while draining: if this process dies during the
    * adoption, the broker keeps what was not processed yet for this long. Ended (set to 0) once the

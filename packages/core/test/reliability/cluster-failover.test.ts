@@ -136,9 +136,13 @@ describe.skipIf(!redisAvailable())(
         expect(refused).toEqual([])
         expect(lost).toEqual([])
         expect(seen.size).toBe(count)
-        // it moved to the next node of its list, with the session the cluster kept (aedes says a
-        // session is present only when it has subscriptions: not for the publisher alone)
-        expect(servers).toEqual([cluster.urls[1]])
+        // It moved to a surviving node of its list, with the session the cluster kept (aedes says a
+        // session is present only when it has subscriptions: not for the publisher alone). Node 1
+        // is tried first; under load the client can end on node 2 (seen once in CI): a connection
+        // attempt that fails (aedes may send a resumed session a live PUBLISH before its CONNACK, a
+        // protocol error) moves it on to the next node of the list.
+        expect(servers.length).toBeGreaterThan(0)
+        for (const server of servers) expect(cluster.urls.slice(1)).toContain(server)
         const resumed = events.every((event) => event.type !== 'connected' || event.sessionPresent)
         expect(resumed).toBe(moving !== 'publisher')
       },

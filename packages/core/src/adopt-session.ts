@@ -3,6 +3,7 @@ import { describeValue } from './errors/describe-value.js'
 import { MqttConnectionLostError, MqttValidationError } from './errors/errors.js'
 import type { Message } from './incoming/message.js'
 import type { BrokerTarget, ClientOptions } from './options/client-options.js'
+import { fail, integer, isRecord, string } from './options/field-checks.js'
 import { checkFilters, checkTopic } from './validation/checks.js'
 
 /** Options the adoption sets itself: a resumed MQTT 5 session, acknowledged after processing. */
@@ -86,56 +87,36 @@ const fixed: readonly Fixed[] = ['clean', 'ack', 'reconnect', 'connectInBackgrou
 
 /** @throws {@link MqttValidationError} naming the field; nothing was sent. */
 function checkAdoptOptions(options: unknown): asserts options is AdoptSessionOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new MqttValidationError('adoptSession needs an options object', 'options')
-  }
-  const given = options as Record<string, unknown>
-  if (typeof given.clientId !== 'string' || given.clientId === '') {
-    throw new MqttValidationError(
-      `clientId must be the non-empty client identifier of the session to adopt, not ${describeValue(given.clientId)}`,
-      'clientId',
-    )
-  }
+  if (!isRecord(options)) fail('options', 'must be an object: adoptSession needs one')
+  string(options.clientId, 'clientId', { nonEmpty: true })
+  if (options.clientId === undefined)
+    fail('clientId', 'must be the client identifier of the session to adopt')
   try {
-    checkFilters(given.unsubscribe)
+    checkFilters(options.unsubscribe)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new MqttValidationError(`unsubscribe: ${reason}`, 'unsubscribe', { cause: error })
   }
-  if (typeof given.handler !== 'function') {
-    throw new MqttValidationError(
-      `handler must be a function, not ${describeValue(given.handler)}`,
-      'handler',
-    )
+  if (typeof options.handler !== 'function') {
+    fail('handler', `must be a function, not ${describeValue(options.handler)}`)
   }
-  if (given.onError !== undefined && typeof given.onError !== 'function') {
-    throw new MqttValidationError(
-      `onError must be a function, not ${describeValue(given.onError)}`,
-      'onError',
-    )
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    fail('onError', `must be a function, not ${describeValue(options.onError)}`)
   }
-  if (given.barrierTopic !== undefined) checkTopic(given.barrierTopic, 'barrierTopic', true)
-  const expiry = given.sessionExpiryInterval
-  if (
-    expiry !== undefined &&
-    (!Number.isInteger(expiry) || (expiry as number) < 1 || (expiry as number) > 0xffff_ffff)
-  ) {
-    throw new MqttValidationError(
-      `sessionExpiryInterval must be an integer from 1 to 4294967295 (0 would let the broker drop what the session holds if this process died while draining), not ${describeValue(expiry)}`,
-      'sessionExpiryInterval',
-    )
-  }
-  if (given.protocolVersion !== undefined && given.protocolVersion !== 5) {
-    throw new MqttValidationError(
-      `protocolVersion must be 5 (or left out): ending the adopted session at DISCONNECT needs MQTT 5, not ${describeValue(given.protocolVersion)}`,
+  if (options.barrierTopic !== undefined) checkTopic(options.barrierTopic, 'barrierTopic', true)
+  // Not 0: the broker would drop what the session holds if this process died while draining.
+  integer(options.sessionExpiryInterval, 'sessionExpiryInterval', 1, 0xffff_ffff)
+  if (options.protocolVersion !== undefined && options.protocolVersion !== 5) {
+    fail(
       'protocolVersion',
+      `must be 5 (or left out): ending the adopted session at DISCONNECT needs MQTT 5, not ${describeValue(options.protocolVersion)}`,
     )
   }
   for (const field of fixed) {
-    if (given[field] !== undefined) {
-      throw new MqttValidationError(
-        `${field} is set by adoptSession (a resumed session, acknowledged after processing, without reconnection, whose queue never drops a message); leave it out`,
+    if (options[field] !== undefined) {
+      fail(
         field,
+        'is set by adoptSession (a resumed session, acknowledged after processing, without reconnection, whose queue never drops a message); leave it out',
       )
     }
   }

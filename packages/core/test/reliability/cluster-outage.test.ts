@@ -1,24 +1,18 @@
 import { redisAvailable, redisSkipReason, startAedesCluster, uniqueTopic } from '@await-mqtt/test-utils'
 import { describe, expect, it } from 'vitest'
 import { Client, type ConnectionEvent } from '../../src/index.js'
+import { until } from './helpers.js'
 
 const fast = { minDelay: 20, maxDelay: 200, jitter: 0 }
 
-/** Reads `client.events()` into `events` until `stop` is called; resolves `seen(type)` on demand. */
+/** Reads `client.events()` into `events` until the client closes. */
 function record(client: Client) {
   const events: ConnectionEvent[] = []
-  const waiters: { type: ConnectionEvent['type']; resolve: () => void }[] = []
   const done = (async () => {
-    for await (const event of client.events()) {
-      events.push(event)
-      for (const waiter of waiters.filter((w) => w.type === event.type)) waiter.resolve()
-    }
+    for await (const event of client.events()) events.push(event)
   })()
   const seen = (type: ConnectionEvent['type']) =>
-    new Promise<void>((resolve) => {
-      if (events.some((event) => event.type === type)) resolve()
-      else waiters.push({ type, resolve })
-    })
+    until(() => events.some((event) => event.type === type), 30_000, `a '${type}' event`)
   return { events, seen, done }
 }
 
@@ -38,22 +32,15 @@ describe.skipIf(!redisAvailable())(
       const publisherEvents = record(publisher)
       await using subscription = await subscriber.subscribe(topic, { qos: 1 })
       const received: string[] = []
-      const until = (count: number) => new Set(received).size >= count
-      let arrived = () => {}
+      const distinct = (count: number) => new Set(received).size >= count
       const reading = (async () => {
         for await (const message of subscription) {
           received.push(message.text())
-          arrived()
-          if (until(20)) return
+          if (distinct(20)) return
         }
       })()
-      const receivedAll = (count: number) =>
-        new Promise<void>((resolve) => {
-          arrived = () => until(count) && resolve()
-          arrived()
-        })
       for (let n = 0; n < 10; n++) await publisher.publish(topic, `before ${n}`, { qos: 1 })
-      await receivedAll(10)
+      await until(() => distinct(10), 30_000, 'the first ten messages')
 
       await Promise.all(cluster.nodes.map((_, n) => cluster.kill(n)))
       await Promise.all([subscriberEvents.seen('disconnected'), publisherEvents.seen('disconnected')])
@@ -61,7 +48,7 @@ describe.skipIf(!redisAvailable())(
       const during = Array.from({ length: 10 }, (_, n) => publisher.publish(topic, `during ${n}`, { qos: 1 }))
       // Every address refused at least once: the clients went round the whole list.
       const attempts = () => subscriberEvents.events.filter((event) => event.type === 'reconnecting').length
-      while (attempts() < cluster.urls.length) await new Promise((resolve) => setTimeout(resolve, 20))
+      await until(() => attempts() >= cluster.urls.length, 30_000, 'a reconnection attempt per node')
       expect(subscriber.state).toBe('reconnecting')
 
       await Promise.all(cluster.nodes.map((_, n) => cluster.restart(n)))

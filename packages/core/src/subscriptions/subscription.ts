@@ -194,7 +194,9 @@ export class ActiveSubscription implements RegisteredSubscription {
   /** Records the SUBACK. */
   grant(reasonCodes: readonly number[]): void {
     this.#codes =
-      this.filters.length === 1 ? (reasonCodes[0] ?? ReasonCode.UnspecifiedError) : Object.freeze([...reasonCodes])
+      this.filters.length === 1
+        ? (reasonCodes[0] ?? ReasonCode.UnspecifiedError)
+        : Object.freeze([...reasonCodes])
     this.#granted = undefined
   }
 

@@ -132,6 +132,8 @@ function define(): DeferredDuplexClass {
       const final = this.#pendingFinal
       this.#pendingWrite = undefined
       this.#pendingFinal = undefined
+      // Held while opening (see write): they came before anything in this stream's own buffer.
+      if (this.#corks === 0) this.#release()
       write?.()
       final?.()
     }
@@ -163,10 +165,11 @@ function define(): DeferredDuplexClass {
      */
     override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
       const socket = this.#straight ?? this.#straightSocket()
-      if (socket === undefined)
+      if (socket === undefined && !this.#opening())
         return super.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
       if (typeof encoding === 'function') return this.write(chunk, undefined, encoding)
-      if (this.#corks === 0) return socket.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
+      if (socket !== undefined && this.#corks === 0)
+        return socket.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
       if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
         return super.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
       }
@@ -174,13 +177,25 @@ function define(): DeferredDuplexClass {
       this.#held.hold(chunk, encoding as BufferEncoding | undefined, callback as WriteCallback | undefined)
       // Held bytes count against the socket's own highWaterMark. A budget of 4 × that (64 KiB) made
       // 4 KiB publishes 0.91-0.94x raw MQTT.js (the writer idled until a whole batch had flushed).
-      const roomLeft = this.#held.bytes + socket.writableLength < socket.writableHighWaterMark
+      const queued = socket === undefined ? 0 : socket.writableLength
+      const limit = socket === undefined ? this.writableHighWaterMark : socket.writableHighWaterMark
+      const roomLeft = this.#held.bytes + queued < limit
       if (!roomLeft) this.#owesDrain = true
       return roomLeft
     }
 
+    /**
+     * Whether the socket is still being opened and this stream's own buffer is empty: writes are
+     * then held as corked ones are and reach the socket in one batch when it is attached (the
+     * CONNECT, written at once, skips the Writable's buffering).
+     */
+    #opening(): boolean {
+      return this.#socket === undefined && this.writableLength === 0 && !this.writableEnded && !this.destroyed
+    }
+
     override cork(): void {
-      if (this.#straight === undefined && this.#straightSocket() === undefined) super.cork()
+      if (this.#straight === undefined && this.#straightSocket() === undefined && !this.#opening())
+        super.cork()
       else this.#corks++
     }
 
@@ -205,9 +220,10 @@ function define(): DeferredDuplexClass {
      * the socket, or from here when the socket took everything at once (then it emits none).
      */
     #release(): void {
-      const held = this.#held?.take()
       const socket = this.#socket
-      if (held === undefined || socket === undefined) return
+      if (socket === undefined) return
+      const held = this.#held?.take()
+      if (held === undefined) return
       const accepted = writeBatch(socket, held.pieces, held.callback)
       if (accepted && this.#owesDrain) {
         this.#owesDrain = false

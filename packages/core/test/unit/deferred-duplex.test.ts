@@ -197,6 +197,41 @@ describe('DeferredDuplex', () => {
     await until(() => received === 100 * chunk.length)
   })
 
+  it('writes made while the socket opens reach it as one write once joined, callbacks called', async () => {
+    const { stream, accepted, port } = await unjoined()
+    const called: string[] = []
+    stream.cork()
+    stream.write(Buffer.from('con'), () => called.push('con'))
+    stream.write('nect')
+    stream.uncork()
+    stream.write('!', () => called.push('!'))
+    expect(called).toEqual([])
+    const socket = await openClientSocket(port)
+    const socketWrites = spyOnWrites(socket)
+    stream.attach(socket)
+    expect(socketWrites).toEqual([Buffer.from('connect!')])
+    const received = collect(await accepted)
+    await until(() => received() === 'connect!' && called.length === 2)
+  })
+
+  it('ended while the socket opens, what was written arrives before the end', async () => {
+    const { stream, accepted, port } = await unjoined()
+    stream.write('last words')
+    stream.end('.')
+    stream.attach(await openClientSocket(port))
+    const peer = await accepted
+    const received = collect(peer)
+    await new Promise((resolve) => peer.once('end', resolve))
+    expect(received()).toBe('last words.')
+  })
+
+  it('destroyed while the socket opens, the callbacks of what was written get the error', async () => {
+    const { stream } = await unjoined()
+    const result = new Promise<Error | null | undefined>((resolve) => stream.write('held', resolve))
+    stream.destroy(new Error('gone'))
+    expect((await result)?.message).toBe('gone')
+  })
+
   it('destroyed while holding corked writes, their callbacks get the error', async () => {
     const { stream } = await joined()
     stream.cork()

@@ -66,12 +66,11 @@ const done: IteratorResult<Message, undefined> = Object.freeze({ done: true, val
 
 /** The queue behind every {@link MessageStream}: bounded, with an overflow policy. */
 export class BufferedMessageStream implements MessageStream {
-  readonly filter: string | undefined
-  readonly #maxQueued: number
-  readonly #maxQueuedBytes: number
+  // #private fields first, at most 15 with the brand: see "Per-client objects" in ARCHITECTURE.md.
+  /** Its bounds and overflow policy (most often the client's defaults, one object for all). */
+  readonly #limits: StreamLimits
   /** Payload bytes queued (packed or not). */
   #bytes = 0
-  readonly #overflow: Required<QueueOptions>['overflow']
   readonly #onClose: (() => void) | undefined
   /** `ack: 'after-processing'`: told which messages this stream holds. */
   #acks: AckHooks | undefined
@@ -79,9 +78,11 @@ export class BufferedMessageStream implements MessageStream {
   #current: Message | undefined
   #queue: Message[] = []
   #head = 0
-  /** Whether what arrives before the first read is packed (see {@link packUntilRead}), and what was. */
-  #packing = false
-  #packed: PackedMessages | undefined
+  /**
+   * While what arrives before the first read is packed (see {@link packUntilRead}): what was, or
+   * `null` while nothing was yet. `undefined` once not packing.
+   */
+  #packed: PackedMessages | null | undefined
   #waiters: Waiter[] = []
   /** `open`: accepts messages; `ending`: drains then finishes (or throws `#error`); `closed`: finished. */
   #state: 'open' | 'ending' | 'closed' = 'open'
@@ -89,12 +90,11 @@ export class BufferedMessageStream implements MessageStream {
   #dropped = 0
   /** The named wildcards of the filter(s) read through, when they are patterns. */
   #params: ((topic: string) => PatternParams<string> | undefined) | undefined
+  readonly filter: string | undefined
 
   constructor(filter: string | undefined, limits: StreamLimits, onClose?: () => void, acks?: AckHooks) {
     this.filter = filter
-    this.#maxQueued = limits.maxQueued
-    this.#maxQueuedBytes = limits.maxQueuedBytes ?? Number.POSITIVE_INFINITY
-    this.#overflow = limits.overflow
+    this.#limits = limits
     this.#onClose = onClose
     this.#acks = acks
   }
@@ -113,7 +113,7 @@ export class BufferedMessageStream implements MessageStream {
    * cost. Only before anything was queued.
    */
   packUntilRead(): void {
-    if (this.#state === 'open' && this.queued === 0) this.#packing = true
+    if (this.#state === 'open' && this.queued === 0) this.#packed ??= null
   }
 
   /**
@@ -123,7 +123,7 @@ export class BufferedMessageStream implements MessageStream {
   holdAcknowledgements(acks: AckHooks): void {
     this.#acks = acks
     // Packed messages are not held: what arrives from now on must be, read yet or not.
-    if (this.#packing) this.#unpack()
+    if (this.#packed !== undefined) this.#unpack()
   }
 
   /** Gives each message read the params `params` captures from its topic (a pattern's named wildcards). */
@@ -133,7 +133,6 @@ export class BufferedMessageStream implements MessageStream {
 
   /** Ends {@link packUntilRead}: what was packed becomes the queue. */
   #unpack(): void {
-    this.#packing = false
     if (this.#packed) this.#queue = this.#packed.take()
     this.#packed = undefined
   }
@@ -155,7 +154,7 @@ export class BufferedMessageStream implements MessageStream {
     const size = message.payload.byteLength
     if (!this.#fits(size) && !this.#makeRoom(size)) return
     this.#bytes += size
-    if (this.#packing) {
+    if (this.#packed !== undefined) {
       this.#packed ??= new PackedMessages()
       this.#packed.append(message)
     } else {
@@ -166,7 +165,11 @@ export class BufferedMessageStream implements MessageStream {
 
   /** Whether one more message of `size` payload bytes stays within both bounds. */
   #fits(size: number): boolean {
-    return this.queued < this.#maxQueued && this.#bytes + size <= this.#maxQueuedBytes
+    const limits = this.#limits
+    return (
+      this.queued < limits.maxQueued &&
+      this.#bytes + size <= (limits.maxQueuedBytes ?? Number.POSITIVE_INFINITY)
+    )
   }
 
   /**
@@ -175,7 +178,7 @@ export class BufferedMessageStream implements MessageStream {
    * the new one itself when it is larger than `maxQueuedBytes` alone.
    */
   #makeRoom(size: number): boolean {
-    if (this.#overflow === 'drop-oldest') {
+    if (this.#limits.overflow === 'drop-oldest') {
       while (this.queued > 0 && !this.#fits(size)) {
         this.#dropped++
         this.#dropOldest()
@@ -185,11 +188,11 @@ export class BufferedMessageStream implements MessageStream {
       return false
     }
     this.#dropped++
-    if (this.#overflow === 'error') {
+    if (this.#limits.overflow === 'error') {
       const bound =
-        this.queued >= this.#maxQueued
-          ? `${this.#maxQueued} messages queued`
-          : `${this.#maxQueuedBytes} payload bytes at most (maxQueuedBytes)`
+        this.queued >= this.#limits.maxQueued
+          ? `${this.#limits.maxQueued} messages queued`
+          : `${this.#limits.maxQueuedBytes} payload bytes at most (maxQueuedBytes)`
       this.end(new MqttError(`a message stream overflowed (${bound}; overflow: 'error')`, 'QUEUE_OVERFLOW'))
       this.#onClose?.()
     }
@@ -236,7 +239,7 @@ export class BufferedMessageStream implements MessageStream {
 
   /** @param reader who reads, so that {@link release} can end its pending read alone. */
   next(reader?: object): Promise<IteratorResult<Message, undefined>> {
-    if (this.#packing) this.#unpack()
+    if (this.#packed !== undefined) this.#unpack()
     if (this.#current !== undefined) this.#hand(undefined)
     if (this.queued > 0) {
       const message = this.#queue[this.#head] as Message

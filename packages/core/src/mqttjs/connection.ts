@@ -266,7 +266,8 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
           this.#phase = 'open'
           this.connack = connack
           const maximum = connack.properties?.topicAliasMaximum ?? 0
-          this.aliases = maximum > 0 ? new OutgoingTopicAliases(maximum, this.#options.topicAliases) : noAliases
+          this.aliases =
+            maximum > 0 ? new OutgoingTopicAliases(maximum, this.#options.topicAliases) : noAliases
           this.epoch++
           resolve(connack)
         } else {
@@ -428,7 +429,10 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
       this.#onHandshake(toConnectError(error, this.#server.address, hasCredentials(this.#server)))
       return
     }
-    this.#options.logger?.debug({ address: this.#server.address, error: error.message }, 'mqtt connection error')
+    this.#options.logger?.debug(
+      { address: this.#server.address, error: error.message },
+      'mqtt connection error',
+    )
   }
 
   #close(): void {

@@ -2,7 +2,6 @@ import type { PatternParams } from '@await-mqtt/topic-trie'
 import { MqttError, MqttTimeoutError } from '../errors/errors.js'
 import { worthCompacting } from '../helpers/queue.js'
 import { onTimeoutOrAbort } from '../helpers/timers.js'
-import type { QueueOptions } from '../options/client-options.js'
 import type { StreamLimits } from '../options/stream-limits.js'
 import { checkCallOptions } from '../validation/checks.js'
 import type { AckHooks } from './ack-tracker.js'
@@ -91,6 +90,12 @@ export class BufferedMessageStream implements MessageStream {
   /** The named wildcards of the filter(s) read through, when they are patterns. */
   #params: ((topic: string) => PatternParams<string> | undefined) | undefined
   readonly filter: string | undefined
+  /**
+   * Whether a {@link Router} routes to it (a stream belongs to one client's router). Marked on the
+   * stream, a field of its own: a Set per router cost every client 150 B, and a symbol-keyed mark
+   * added later made the stream a dictionary when it had no in-object slots.
+   */
+  routed = false
 
   constructor(filter: string | undefined, limits: StreamLimits, onClose?: () => void, acks?: AckHooks) {
     this.filter = filter

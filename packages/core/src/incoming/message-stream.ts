@@ -63,6 +63,13 @@ interface Waiter {
 
 const done: IteratorResult<Message, undefined> = Object.freeze({ done: true, value: undefined })
 
+/**
+ * The queue and the pending reads of every stream that has none: one frozen empty list each,
+ * replaced by a stream's own on the first push (most streams of an idle client never get one).
+ */
+const noMessages = Object.freeze([]) as unknown as Message[]
+const noWaiters = Object.freeze([]) as unknown as Waiter[]
+
 /** The queue behind every {@link MessageStream}: bounded, with an overflow policy. */
 export class BufferedMessageStream implements MessageStream {
   // #private fields first, at most 15 with the brand: see "Per-client objects" in ARCHITECTURE.md.
@@ -75,14 +82,16 @@ export class BufferedMessageStream implements MessageStream {
   #acks: AckHooks | undefined
   /** The message the reader got last; released when it asks for the next (acks only). */
   #current: Message | undefined
-  #queue: Message[] = []
+  /** The queued messages from `#head` on; {@link noMessages} until the first is queued. */
+  #queue: Message[] = noMessages
   #head = 0
   /**
    * While what arrives before the first read is packed (see {@link packUntilRead}): what was, or
    * `null` while nothing was yet. `undefined` once not packing.
    */
   #packed: PackedMessages | null | undefined
-  #waiters: Waiter[] = []
+  /** Pending reads; {@link noWaiters} until the first. */
+  #waiters: Waiter[] = noWaiters
   /** `open`: accepts messages; `ending`: drains then finishes (or throws `#error`); `closed`: finished. */
   #state: 'open' | 'ending' | 'closed' = 'open'
   #error: unknown
@@ -150,7 +159,7 @@ export class BufferedMessageStream implements MessageStream {
   /** Hands a message to a waiting reader, or queues it (applying the overflow policy). */
   push(message: Message): void {
     if (this.#state !== 'open') return
-    const waiter = this.#waiters.shift()
+    const waiter = this.#waiters.length > 0 ? this.#waiters.shift() : undefined
     if (waiter) {
       if (this.#acks) this.#hand(message)
       waiter.resolve({ done: false, value: this.#present(message) })
@@ -164,6 +173,7 @@ export class BufferedMessageStream implements MessageStream {
       this.#packed.append(message)
     } else {
       this.#acks?.hold(message, this)
+      if (this.#queue === noMessages) this.#queue = []
       this.#queue.push(message)
     }
   }
@@ -235,7 +245,7 @@ export class BufferedMessageStream implements MessageStream {
     this.#error = undefined
     if (this.#acks) this.#releaseAll()
     this.#packed = undefined
-    this.#queue = []
+    this.#queue = noMessages
     this.#head = 0
     this.#bytes = 0
     this.#finish()
@@ -253,7 +263,7 @@ export class BufferedMessageStream implements MessageStream {
       else if (this.#acks) this.#current = message
       this.#queue[this.#head++] = undefined as unknown as Message
       if (this.#head === this.#queue.length) {
-        this.#queue = []
+        this.#queue = noMessages
         this.#head = 0
       } else if (worthCompacting(this.#head, this.#queue.length)) {
         this.#queue = this.#queue.slice(this.#head)
@@ -267,7 +277,10 @@ export class BufferedMessageStream implements MessageStream {
       this.#error = undefined
       return error === undefined ? Promise.resolve(done) : Promise.reject(error)
     }
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject, reader }))
+    return new Promise((resolve, reject) => {
+      if (this.#waiters === noWaiters) this.#waiters = []
+      this.#waiters.push({ resolve, reject, reader })
+    })
   }
 
   async read(options?: ReadOptions): Promise<Message | undefined> {
@@ -352,7 +365,7 @@ export class BufferedMessageStream implements MessageStream {
     if (this.#state === 'closed' && this.#waiters.length === 0) return
     this.#state = 'closed'
     const waiters = this.#waiters
-    this.#waiters = []
+    this.#waiters = noWaiters
     for (const waiter of waiters) {
       if (this.#error !== undefined) {
         const error = this.#error

@@ -35,6 +35,9 @@ export interface RouterOwner {
   created(): void
 }
 
+/** No `messages()` stream: one empty list for every router (the list is replaced, never changed). */
+const noStreams: readonly BufferedMessageStream[] = Object.freeze([])
+
 /**
  * Routes incoming messages to message streams through topic tries, so the cost per message grows
  * with the topic's depth and the number of matches, not the number of streams. Every matching
@@ -47,7 +50,7 @@ export class Router {
   #filtered: CachingTrie<BufferedMessageStream> | undefined
   #subscriptions: CachingTrie<BufferedMessageStream> | undefined
   /** The `messages()` streams, in the order they were added (an array: no iterator per message). */
-  #unfiltered: readonly BufferedMessageStream[] = []
+  #unfiltered: readonly BufferedMessageStream[] = noStreams
   /** How many streams are registered (they are found in the tries and the list, not in a Set of their own). */
   #size = 0
   readonly #owner: RouterOwner | undefined
@@ -146,7 +149,7 @@ export class Router {
       for (const stream of trie?.values() ?? []) streams.add(stream)
     for (const stream of streams) stream.routed = false
     this.#size = 0
-    this.#unfiltered = []
+    this.#unfiltered = noStreams
     this.#filtered = undefined
     this.#subscriptions = undefined
     for (const stream of streams) stream.end(error)

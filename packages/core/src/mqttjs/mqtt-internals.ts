@@ -108,37 +108,42 @@ export interface IncomingFilterSource {
  */
 export function filterIncoming(client: MqttClient, source: IncomingFilterSource): void {
   const inner = internals(client)
-  stateOf(client).filtering = { build: inner.streamBuilder, source, parsing: undefined }
+  const state = stateOf(client)
+  state.build = inner.streamBuilder
+  state.source = source
   inner.streamBuilder = filteredStreamBuilder
   client.prependListener('packetreceive', packetParsed)
   client.prependListener('error', errorWhileParsing)
-}
-
-/** What {@link filterIncoming} keeps per MQTT.js client (its functions are shared by all clients). */
-interface Filtering {
-  /** MQTT.js's own stream builder. */
-  build: MqttInternals['streamBuilder']
-  source: IncomingFilterSource
-  /** The filter whose accepted bytes the parser is parsing right now. */
-  parsing: IncomingFilter | undefined
 }
 
 /** The parsing Writable of one network connection: its own `_write`, and the filter before it. */
 interface FilteredWrite {
   write: ParsingWritable['_write']
   filter: IncomingFilter
-  filtering: Filtering
+  state: ClientState
 }
 
 /**
  * What this library keeps on an MQTT.js client: one slot (one property) for all of it, since the
- * client is a dictionary-mode object whose table doubles when it fills up.
+ * client is a dictionary-mode object whose table doubles when it fills up; one flat object, not one
+ * per concern, since every client of the process has one. The functions set on the client are
+ * shared by all clients and find their client's state here.
  */
 interface ClientState {
   /** Whoever drives the client (the Connection): see {@link setOwner}. */
-  owner?: unknown
-  filtering?: Filtering
-  held?: { send: MqttInternals['_sendPacket']; reception: QoS2Reception }
+  owner: unknown
+  /** MQTT.js's own stream builder ({@link filterIncoming}). */
+  build: MqttInternals['streamBuilder'] | undefined
+  /** Makes the filter of each network connection ({@link filterIncoming}). */
+  source: IncomingFilterSource | undefined
+  /** The filter whose accepted bytes the parser is parsing right now. */
+  parsing: IncomingFilter | undefined
+  /** MQTT.js's own `_sendPacket` ({@link skipHeldPubrecs}). */
+  send: MqttInternals['_sendPacket'] | undefined
+  /** Who is told of QoS 2 publishes and holds PUBRECs back ({@link interceptQoS2Publish}, {@link skipHeldPubrecs}). */
+  reception: QoS2Reception | undefined
+  /** The ack handler set before {@link interceptQoS2Publish}'s, for QoS 1. */
+  previousAck: AckHandler | undefined
 }
 
 const clientStates = new Slot<MqttClient, ClientState>('await-mqtt')
@@ -146,7 +151,16 @@ const clientStates = new Slot<MqttClient, ClientState>('await-mqtt')
 function stateOf(client: MqttClient): ClientState {
   let state = clientStates.get(client)
   if (state === undefined) {
-    state = {}
+    // A literal with every field: its shape is fixed at once.
+    state = {
+      owner: undefined,
+      build: undefined,
+      source: undefined,
+      parsing: undefined,
+      send: undefined,
+      reception: undefined,
+      previousAck: undefined,
+    }
     clientStates.set(client, state)
   }
   return state
@@ -166,9 +180,10 @@ const filteredWrites = new Slot<ParsingWritable, FilteredWrite>('await-mqtt filt
 
 /** MQTT.js's stream builder, called as `client.streamBuilder(client)`, with the filter put in front of its parser. */
 function filteredStreamBuilder(mqttClient: MqttClient, options?: IClientOptions): MqttClient['stream'] {
-  const state = clientStates.get(mqttClient)?.filtering as Filtering
-  const stream = state.build(mqttClient, options)
-  const filter = state.source.createIncomingFilter()
+  const state = clientStates.get(mqttClient) as ClientState
+  const build = state.build as MqttInternals['streamBuilder']
+  const stream = build.call(mqttClient, mqttClient, options)
+  const filter = (state.source as IncomingFilterSource).createIncomingFilter()
   const pipe = stream.pipe
   stream.pipe = function pipeThroughFilter<T extends NodeJS.WritableStream>(
     destination: T,
@@ -176,7 +191,7 @@ function filteredStreamBuilder(mqttClient: MqttClient, options?: IClientOptions)
   ): T {
     stream.pipe = pipe
     const writable = destination as unknown as ParsingWritable
-    filteredWrites.set(writable, { write: writable._write, filter, filtering: state })
+    filteredWrites.set(writable, { write: writable._write, filter, state })
     writable._write = filteredWrite
     return pipe.call(stream, destination, pipeOptions) as T
   }
@@ -190,7 +205,7 @@ function filteredWrite(
   encoding: BufferEncoding,
   done: (error?: Error | null) => void,
 ): void {
-  const { write, filter, filtering: state } = filteredWrites.get(this) as FilteredWrite
+  const { write, filter, state } = filteredWrites.get(this) as FilteredWrite
   const accepted = filter.accept(chunk)
   try {
     if (accepted.length === 0) done()
@@ -207,12 +222,12 @@ function filteredWrite(
 
 /** A packet was parsed and is being handled: errors from now on are not the parser's. */
 function packetParsed(this: MqttClient): void {
-  const state = clientStates.get(this)?.filtering
+  const state = clientStates.get(this)
   if (state !== undefined) state.parsing = undefined
 }
 
 function errorWhileParsing(this: MqttClient, error: Error): void {
-  const state = clientStates.get(this)?.filtering
+  const state = clientStates.get(this)
   const filter = state?.parsing
   if (state === undefined || filter === undefined) return
   state.parsing = undefined
@@ -260,15 +275,8 @@ export interface QoS2Reception {
   pubrecHeld(messageId: number): boolean
 }
 
-interface Interception {
-  reception: QoS2Reception
-  /** The ack handler set before ours, for QoS 1. */
-  previous: AckHandler | undefined
-}
-
-/** By MQTT.js client options object (MQTT.js calls `options.customHandleAcks(...)` on it). */
-const interceptions = new Slot<object, Interception>('await-mqtt QoS 2 interception')
-/** By MQTT.js client: its own `_sendPacket`, and who holds PUBRECs back. */
+/** The client's state, by its options object (MQTT.js calls `options.customHandleAcks(...)` on it). */
+const interceptions = new Slot<object, ClientState>('await-mqtt QoS 2 interception')
 
 /**
  * Calls `reception.publishArrived` with each QoS 2 PUBLISH as it arrives, its topic alias resolved
@@ -277,7 +285,10 @@ const interceptions = new Slot<object, Interception>('await-mqtt QoS 2 intercept
  */
 export function interceptQoS2Publish(client: MqttClient, reception: QoS2Reception): void {
   const options = internals(client).options
-  interceptions.set(options, { reception, previous: options.customHandleAcks })
+  const state = stateOf(client)
+  state.reception = reception
+  state.previousAck = options.customHandleAcks
+  interceptions.set(options, state)
   options.customHandleAcks = interceptedAck
 }
 
@@ -288,13 +299,14 @@ function interceptedAck(
   packet: IPublishPacket,
   callback: AckCallback,
 ): void {
-  const interception = interceptions.get(this)
-  if (packet.qos !== 2 || interception === undefined) {
-    if (interception?.previous) interception.previous(topic, payload, packet, callback)
+  const state = interceptions.get(this)
+  const reception = state?.reception
+  if (packet.qos !== 2 || reception === undefined) {
+    if (state?.previousAck) state.previousAck(topic, payload, packet, callback)
     else callback(null, 0)
     return
   }
-  interception.reception.publishArrived(topic, payload, packet)
+  reception.publishArrived(topic, payload, packet)
   callback(null, 0)
 }
 
@@ -304,21 +316,23 @@ function interceptedAck(
  */
 export function skipHeldPubrecs(client: MqttClient, reception: QoS2Reception): void {
   const inner = internals(client)
-  stateOf(client).held = { send: inner._sendPacket, reception }
+  const state = stateOf(client)
+  state.send = inner._sendPacket
+  state.reception = reception
   inner._sendPacket = sendUnlessHeld
 }
 
 function sendUnlessHeld(this: MqttClient, packet: Packet, callback?: DoneCallback, ...rest: unknown[]): void {
-  const held = clientStates.get(this)?.held as NonNullable<ClientState['held']>
+  const state = clientStates.get(this) as ClientState
   if (
     packet.cmd === 'pubrec' &&
     packet.messageId !== undefined &&
-    held.reception.pubrecHeld(packet.messageId)
+    state.reception?.pubrecHeld(packet.messageId) === true
   ) {
     callback?.()
     return
   }
-  held.send.call(this, packet, callback, ...rest)
+  ;(state.send as MqttInternals['_sendPacket']).call(this, packet, callback, ...rest)
 }
 
 /** Makes `store` MQTT.js's store of received QoS 2 messages, now and whenever MQTT.js makes a new one. */

@@ -22,7 +22,8 @@ interface PendingCall extends Deadline {
 export class OutgoingCalls {
   readonly #limit: number
   #active = 0
-  #waiting: PendingCall[] = []
+  /** Calls waiting for a slot (`maxConcurrentOutgoingCalls`): made when one first waits. */
+  #waiting: PendingCall[] | undefined
   /**
    * The calls not settled yet, oldest first: a list through the calls themselves, so an idle
    * client keeps no Set (150 B) once its calls are done.
@@ -51,7 +52,7 @@ export class OutgoingCalls {
 
   /** Whether a call run now starts at once (a slot is free and none waits). */
   get canStart(): boolean {
-    return this.#active < this.#limit && this.#waiting.length === 0
+    return this.#active < this.#limit && !this.#waiting?.length
   }
 
   /**
@@ -120,7 +121,7 @@ export class OutgoingCalls {
         settled = true
         this.#deadlines.unwatch(call)
         signal?.removeEventListener('abort', onAbort)
-        if (call.start) this.#waiting.splice(this.#waiting.indexOf(call), 1)
+        if (call.start && this.#waiting) this.#waiting.splice(this.#waiting.indexOf(call), 1)
         this.#unlink(call)
         if (this.#pending === 0) this.#notifyIdle()
         if (error === undefined) resolve(value as T)
@@ -157,9 +158,10 @@ export class OutgoingCalls {
           done(error)
         }
       }
-      if (this.#active < this.#limit && this.#waiting.length === 0) start()
+      if (this.#active < this.#limit && !this.#waiting?.length) start()
       else {
         call.start = start
+        this.#waiting ??= []
         this.#waiting.push(call)
       }
       if (!settled) this.#deadlines.watch(call)
@@ -171,7 +173,7 @@ export class OutgoingCalls {
     // Each call stops being watched as it fails (the deadlines are shared with other clients).
     const calls: PendingCall[] = []
     for (let call = this.#first; call !== undefined; call = call.next) calls.push(call)
-    this.#waiting = []
+    this.#waiting = undefined
     this.#active = 0
     for (const call of calls) {
       call.start = undefined
@@ -202,7 +204,7 @@ export class OutgoingCalls {
   #release(): void {
     this.#active = Math.max(0, this.#active - 1)
     while (this.#active < this.#limit) {
-      const next = this.#waiting.shift()
+      const next = this.#waiting?.shift()
       if (!next) return
       next.start?.()
     }

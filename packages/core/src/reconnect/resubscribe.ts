@@ -32,7 +32,7 @@ export async function resubscribe(
 ): Promise<void> {
   const sent: Array<Promise<void>> = []
   for (const subscription of session.subscriptions.subscriptions) {
-    if (subscription.granted.length === 0 || subscription.held.length === 0) continue
+    if (!subscription.wasGranted || subscription.held.length === 0) continue
     // each filter keeps its MQTT 5 Subscription Identifier: one packet per identifier
     for (const packet of subscribePackets(session, subscription.held, subscription.request, false)) {
       const subscribing = session.calls.run<Packet | undefined>('resubscribe', timeout, undefined, (done) =>

@@ -210,6 +210,7 @@ function checkSubscribeOptions(
     )
   }
   requireMqtt5(protocolVersion, properties !== undefined, 'properties')
+  if (byFilter === undefined && identifiers && properties === undefined) return plainRequest(request)
   // One literal of fixed shape: built with spreads, each request got a hidden class of its own
   // (230 B kept by every subscription).
   const checked: SubscribeRequest = {
@@ -223,6 +224,23 @@ function checkSubscribeOptions(
   if (!identifiers) checked.identifiers = identifiers
   return checked
 }
+
+/**
+ * The request of a subscription with no per-filter options, no properties and identifiers as the
+ * client's default: one frozen object per combination of options, shared by every such
+ * subscription (each keeps its request for as long as it lives, to subscribe again on reconnect).
+ */
+function plainRequest({ qos, nl, rap, rh }: FilterRequest): SubscribeRequest {
+  const key = `${qos}${nl ? 1 : 0}${rap ? 1 : 0}${rh}`
+  let request = plainRequests.get(key)
+  if (request === undefined) {
+    request = Object.freeze({ qos, nl, rap, rh, properties: undefined })
+    plainRequests.set(key, request)
+  }
+  return request
+}
+
+const plainRequests = new Map<string, SubscribeRequest>()
 
 /**
  * What a subscription calls to UNSUBSCRIBE. Made here, not inside {@link subscribe}: a closure

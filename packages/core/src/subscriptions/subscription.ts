@@ -106,7 +106,12 @@ export class ActiveSubscription implements RegisteredSubscription {
   readonly #unsubscriber: Unsubscriber
   /** The match filters it is routed under, until unrouted (kept instead of a closure that unroutes). */
   #routed: readonly string[] | undefined
-  #granted: readonly GrantedFilter[] = noneGranted
+  /**
+   * The SUBACK's reason codes, one per filter (a number for a single filter); undefined before it.
+   * {@link granted} is made from them when first read: most idle subscriptions never are.
+   */
+  #codes: number | readonly number[] | undefined
+  #granted: readonly GrantedFilter[] | undefined
   #held: readonly string[]
   #unsubscribing: Promise<void> | undefined
   #abandoned = false
@@ -124,7 +129,10 @@ export class ActiveSubscription implements RegisteredSubscription {
     this.#session = session
     this.request = request
     this.filters = Object.freeze(filters.map((entry) => entry.filter))
-    this.#matches = filters.map((entry) => entry.match)
+    // Only shared subscriptions match under another filter: the others use the same list.
+    this.#matches = filters.every((entry) => entry.match === entry.filter)
+      ? this.filters
+      : filters.map((entry) => entry.match)
     // The frozen list itself until one is forgotten (a copy per idle subscription is worth saving).
     this.#held = this.filters
     this.#unsubscriber = unsubscriber
@@ -153,7 +161,21 @@ export class ActiveSubscription implements RegisteredSubscription {
   }
 
   get granted(): readonly GrantedFilter[] {
+    const codes = this.#codes
+    if (codes === undefined) return noneGranted
+    this.#granted ??= Object.freeze(
+      this.filters.map((filter, index) => {
+        const reasonCode = (typeof codes === 'number' ? codes : codes[index]) ?? ReasonCode.UnspecifiedError
+        const qos = (reasonCode <= ReasonCode.GrantedQoS2 ? reasonCode : 0) as QoS
+        return Object.freeze({ filter, reasonCode, qos })
+      }),
+    )
     return this.#granted
+  }
+
+  /** Whether the SUBACK came (then {@link granted} has one entry per filter). */
+  get wasGranted(): boolean {
+    return this.#codes !== undefined
   }
 
   get dropped(): number {
@@ -171,13 +193,11 @@ export class ActiveSubscription implements RegisteredSubscription {
 
   /** Records the SUBACK. */
   grant(reasonCodes: readonly number[]): void {
-    this.#granted = Object.freeze(
-      this.filters.map((filter, index) => {
-        const reasonCode = reasonCodes[index] ?? ReasonCode.UnspecifiedError
-        const qos = (reasonCode <= ReasonCode.GrantedQoS2 ? reasonCode : 0) as QoS
-        return Object.freeze({ filter, reasonCode, qos })
-      }),
-    )
+    this.#codes =
+      this.filters.length === 1
+        ? (reasonCodes[0] ?? ReasonCode.UnspecifiedError)
+        : Object.freeze([...reasonCodes])
+    this.#granted = undefined
   }
 
   /** The SUBSCRIBE failed: forget this subscription without sending anything. Returns the filters nobody else holds. */

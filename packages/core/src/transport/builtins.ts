@@ -22,11 +22,18 @@ export function nodeAvailable(): boolean {
  * @throws {@link MqttValidationError} (field `transport`) outside Node.
  */
 export function nodeModule<Name extends keyof Builtins>(name: Name): Builtins[Name] {
+  const known = fetched[name]
+  if (known !== undefined) return known
   if (!nodeAvailable()) {
     throw new MqttValidationError(
       "transport 'tcp' (and proxies) need Node.js >= 20.16; in a browser use transport 'websockets'",
       'transport',
     )
   }
-  return globalThis.process.getBuiltinModule(name) as unknown as Builtins[Name]
+  const module = globalThis.process.getBuiltinModule(name) as unknown as Builtins[Name]
+  fetched[name] = module
+  return module
 }
+
+/** Built-ins already fetched: `getBuiltinModule` checks its argument on every call, once per connection. */
+const fetched: Partial<Builtins> = {}

@@ -2,16 +2,16 @@ import type { Duplex } from 'node:stream'
 import { Slot } from '../helpers/slot.js'
 import { nodeModule } from './builtins.js'
 import { HeldWrites } from './held-writes.js'
+import { Opening } from './opening.js'
 
 /** A duplex handed to MQTT.js at once and joined to the real socket once it is open. */
 export interface DeferredDuplex extends Duplex {
   /**
-   * Aborted when the stream is destroyed while its socket is being opened (what opens it stops).
-   * Once a socket is attached the stream lets go of it: nothing is left to stop.
+   * Aborted when the stream is destroyed while its socket is being opened (what opens it stops);
+   * what opens the socket aborts it too when it gives up (timeout). Once a socket is attached the
+   * stream lets go of it: nothing is left to stop.
    */
-  readonly signal: AbortSignal
-  /** The controller of {@link signal}: what opens the socket aborts it too when it gives up (timeout). */
-  readonly opening: AbortController
+  readonly opening: Opening
   /**
    * Joins the open socket: pending writes go out, incoming data flows. `explainEarly` may replace
    * an error the socket fails with before it delivered any data (e.g. a TLS rejection).
@@ -43,8 +43,8 @@ const loneAcknowledgementBytes = 5
 
 /** What a stream holds until its socket delivered its first data (then it is dropped). */
 interface BeforeData {
-  /** Stops the opening of the socket; made when `signal` is first read, dropped once attached. */
-  abort?: AbortController | undefined
+  /** Stops the opening of the socket; made when first asked for, dropped once attached. */
+  abort?: Opening | undefined
   pendingWrite?: (() => void) | undefined
   pendingFinal?: (() => void) | undefined
   explainEarly?: ((error: Error) => Error) | undefined
@@ -116,15 +116,12 @@ function define(): DeferredDuplexClass {
     /** Made by the first corked write: an idle client holds none. */
     #held: HeldWrites | undefined
 
-    get signal(): AbortSignal {
-      return this.opening.signal
-    }
-
-    get opening(): AbortController {
+    get opening(): Opening {
       this.#beforeData ??= {}
       if (this.#beforeData.abort === undefined) {
-        this.#beforeData.abort = new AbortController()
-        if (this.destroyed) this.#beforeData.abort.abort(this.errored ?? undefined)
+        this.#beforeData.abort = new Opening()
+        if (this.destroyed)
+          this.#beforeData.abort.abort(this.errored ?? new Error('the stream was destroyed'))
       }
       return this.#beforeData.abort
     }
@@ -135,7 +132,7 @@ function define(): DeferredDuplexClass {
         return
       }
       this.#socket = socket
-      // An AbortController (an EventTarget and its maps) per idle client is worth dropping.
+      // Nothing is left to stop: an idle client keeps none.
       const before = this.#beforeData
       this.#beforeData = explainEarly === undefined ? undefined : { explainEarly }
       // One set of listeners for every socket (found back through `joined`), not five closures each.
@@ -294,7 +291,7 @@ function define(): DeferredDuplexClass {
       this.#flags &= ~straight
       this.#corks = 0
       this.#held?.fail(error ?? new Error('the stream was destroyed before its writes went out'))
-      this.#beforeData?.abort?.abort(error ?? undefined)
+      this.#beforeData?.abort?.abort(error ?? new Error('the stream was destroyed'))
       this.#socket?.destroy()
       callback(error)
     }

@@ -4,6 +4,7 @@ import { MqttConnectError } from '../errors/errors.js'
 import { authority } from '../helpers/host.js'
 import type { ProxyOptions } from '../options/client-options.js'
 import { nodeModule } from './builtins.js'
+import type { Opening } from './opening.js'
 import { settle } from './settle.js'
 
 /** The broker the tunnel leads to. */
@@ -26,7 +27,7 @@ export function httpConnect(
   socket: Duplex,
   proxy: ProxyOptions,
   destination: Destination,
-  signal: AbortSignal,
+  opening: Opening,
 ): Promise<Duplex> {
   const http = nodeModule('node:http')
   const path = authority(destination.hostname, destination.port)
@@ -36,7 +37,7 @@ export function httpConnect(
   }
   const via = `the HTTP proxy at ${authority(proxy.host, proxy.port)}`
   const request = http.request({ method: 'CONNECT', path, headers, createConnection: () => socket as never })
-  return settle(socket, signal, (resolve, reject) => {
+  return settle(socket, opening, (resolve, reject) => {
     const secrets = credentialForms(proxy.username, proxy.password)
     const refuse = (status: number | undefined, text: string | undefined) => {
       // A proxy may quote the request back in its status text, Proxy-Authorization included.

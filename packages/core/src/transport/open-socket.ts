@@ -7,6 +7,7 @@ import type { Logger } from '../options/client-options.js'
 import type { TransportTarget } from '../options/resolved-options.js'
 import { nodeModule } from './builtins.js'
 import { httpConnect } from './http-connect-proxy.js'
+import type { Opening } from './opening.js'
 import { settle } from './settle.js'
 import { socksConnect } from './socks-proxy.js'
 
@@ -15,7 +16,7 @@ function connectError(failure: ConnectFailure, message: string, error: unknown):
   return new MqttConnectError(`${message}: ${reason}`, failure, undefined, { cause: error })
 }
 
-function tcpConnect(target: TransportTarget, signal: AbortSignal): Promise<Socket> {
+function tcpConnect(target: TransportTarget, opening: Opening): Promise<Socket> {
   const net = nodeModule('node:net')
   const { proxy, socketOptions = {} } = target
   const host = proxy?.host ?? target.hostname
@@ -29,7 +30,7 @@ function tcpConnect(target: TransportTarget, signal: AbortSignal): Promise<Socke
     keepAlive: socketOptions.keepAlive ?? false,
     keepAliveInitialDelay: socketOptions.keepAliveInitialDelay ?? 0,
   })
-  return settle(socket, signal, (resolve, reject) => {
+  return settle(socket, opening, (resolve, reject) => {
     const onError = (error: Error) => {
       const what = proxy ? `the ${proxy.type} proxy at` : 'the broker at'
       reject(
@@ -48,10 +49,10 @@ function tcpConnect(target: TransportTarget, signal: AbortSignal): Promise<Socke
   })
 }
 
-function startTls(socket: Duplex, target: TransportTarget, signal: AbortSignal): Promise<TLSSocket> {
+function startTls(socket: Duplex, target: TransportTarget, opening: Opening): Promise<TLSSocket> {
   const tls = nodeModule('node:tls')
   const secure = tls.connect({ ...target.tls, socket, host: target.hostname })
-  return settle(secure, signal, (resolve, reject) => {
+  return settle(secure, opening, (resolve, reject) => {
     const onError = (error: Error) => {
       const where = authority(target.hostname, target.port)
       reject(connectError('tls', `the TLS handshake with ${where} failed`, error))
@@ -95,26 +96,24 @@ function tlsRejection(target: TransportTarget): (error: Error) => Error {
  */
 export async function openSocket(
   target: TransportTarget,
-  abort: AbortController,
+  opening: Opening,
   logger?: Logger,
 ): Promise<OpenSocket> {
-  // The caller's controller is aborted on timeout too: one signal, no AbortSignal.any() per connection
-  // (a composite signal, its weak references and listeners cost more than opening a local socket).
+  // The caller's opening is aborted on timeout too: one thing to listen to per step.
   const timer =
     target.connectTimeout === Number.POSITIVE_INFINITY
       ? undefined
       : setTimeout(() => {
           const where = authority(target.hostname, target.port)
           const message = `opening the connection to ${where} took longer than ${target.connectTimeout} ms`
-          abort.abort(new MqttConnectError(message, 'timeout'))
+          opening.abort(new MqttConnectError(message, 'timeout'))
         }, target.connectTimeout)
-  const both = abort.signal
   try {
-    let socket: Duplex = await tcpConnect(target, both)
+    let socket: Duplex = await tcpConnect(target, opening)
     const { proxy } = target
-    if (proxy?.type === 'http') socket = await httpConnect(socket, proxy, target, both)
-    else if (proxy) socket = await socksConnect(socket as Socket, proxy, target, both)
-    if (target.tls) socket = await startTls(socket, target, both)
+    if (proxy?.type === 'http') socket = await httpConnect(socket, proxy, target, opening)
+    else if (proxy) socket = await socksConnect(socket as Socket, proxy, target, opening)
+    if (target.tls) socket = await startTls(socket, target, opening)
     logger?.debug(
       { broker: authority(target.hostname, target.port), proxy: proxy && authority(proxy.host, proxy.port) },
       'mqtt socket open',

@@ -1,27 +1,29 @@
 import type { Duplex } from 'node:stream'
+import type { Opening } from './opening.js'
 
-/** Runs `step` until it settles, the signal aborts, or the socket fails; always cleans up its listeners. */
+/**
+ * Runs `step` until it settles, the opening is aborted (the socket is destroyed and the abort's
+ * reason rejects), or the socket fails; always stops listening to the opening.
+ */
 export function settle<T>(
   socket: Duplex,
-  signal: AbortSignal,
+  opening: Opening,
   step: (resolve: (value: T) => void, reject: (error: unknown) => void) => void,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const cleanup = () => signal.removeEventListener('abort', onAbort)
-    const onAbort = () => {
-      cleanup()
+    const onAbort = (reason: unknown) => {
       socket.destroy()
-      reject(signal.reason)
+      reject(reason)
     }
-    if (signal.aborted) return onAbort()
-    signal.addEventListener('abort', onAbort, { once: true })
+    if (opening.aborted) return onAbort(opening.reason)
+    opening.listen(onAbort)
     step(
       (value) => {
-        cleanup()
+        opening.stopListening()
         resolve(value)
       },
       (error) => {
-        cleanup()
+        opening.stopListening()
         socket.destroy()
         reject(error)
       },

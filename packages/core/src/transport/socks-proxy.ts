@@ -4,6 +4,7 @@ import { credentialForms, safeCause } from '../errors/error-secrets.js'
 import { MqttConnectError } from '../errors/errors.js'
 import { authority } from '../helpers/host.js'
 import type { ProxyOptions } from '../options/client-options.js'
+import type { Opening } from './opening.js'
 import { settle } from './settle.js'
 
 interface Destination {
@@ -21,7 +22,7 @@ export async function socksConnect(
   socket: Socket,
   proxy: ProxyOptions,
   destination: Destination,
-  signal: AbortSignal,
+  opening: Opening,
 ): Promise<Duplex> {
   const { SocksClient } = await import('socks')
   const via = `the ${proxy.type} proxy at ${authority(proxy.host, proxy.port)}`
@@ -38,7 +39,7 @@ export async function socksConnect(
     destination: { host: destination.hostname, port: destination.port },
     existing_socket: socket,
   })
-  return settle(socket, signal, (resolve, reject) => {
+  return settle(socket, opening, (resolve, reject) => {
     connecting.then(
       ({ socket: tunnel }) => resolve(tunnel),
       (error: unknown) => {

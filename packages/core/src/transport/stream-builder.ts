@@ -4,6 +4,7 @@ import type { Logger } from '../options/client-options.js'
 import type { TransportTarget } from '../options/resolved-options.js'
 import { createDeferredDuplex } from './deferred-duplex.js'
 import { openSocket } from './open-socket.js'
+import { Opening } from './opening.js'
 
 /** Where the next socket goes: asked on every connection, so a client can move between brokers. */
 export interface CurrentTarget {
@@ -37,8 +38,7 @@ type ConnectionCallback = (error: Error | null, socket?: Duplex) => void
  */
 export function nodeWebSocketOptions(current: CurrentTarget, logger?: Logger): WsOptions {
   const createConnection = (_options: unknown, callback: ConnectionCallback) => {
-    const abort = new AbortController()
-    openSocket(current.target(), abort, logger).then(
+    openSocket(current.target(), new Opening(), logger).then(
       ({ socket }) => callback(null, socket),
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
     )

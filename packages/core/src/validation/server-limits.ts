@@ -53,10 +53,11 @@ export interface ConnackHolder {
  */
 export function serverLimits(session: ConnackHolder): ServerLimits {
   const connack = session.connection?.connack
-  if (connack === undefined) return noConnackLimits
+  // MQTT 3.1.1, or an MQTT 5 CONNACK without properties: the specification's defaults.
+  if (connack?.properties === undefined) return defaultLimits
   let limits = cache.get(connack)
   if (limits === undefined) {
-    limits = limitsOf(connack)
+    limits = shared(limitsOf(connack))
     cache.set(connack, limits)
   }
   return limits
@@ -64,7 +65,17 @@ export function serverLimits(session: ConnackHolder): ServerLimits {
 
 /** Read once per CONNACK: publish checks them on every call. */
 const cache = new WeakMap<IConnackPacket, ServerLimits>()
-const noConnackLimits = Object.freeze(limitsOf(undefined))
+const defaultLimits: ServerLimits = Object.freeze(limitsOf(undefined))
+let lastLimits: ServerLimits = defaultLimits
+
+/** `limits`, or an equal object already made: clients of one broker share one. */
+function shared(limits: ServerLimits): ServerLimits {
+  const last = lastLimits as unknown as Record<string, unknown>
+  const fresh = limits as unknown as Record<string, unknown>
+  if (Object.keys(fresh).every((key) => fresh[key] === last[key])) return lastLimits
+  lastLimits = Object.freeze(limits)
+  return lastLimits
+}
 
 /** The broker's word for refusing: its CONNACK limit and the reason code it would answer with. */
 function refuse(field: string, message: string): never {

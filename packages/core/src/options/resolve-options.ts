@@ -4,6 +4,7 @@ import { incomingPacketBound } from '../incoming/incoming-limits.js'
 import type { IClientOptions } from '../mqttjs/types.js'
 import { nodeAvailable } from '../transport/builtins.js'
 import { checkQueueOptions } from '../validation/checks.js'
+import { checkMqttString, maxFieldBytes } from '../validation/mqtt-strings.js'
 import type { ClientOptions, FailoverOptions, ReconnectOptions } from './client-options.js'
 import { connectProperties, encodeValue, willMessage } from './connect-properties.js'
 import { parseBrokerUrl } from './parse-broker-url.js'
@@ -149,6 +150,89 @@ export function resolveOptions(
   target: string | ClientOptions,
   overrides: ClientOptions = {},
 ): ResolvedOptions {
+  const repeated = resolveRepeated(target, overrides)
+  if (repeated !== undefined) return repeated
+  const resolved = resolveFully(target, overrides)
+  rememberPlain(target, overrides, resolved)
+  return resolved
+}
+
+/**
+ * The last options resolved that were only a URL and fields of plain values (strings, numbers,
+ * booleans: nothing a caller could change in place afterwards), by field, and what they resolved to.
+ */
+let lastPlain:
+  | { url: string | undefined; keys: string[]; values: unknown[]; resolved: ResolvedOptions }
+  | undefined
+
+/** The URL and the fields of a call made of plain values only, or undefined. */
+function plainCall(
+  target: string | ClientOptions,
+  overrides: ClientOptions,
+): { url: string | undefined; fields: Record<string, unknown> } | undefined {
+  let url: string | undefined
+  let fields: Record<string, unknown>
+  if (typeof target === 'string') {
+    url = target
+    fields = overrides as Record<string, unknown>
+  } else {
+    if (typeof overrides !== 'object' || overrides === null || Object.keys(overrides).length > 0)
+      return undefined
+    fields = target as Record<string, unknown>
+  }
+  if (typeof fields !== 'object' || fields === null || Object.getPrototypeOf(fields) !== Object.prototype)
+    return undefined
+  for (const key in fields) {
+    const value = fields[key]
+    if (typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol')
+      return undefined
+  }
+  return { url, fields }
+}
+
+/**
+ * Clients made alike (a gateway's, a load generator's: the same URL and options but for `clientId`)
+ * resolve to the same settings: the next one takes the last one's, with its own client id checked
+ * as the full validation would. Each client would otherwise run the whole validation again.
+ */
+function resolveRepeated(
+  target: string | ClientOptions,
+  overrides: ClientOptions,
+): ResolvedOptions | undefined {
+  const last = lastPlain
+  if (last === undefined) return undefined
+  const call = plainCall(target, overrides)
+  if (call === undefined || call.url !== last.url) return undefined
+  const keys = Object.keys(call.fields)
+  if (keys.length !== last.keys.length) return undefined
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string
+    if (key !== last.keys[index]) return undefined
+    if (key !== 'clientId' && call.fields[key] !== last.values[index]) return undefined
+  }
+  const given = call.fields.clientId
+  if (given !== undefined) {
+    // The empty id (broker-assigned) and very long ones have rules of their own: the full path.
+    if (typeof given !== 'string' || given === '' || given.length * 3 > maxFieldBytes) return undefined
+    checkMqttString(given, 'clientId', last.resolved.strictUtf8)
+  }
+  const clientId = given ?? randomClientId()
+  const { resolved } = last
+  return { ...resolved, clientId, mqtt: { ...resolved.mqtt, clientId } }
+}
+
+function rememberPlain(
+  target: string | ClientOptions,
+  overrides: ClientOptions,
+  resolved: ResolvedOptions,
+): void {
+  const call = plainCall(target, overrides)
+  if (call === undefined) return
+  const keys = Object.keys(call.fields)
+  lastPlain = { url: call.url, keys, values: keys.map((key) => call.fields[key]), resolved }
+}
+
+function resolveFully(target: string | ClientOptions, overrides: ClientOptions): ResolvedOptions {
   const options = mergeTarget(target, overrides)
   validateClientOptions(options)
   const {

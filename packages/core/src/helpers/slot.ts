@@ -3,7 +3,9 @@
  * `Object.keys()` and JSON leave out): for state found back from an object handed to shared
  * listeners (a socket, an MQTT.js client). A WeakMap of thousands of entries (one per client) is an
  * ephemeron table every garbage collection has to walk; a property costs the collector nothing
- * more than the object it is on. Mind objects in dictionary mode: each slot is one more entry.
+ * more than the object it is on. Mind objects in dictionary mode: each slot is one more entry; and
+ * a symbol-keyed property added past an object's 15th can turn it into one (see "Per-client
+ * objects" in ARCHITECTURE.md): for a class of ours, declare a field instead.
  * @example
  * const owners = new Slot<Socket, Stream>('stream')
  * owners.set(socket, stream)

@@ -2,7 +2,6 @@ import type { PatternParams } from '@await-mqtt/topic-trie'
 import { MqttError, MqttTimeoutError } from '../errors/errors.js'
 import { worthCompacting } from '../helpers/queue.js'
 import { onTimeoutOrAbort } from '../helpers/timers.js'
-import type { QueueOptions } from '../options/client-options.js'
 import type { StreamLimits } from '../options/stream-limits.js'
 import { checkCallOptions } from '../validation/checks.js'
 import type { AckHooks } from './ack-tracker.js'
@@ -73,12 +72,11 @@ const noWaiters = Object.freeze([]) as unknown as Waiter[]
 
 /** The queue behind every {@link MessageStream}: bounded, with an overflow policy. */
 export class BufferedMessageStream implements MessageStream {
-  readonly filter: string | undefined
-  readonly #maxQueued: number
-  readonly #maxQueuedBytes: number
+  // #private fields first, at most 15 with the brand: see "Per-client objects" in ARCHITECTURE.md.
+  /** Its bounds and overflow policy (most often the client's defaults, one object for all). */
+  readonly #limits: StreamLimits
   /** Payload bytes queued (packed or not). */
   #bytes = 0
-  readonly #overflow: Required<QueueOptions>['overflow']
   readonly #onClose: (() => void) | undefined
   /** `ack: 'after-processing'`: told which messages this stream holds. */
   #acks: AckHooks | undefined
@@ -87,9 +85,11 @@ export class BufferedMessageStream implements MessageStream {
   /** The queued messages from `#head` on; {@link noMessages} until the first is queued. */
   #queue: Message[] = noMessages
   #head = 0
-  /** Whether what arrives before the first read is packed (see {@link packUntilRead}), and what was. */
-  #packing = false
-  #packed: PackedMessages | undefined
+  /**
+   * While what arrives before the first read is packed (see {@link packUntilRead}): what was, or
+   * `null` while nothing was yet. `undefined` once not packing.
+   */
+  #packed: PackedMessages | null | undefined
   /** Pending reads; {@link noWaiters} until the first. */
   #waiters: Waiter[] = noWaiters
   /** `open`: accepts messages; `ending`: drains then finishes (or throws `#error`); `closed`: finished. */
@@ -98,12 +98,17 @@ export class BufferedMessageStream implements MessageStream {
   #dropped = 0
   /** The named wildcards of the filter(s) read through, when they are patterns. */
   #params: ((topic: string) => PatternParams<string> | undefined) | undefined
+  readonly filter: string | undefined
+  /**
+   * Whether a {@link Router} routes to it (a stream belongs to one client's router). Marked on the
+   * stream, a field of its own: a Set per router cost every client 150 B, and a symbol-keyed mark
+   * added later made the stream a dictionary when it had no in-object slots.
+   */
+  routed = false
 
   constructor(filter: string | undefined, limits: StreamLimits, onClose?: () => void, acks?: AckHooks) {
     this.filter = filter
-    this.#maxQueued = limits.maxQueued
-    this.#maxQueuedBytes = limits.maxQueuedBytes ?? Number.POSITIVE_INFINITY
-    this.#overflow = limits.overflow
+    this.#limits = limits
     this.#onClose = onClose
     this.#acks = acks
   }
@@ -122,7 +127,7 @@ export class BufferedMessageStream implements MessageStream {
    * cost. Only before anything was queued.
    */
   packUntilRead(): void {
-    if (this.#state === 'open' && this.queued === 0) this.#packing = true
+    if (this.#state === 'open' && this.queued === 0) this.#packed ??= null
   }
 
   /**
@@ -132,7 +137,7 @@ export class BufferedMessageStream implements MessageStream {
   holdAcknowledgements(acks: AckHooks): void {
     this.#acks = acks
     // Packed messages are not held: what arrives from now on must be, read yet or not.
-    if (this.#packing) this.#unpack()
+    if (this.#packed !== undefined) this.#unpack()
   }
 
   /** Gives each message read the params `params` captures from its topic (a pattern's named wildcards). */
@@ -142,7 +147,6 @@ export class BufferedMessageStream implements MessageStream {
 
   /** Ends {@link packUntilRead}: what was packed becomes the queue. */
   #unpack(): void {
-    this.#packing = false
     if (this.#packed) this.#queue = this.#packed.take()
     this.#packed = undefined
   }
@@ -164,7 +168,7 @@ export class BufferedMessageStream implements MessageStream {
     const size = message.payload.byteLength
     if (!this.#fits(size) && !this.#makeRoom(size)) return
     this.#bytes += size
-    if (this.#packing) {
+    if (this.#packed !== undefined) {
       this.#packed ??= new PackedMessages()
       this.#packed.append(message)
     } else {
@@ -176,7 +180,11 @@ export class BufferedMessageStream implements MessageStream {
 
   /** Whether one more message of `size` payload bytes stays within both bounds. */
   #fits(size: number): boolean {
-    return this.queued < this.#maxQueued && this.#bytes + size <= this.#maxQueuedBytes
+    const limits = this.#limits
+    return (
+      this.queued < limits.maxQueued &&
+      this.#bytes + size <= (limits.maxQueuedBytes ?? Number.POSITIVE_INFINITY)
+    )
   }
 
   /**
@@ -185,7 +193,7 @@ export class BufferedMessageStream implements MessageStream {
    * the new one itself when it is larger than `maxQueuedBytes` alone.
    */
   #makeRoom(size: number): boolean {
-    if (this.#overflow === 'drop-oldest') {
+    if (this.#limits.overflow === 'drop-oldest') {
       while (this.queued > 0 && !this.#fits(size)) {
         this.#dropped++
         this.#dropOldest()
@@ -195,11 +203,11 @@ export class BufferedMessageStream implements MessageStream {
       return false
     }
     this.#dropped++
-    if (this.#overflow === 'error') {
+    if (this.#limits.overflow === 'error') {
       const bound =
-        this.queued >= this.#maxQueued
-          ? `${this.#maxQueued} messages queued`
-          : `${this.#maxQueuedBytes} payload bytes at most (maxQueuedBytes)`
+        this.queued >= this.#limits.maxQueued
+          ? `${this.#limits.maxQueued} messages queued`
+          : `${this.#limits.maxQueuedBytes} payload bytes at most (maxQueuedBytes)`
       this.end(new MqttError(`a message stream overflowed (${bound}; overflow: 'error')`, 'QUEUE_OVERFLOW'))
       this.#onClose?.()
     }
@@ -246,7 +254,7 @@ export class BufferedMessageStream implements MessageStream {
 
   /** @param reader who reads, so that {@link release} can end its pending read alone. */
   next(reader?: object): Promise<IteratorResult<Message, undefined>> {
-    if (this.#packing) this.#unpack()
+    if (this.#packed !== undefined) this.#unpack()
     if (this.#current !== undefined) this.#hand(undefined)
     if (this.queued > 0) {
       const message = this.#queue[this.#head] as Message

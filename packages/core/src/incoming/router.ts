@@ -1,4 +1,3 @@
-import { Slot } from '../helpers/slot.js'
 import { CachingTrie } from './caching-trie.js'
 import type { Message } from './message.js'
 import type { BufferedMessageStream } from './message-stream.js'
@@ -19,12 +18,6 @@ function deliver(streams: readonly BufferedMessageStream[], message: Message): v
   }
   for (const stream of new Set(streams)) stream.push(message)
 }
-
-/**
- * The streams registered with a router (a stream belongs to one client's router), marked on the
- * stream itself: a Set per router cost every client 150 B.
- */
-const routed = new Slot<BufferedMessageStream, true>('await-mqtt routed')
 
 /**
  * Which streams one received copy of a PUBLISH is for, when MQTT 5 Subscription Identifiers tell
@@ -92,7 +85,7 @@ export class Router {
    */
   register(stream: BufferedMessageStream, kind: RouteKind, filters: readonly string[]): void {
     this.#size++
-    routed.set(stream, true)
+    stream.routed = true
     if (kind === 'unfiltered') this.#unfiltered = [...this.#unfiltered, stream]
     else {
       let trie: CachingTrie<BufferedMessageStream>
@@ -111,7 +104,10 @@ export class Router {
   /** Unregisters what {@link register} registered (once). */
   remove(stream: BufferedMessageStream, kind: RouteKind, filters: readonly string[]): void {
     // After endAll() it is no longer counted.
-    if (routed.delete(stream)) this.#size--
+    if (stream.routed) {
+      stream.routed = false
+      this.#size--
+    }
     if (kind === 'unfiltered') this.#unfiltered = this.#unfiltered.filter((other) => other !== stream)
     else {
       const trie = kind === 'filtered' ? this.#filtered : this.#subscriptions
@@ -126,7 +122,7 @@ export class Router {
   route(message: Message, copy?: CopyTargets): void {
     if (copy !== undefined) {
       if (copy.streams) this.#routeStreams(message)
-      for (const stream of copy.subscriptions) if (routed.has(stream)) stream.push(message)
+      for (const stream of copy.subscriptions) if (stream.routed) stream.push(message)
       return
     }
     this.#routeStreams(message)
@@ -151,7 +147,7 @@ export class Router {
     const streams = new Set(this.#unfiltered)
     for (const trie of [this.#filtered, this.#subscriptions])
       for (const stream of trie?.values() ?? []) streams.add(stream)
-    for (const stream of streams) routed.delete(stream)
+    for (const stream of streams) stream.routed = false
     this.#size = 0
     this.#unfiltered = noStreams
     this.#filtered = undefined

@@ -22,9 +22,8 @@ import { disconnectPacket, IncomingGuard, type IncomingViolation } from '../inco
 import { IncomingQoS2, type IncomingQoS2Handlers } from '../incoming/incoming-qos2.js'
 import { Message } from '../incoming/message.js'
 import { Topic } from '../incoming/topic.js'
-import type { Logger } from '../options/client-options.js'
 import type { ResolvedOptions, ResolvedServer, TransportTarget } from '../options/resolved-options.js'
-import { OutgoingTopicAliases, type TopicAliasMode } from '../outgoing/topic-aliases.js'
+import { OutgoingTopicAliases } from '../outgoing/topic-aliases.js'
 import { redirectCodes, type ServerRedirect } from '../reconnect/server-list.js'
 import { createMqttClient } from './create-mqtt-client.js'
 import { AuthChallengeFailure, challengeFailed, EnhancedAuth } from './enhanced-auth.js'
@@ -63,6 +62,11 @@ let onError: (this: MqttClient, error: Error) => void = () => {}
 let onDisconnect: (this: MqttClient, packet: IDisconnectPacket) => void = () => {}
 let onClose: (this: MqttClient) => void = () => {}
 
+/** Whether `server` logs in with a username or password (a refusal then says so). */
+function hasCredentials(server: ResolvedServer): boolean {
+  return server.mqtt.username !== undefined || server.mqtt.password !== undefined
+}
+
 /** Reports how a callback-style MQTT.js call ended. */
 export type PacketDone = (error: unknown, packet?: Packet) => void
 
@@ -73,16 +77,13 @@ export type PacketDone = (error: unknown, packet?: Packet) => void
  * connection; MQTT.js itself never reconnects.
  */
 export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
-  readonly mqtt: MqttClient
-  readonly protocolVersion: 3 | 4 | 5
+  // #private fields first, at most 15 with the brand: see "Per-client objects" in ARCHITECTURE.md.
   #server: ResolvedServer
-  #address: string
   readonly #handlers: ConnectionHandlers
-  readonly #logger: Logger | undefined
-  #credentials: boolean
+  /** Its logger, incoming packet size limit and topic alias mode. */
+  readonly #options: ResolvedOptions
   /** A redirect (MQTT 5 0x9C/0x9D) in the last CONNACK or DISCONNECT of this network connection. */
   #redirect: ServerRedirect | undefined
-  readonly #maxIncomingPacketSize: number
   /** What the broker sent that made this client close the network connection (this connection only). */
   #violation: { violation: IncomingViolation; cause: unknown } | undefined
   /** The broker's DISCONNECT on this network connection: what arrives after it is not handled. */
@@ -93,19 +94,19 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
   /** MQTT.js's client closed since it was made or last shook hands again. */
   #socketClosed = false
   /** Made when first awaited (an idle client keeps no promise and resolver): see {@link #whenClosed}. */
-  #closed: Promise<void> | undefined
-  #resolveClosed: (() => void) | undefined
+  #closed: { promise: Promise<void>; resolve: () => void } | undefined
   /** The topic of the last message received. */
   #lastTopic: Topic | undefined
-  /** The broker's CONNACK, once connected. */
-  connack: IConnackPacket | undefined
-  /** The topic aliases set on the current network connection (a new table per CONNACK). */
-  aliases: OutgoingTopicAliases = noAliases
-  readonly #aliasMode: TopicAliasMode
   /** QoS 2 reception, in place of MQTT.js's. */
   readonly #qos2: IncomingQoS2
   /** MQTT 5 enhanced authentication (`auth`). */
   readonly #auth: EnhancedAuth | undefined
+  readonly mqtt: MqttClient
+  readonly protocolVersion: 3 | 4 | 5
+  /** The broker's CONNACK, once connected. */
+  connack: IConnackPacket | undefined
+  /** The topic aliases set on the current network connection (a new table per CONNACK). */
+  aliases: OutgoingTopicAliases = noAliases
   /** How many handshakes succeeded; what was received on one network connection is acknowledged on it only. */
   epoch = 0
   /**
@@ -122,12 +123,8 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
   constructor(resolved: ResolvedOptions, handlers: ConnectionHandlers, server?: ResolvedServer) {
     this.protocolVersion = resolved.protocolVersion
     this.#server = server ?? { address: resolved.address, target: resolved.target, mqtt: resolved.mqtt }
-    this.#address = this.#server.address
     this.#handlers = handlers
-    this.#logger = resolved.logger
-    this.#credentials = resolved.mqtt.username !== undefined || resolved.mqtt.password !== undefined
-    this.#maxIncomingPacketSize = resolved.maxIncomingPacketSize
-    this.#aliasMode = resolved.topicAliases
+    this.#options = resolved
     this.mqtt = createMqttClient(resolved, this)
     const mqtt = this.mqtt
     setOwner(mqtt, this)
@@ -175,8 +172,7 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
       const connection = ownerOf(this) as Connection | undefined
       if (connection === undefined) return
       connection.#socketClosed = true
-      connection.#resolveClosed?.()
-      connection.#resolveClosed = undefined
+      connection.#closed?.resolve()
       connection.#close()
     }
   }
@@ -184,10 +180,14 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
   /** Resolves once MQTT.js's client closed (since it was made, or last shook hands again). */
   #whenClosed(): Promise<void> {
     if (this.#socketClosed) return Promise.resolve()
-    this.#closed ??= new Promise((resolve) => {
-      this.#resolveClosed = resolve
-    })
-    return this.#closed
+    if (this.#closed === undefined) {
+      let resolve: () => void = () => {}
+      const promise = new Promise<void>((settle) => {
+        resolve = settle
+      })
+      this.#closed = { promise, resolve }
+    }
+    return this.#closed.promise
   }
 
   /** Where the next socket goes (the stream builder asks on every connection). */
@@ -207,7 +207,7 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
 
   /** The broker this connection goes to (or went to), credential-free: `mqtt://host:1883`. */
   get address(): string {
-    return this.#address
+    return this.#server.address
   }
 
   /** The broker this connection goes to. */
@@ -229,8 +229,6 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
    */
   useServer(server: ResolvedServer): void {
     this.#server = server
-    this.#address = server.address
-    this.#credentials = server.mqtt.username !== undefined || server.mqtt.password !== undefined
     const websockets = server.target.transport === 'websockets'
     pointAt(this.mqtt, {
       ...server.mqtt,
@@ -257,7 +255,6 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
       this.#disconnect = undefined
       this.#socketClosed = false
       this.#closed = undefined
-      this.#resolveClosed = undefined
     }
     return new Promise((resolve, reject) => {
       const finish = (error: unknown, connack?: IConnackPacket) => {
@@ -268,7 +265,8 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
           this.#phase = 'open'
           this.connack = connack
           const maximum = connack.properties?.topicAliasMaximum ?? 0
-          this.aliases = maximum > 0 ? new OutgoingTopicAliases(maximum, this.#aliasMode) : noAliases
+          this.aliases =
+            maximum > 0 ? new OutgoingTopicAliases(maximum, this.#options.topicAliases) : noAliases
           this.epoch++
           resolve(connack)
         } else {
@@ -281,14 +279,14 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
       const disarm = onTimeoutOrAbort(
         timeout,
         signal,
-        () => finish(connectTimeout(this.#address, timeout, this.#lastError)),
+        () => finish(connectTimeout(this.#server.address, timeout, this.#lastError)),
         (reason) => finish(reason),
       )
       this.#onHandshake = (error) => finish(error)
       this.mqtt.once('connect', onConnect)
       this.#phase = 'connecting'
-      this.#logger?.debug(
-        { address: this.#address, protocolVersion: this.protocolVersion },
+      this.#options.logger?.debug(
+        { address: this.#server.address, protocolVersion: this.protocolVersion },
         'mqtt connecting',
       )
       this.mqtt.connect()
@@ -352,8 +350,8 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
       this.mqtt.end(false, disconnect, () => {})
     }
     if (!(await settledWithin(this.#whenClosed(), timeout))) {
-      this.#logger?.warn(
-        { address: this.#address, timeout },
+      this.#options.logger?.warn(
+        { address: this.#server.address, timeout },
         'mqtt graceful disconnect timed out; closing the socket',
       )
       this.destroy()
@@ -404,7 +402,7 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
         properties: packet.properties,
       })
     } catch (error) {
-      this.#logger?.warn({ error }, 'mqtt dropped a message with an invalid topic')
+      this.#options.logger?.warn({ error }, 'mqtt dropped a message with an invalid topic')
       return
     }
     this.#handlers.receive(message)
@@ -416,7 +414,7 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
     if (error instanceof AuthChallengeFailure) {
       // MQTT.js closes the connection; this says why to the connect or re-authentication waiting.
       const handshaking = this.#onHandshake
-      const failed = challengeFailed(this.#address, error, handshaking === undefined)
+      const failed = challengeFailed(this.#server.address, error, handshaking === undefined)
       if (handshaking) handshaking(failed)
       else this.#auth?.fail(failed)
       return
@@ -427,10 +425,13 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
       return
     }
     if (this.#onHandshake) {
-      this.#onHandshake(toConnectError(error, this.#address, this.#credentials))
+      this.#onHandshake(toConnectError(error, this.#server.address, hasCredentials(this.#server)))
       return
     }
-    this.#logger?.debug({ address: this.#address, error: error.message }, 'mqtt connection error')
+    this.#options.logger?.debug(
+      { address: this.#server.address, error: error.message },
+      'mqtt connection error',
+    )
   }
 
   #close(): void {
@@ -440,26 +441,26 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
     if (this.#onHandshake) {
       this.#onHandshake(
         violation
-          ? violationAtConnect(this.#address, violation.violation, violation.cause)
-          : closedBeforeConnack(this.#address, this.#lastError),
+          ? violationAtConnect(this.#server.address, violation.violation, violation.cause)
+          : closedBeforeConnack(this.#server.address, this.#lastError),
       )
     } else if (phase === 'open') {
-      this.#logger?.warn({ address: this.#address }, 'mqtt connection lost')
+      this.#options.logger?.warn({ address: this.#server.address }, 'mqtt connection lost')
       const lost = violation
-        ? violationLost(this.#address, violation.violation, violation.cause)
+        ? violationLost(this.#server.address, violation.violation, violation.cause)
         : this.#disconnect
-          ? brokerDisconnected(this.#address, this.#disconnect)
-          : connectionLost(this.#address, this.#lastError)
+          ? brokerDisconnected(this.#server.address, this.#disconnect)
+          : connectionLost(this.#server.address, this.#lastError)
       this.#auth?.fail(lost)
       this.#handlers.connectionLost(this, lost)
     } else {
-      this.#auth?.fail(connectionLost(this.#address, this.#lastError))
+      this.#auth?.fail(connectionLost(this.#server.address, this.#lastError))
     }
   }
 
   /** Checks every byte the broker sends on one network connection before MQTT.js parses it. */
   createIncomingFilter(): IncomingFilter {
-    return new GuardedIncoming(this.protocolVersion, this.#maxIncomingPacketSize, this)
+    return new GuardedIncoming(this.protocolVersion, this.#options.maxIncomingPacketSize, this)
   }
 
   /**
@@ -470,8 +471,8 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
   refuse(violation: IncomingViolation, cause?: unknown): void {
     if (this.#violation !== undefined || this.#disconnect !== undefined) return
     this.#violation = { violation, cause }
-    this.#logger?.warn(
-      { address: this.#address, reasonCode: violation.reasonCode, reason: violation.reason },
+    this.#options.logger?.warn(
+      { address: this.#server.address, reasonCode: violation.reasonCode, reason: violation.reason },
       'mqtt broker broke the protocol; closing the connection',
     )
     const stream = this.mqtt.stream

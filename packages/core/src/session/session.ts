@@ -35,6 +35,18 @@ import type { SessionState } from './session-state.js'
  * below, so every change of state can be found here.
  */
 export class Session implements ConnectionHandlers, EarlyTarget, RouterOwner {
+  // #private fields first, at most 15 with the brand: see "Per-client objects" in ARCHITECTURE.md.
+  /** Messages that arrived before any stream or subscription existed (persistent sessions). */
+  /** Until handed over (or discarded): then messages are routed at once and it is dropped. */
+  #early: EarlyMessages | undefined
+  #state: SessionState = 'connecting'
+  #connection: Connection | undefined
+  #lostError: MqttConnectionLostError | undefined
+  #clientId: string
+  #connack: ConnackInfo | undefined
+  #reconnector: Reconnector | undefined
+  /** Filters whose last subscription went away while reconnecting (UNSUBSCRIBE them if the broker kept the session). */
+  #unsubscribeLater: Set<string> | undefined
   readonly options: ResolvedOptions
   readonly router: Router
   readonly calls: OutgoingCalls
@@ -47,19 +59,8 @@ export class Session implements ConnectionHandlers, EarlyTarget, RouterOwner {
   readonly quota = new SendQuota()
   /** `ack: 'after-processing'` or `'manual'` only. */
   readonly acks: AckTracker | undefined
-  /** Messages that arrived before any stream or subscription existed (persistent sessions). */
-  /** Until handed over (or discarded): then messages are routed at once and it is dropped. */
-  #early: EarlyMessages | undefined
   /** The brokers to connect to, and which one is next. */
   readonly servers: ServerList
-  #state: SessionState = 'connecting'
-  #connection: Connection | undefined
-  #lostError: MqttConnectionLostError | undefined
-  #clientId: string
-  #connack: ConnackInfo | undefined
-  #reconnector: Reconnector | undefined
-  /** Filters whose last subscription went away while reconnecting (UNSUBSCRIBE them if the broker kept the session). */
-  #unsubscribeLater: Set<string> | undefined
 
   constructor(options: ResolvedOptions) {
     this.options = options

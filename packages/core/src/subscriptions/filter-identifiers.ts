@@ -1,5 +1,8 @@
-import { parseShared, TopicTrie } from '@await-mqtt/topic-trie'
+import { matches, parseShared, TopicTrie } from '@await-mqtt/topic-trie'
 import type { Message } from '../incoming/message.js'
+
+/** How the filters are matched (as by the trie: identifiers are MQTT 5 only). */
+const mqtt5 = { protocolVersion: 5 } as const
 
 /** The largest MQTT 5 Subscription Identifier (a variable byte integer). */
 export const maxSubscriptionIdentifier = 268_435_455
@@ -69,10 +72,13 @@ function accepts(entries: readonly FilterEntry[], ids: readonly number[]): boole
  * matching a topic decides which copy the streams get — stable while filters come and go.
  */
 export class FilterIdentifiers {
-  // Made by the first filter held (MQTT 5 only): under MQTT 3.1.1 a client never builds them.
+  // The first filter held is kept alone (most clients hold one): its identifier is the only one in
+  // use and a topic is matched against it directly. The maps and the trie (about 800 B) are made
+  // for a second filter. Under MQTT 3.1.1 a client builds none of them.
+  #one: FilterEntry | undefined
   #entries: Map<string, FilterEntry> | undefined
   #trie: TopicTrie<FilterEntry> | undefined
-  /** How many filters hold each identifier. */
+  /** How many filters hold each identifier (with {@link #entries}). */
   #inUse: Map<number, number> | undefined
   #next: number
 
@@ -83,12 +89,17 @@ export class FilterIdentifiers {
 
   /** How many filters have an entry. */
   get size(): number {
-    return this.#entries?.size ?? 0
+    return this.#entries?.size ?? (this.#one === undefined ? 0 : 1)
   }
 
   /** The identifier of `filter`, if it has one of ours. */
   get(filter: string): number | undefined {
-    return this.#entries?.get(filter)?.id
+    return this.#find(filter)?.id
+  }
+
+  #find(filter: string): FilterEntry | undefined {
+    if (this.#entries !== undefined) return this.#entries.get(filter)
+    return this.#one?.filter === filter ? this.#one : undefined
   }
 
   /**
@@ -106,7 +117,7 @@ export class FilterIdentifiers {
     const groups: { id: number | undefined; filters: string[]; matches: string[] }[] = []
     const fresh: typeof groups = []
     for (const filter of filters) {
-      const existing = this.#entries?.get(filter)
+      const existing = this.#find(filter)
       if (existing) {
         const group = groups.find((candidate) => candidate.id === existing.id)
         if (group) group.filters.push(filter)
@@ -131,7 +142,7 @@ export class FilterIdentifiers {
   groups(filters: readonly string[]): SubscribeGroup[] {
     const groups: { id: number | undefined; filters: string[] }[] = []
     for (const filter of filters) {
-      const id = this.#entries?.get(filter)?.id
+      const id = this.#find(filter)?.id
       const group = groups.find((candidate) => candidate.id === id)
       if (group) group.filters.push(filter)
       else groups.push({ id, filters: [filter] })
@@ -145,21 +156,23 @@ export class FilterIdentifiers {
    */
   leave(filters: readonly string[], leaving: boolean): void {
     for (const filter of filters) {
-      const entry = this.#entries?.get(filter)
+      const entry = this.#find(filter)
       if (entry) entry.leaving = leaving
     }
   }
 
   /** No subscription holds `filter` any more: its identifier is free. */
   forget(filter: string): void {
-    const entry = this.#entries?.get(filter)
+    const entry = this.#find(filter)
     if (entry === undefined) return
+    if (entry === this.#one) this.#one = undefined
     this.#entries?.delete(filter)
     this.#trie?.remove(entry.match, entry)
     this.#release(entry.id)
   }
 
   clear(): void {
+    this.#one = undefined
     this.#entries = undefined
     this.#trie = undefined
     this.#inUse = undefined
@@ -172,9 +185,8 @@ export class FilterIdentifiers {
    */
   route<S>(message: Message, holders: (filter: string) => Iterable<S>): CopyRouting<S> | undefined {
     const carried = message.properties.subscriptionIdentifier
-    if (carried === undefined || this.#entries === undefined || this.#trie === undefined) return undefined
-    if (this.#entries.size === 0) return undefined
-    const matched = this.#trie.match(message.topic.value)
+    if (carried === undefined) return undefined
+    const matched = this.#match(message.topic.value)
     if (matched.length === 0 || matched.some((entry) => entry.id === undefined)) return undefined
     const ids = typeof carried === 'number' ? [carried] : carried
     const byHolder = new Map<S, FilterEntry[]>()
@@ -190,31 +202,56 @@ export class FilterIdentifiers {
     return { streams: accepts(matched, ids), subscriptions }
   }
 
+  /** The held filters' entries that `topic` matches. */
+  #match(topic: string): FilterEntry[] {
+    if (this.#trie !== undefined) return this.#trie.match(topic)
+    const one = this.#one
+    return one !== undefined && matches(one.match, topic, mqtt5) ? [one] : []
+  }
+
   #entry(filter: string, id: number | undefined): void {
-    const existing = this.#entries?.get(filter)
+    const existing = this.#find(filter)
     if (existing) {
       this.#release(existing.id)
       existing.id = id
       existing.leaving = false
-    } else {
-      const shared = parseShared(filter)
-      const entry: FilterEntry = {
-        filter,
-        match: shared?.filter ?? filter,
-        shared: shared !== undefined,
-        id,
-        leaving: false,
-      }
-      this.#entries ??= new Map()
-      this.#entries.set(filter, entry)
-      this.#trie ??= new TopicTrie()
-      this.#trie.add(entry.match, entry)
+      this.#use(id)
+      return
     }
-    if (id !== undefined) {
-      this.#inUse ??= new Map()
-      const inUse = this.#inUse
-      inUse.set(id, (inUse.get(id) ?? 0) + 1)
+    const shared = parseShared(filter)
+    const entry: FilterEntry = {
+      filter,
+      match: shared?.filter ?? filter,
+      shared: shared !== undefined,
+      id,
+      leaving: false,
     }
+    if (this.#entries === undefined && this.#one === undefined) {
+      this.#one = entry
+      return
+    }
+    this.#add(entry)
+  }
+
+  /** Adds an entry to the maps and the trie, made (with the lone entry in them) by the second one. */
+  #add(entry: FilterEntry): void {
+    if (this.#entries === undefined) {
+      this.#entries = new Map()
+      this.#trie = new TopicTrie()
+      this.#inUse = new Map()
+      const one = this.#one
+      this.#one = undefined
+      if (one !== undefined) this.#add(one)
+    }
+    this.#entries.set(entry.filter, entry)
+    this.#trie?.add(entry.match, entry)
+    this.#use(entry.id)
+  }
+
+  /** One more filter holds `id` (counted once there are maps: alone, the entry says it). */
+  #use(id: number | undefined): void {
+    const inUse = this.#inUse
+    if (id !== undefined && inUse !== undefined) inUse.set(id, (inUse.get(id) ?? 0) + 1)
   }
 
   #release(id: number | undefined): void {
@@ -230,7 +267,8 @@ export class FilterIdentifiers {
     for (;;) {
       const id = this.#next
       this.#next = id === maxSubscriptionIdentifier ? 1 : id + 1
-      if (!this.#inUse?.has(id)) return id
+      const taken = this.#inUse !== undefined ? this.#inUse.has(id) : this.#one?.id === id
+      if (!taken) return id
     }
   }
 }

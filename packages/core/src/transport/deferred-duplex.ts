@@ -41,6 +41,25 @@ function writeBatch(socket: Duplex, pieces: readonly Uint8Array[], callback?: Wr
  */
 const loneAcknowledgementBytes = 5
 
+/** What a stream holds until its socket delivered its first data (then it is dropped). */
+interface BeforeData {
+  /** Stops the opening of the socket; made when first asked for, dropped once attached. */
+  abort?: Opening | undefined
+  pendingWrite?: (() => void) | undefined
+  pendingFinal?: (() => void) | undefined
+  explainEarly?: ((error: Error) => Error) | undefined
+}
+
+// Flags of a stream's #flags (booleans packed into one field: see "Per-client objects" in ARCHITECTURE.md).
+/** `_read` was called: the socket may flow. */
+const reading = 1
+/** Writes go straight to the socket (see `write`), until end or destroy. */
+const straight = 2
+/** A held write answered "wait" and no `drain` is on its way yet. */
+const owesDrain = 4
+/** Writes are corked until this round of reads is handled (see `#holdRepliesUntilReadsDone`). */
+const holdingReplies = 8
+
 type DeferredDuplexClass = new () => DeferredDuplex
 let defined: DeferredDuplexClass | undefined
 
@@ -68,14 +87,15 @@ function define(): DeferredDuplexClass {
       onData = function (this: Duplex, chunk: Buffer): void {
         const stream = joined.get(this)
         if (stream === undefined) return
-        stream.#received = true
+        // Data came: what only the opening needed (the early error explanation) goes.
+        stream.#beforeData = undefined
         if (chunk.length > loneAcknowledgementBytes) stream.#holdRepliesUntilReadsDone()
         if (!stream.push(chunk)) this.pause()
       }
       onDrain = function (this: Duplex): void {
         const stream = joined.get(this)
         if (stream === undefined) return
-        stream.#owesDrain = false
+        stream.#flags &= ~owesDrain
         stream.emit('drain')
       }
       onError = function (this: Duplex, error: Error): void {
@@ -84,31 +104,26 @@ function define(): DeferredDuplexClass {
       }
     }
 
-    /** Stops the opening of the socket; made when first asked for, dropped once attached. */
-    #abort: Opening | undefined
+    // Few #private fields: Duplex has 7 fields of its own, and an object past 15 with a #private
+    // one among the last can fall into dictionary mode (see "Per-client objects" in ARCHITECTURE.md).
     #socket: Duplex | undefined
-    #pendingWrite: (() => void) | undefined
-    #pendingFinal: (() => void) | undefined
-    #reading = false
-    #received = false
-    #explainEarly: ((error: Error) => Error) | undefined
-    /** Set once writes go straight to the socket (see {@link write}). */
-    #straight: Duplex | undefined
+    /** Until the socket delivered data: made when something is left for the socket to come. */
+    #beforeData: BeforeData | undefined
+    /** `reading`, `straight`, `owesDrain`, `holdingReplies` (above). */
+    #flags = 0
     /** Corks taken while writes go straight to the socket; the last uncork releases what is held. */
     #corks = 0
     /** Made by the first corked write: an idle client holds none. */
     #held: HeldWrites | undefined
-    /** A held write answered "wait" and no `drain` is on its way yet. */
-    #owesDrain = false
-    /** Writes are corked until this round of reads is handled (see {@link #holdRepliesUntilReadsDone}). */
-    #holdingReplies = false
 
     get opening(): Opening {
-      if (this.#abort === undefined) {
-        this.#abort = new Opening()
-        if (this.destroyed) this.#abort.abort(this.errored ?? new Error('the stream was destroyed'))
+      this.#beforeData ??= {}
+      if (this.#beforeData.abort === undefined) {
+        this.#beforeData.abort = new Opening()
+        if (this.destroyed)
+          this.#beforeData.abort.abort(this.errored ?? new Error('the stream was destroyed'))
       }
-      return this.#abort
+      return this.#beforeData.abort
     }
 
     attach(socket: Duplex, explainEarly?: (error: Error) => Error): void {
@@ -118,8 +133,8 @@ function define(): DeferredDuplexClass {
       }
       this.#socket = socket
       // Nothing is left to stop: an idle client keeps none.
-      this.#abort = undefined
-      this.#explainEarly = explainEarly
+      const before = this.#beforeData
+      this.#beforeData = explainEarly === undefined ? undefined : { explainEarly }
       // One set of listeners for every socket (found back through `joined`), not five closures each.
       joined.set(socket, this)
       socket.on('data', onData)
@@ -127,15 +142,11 @@ function define(): DeferredDuplexClass {
       socket.on('end', onEnd)
       socket.on('error', onError)
       socket.on('close', onClose)
-      if (!this.#reading) socket.pause()
-      const write = this.#pendingWrite
-      const final = this.#pendingFinal
-      this.#pendingWrite = undefined
-      this.#pendingFinal = undefined
+      if ((this.#flags & reading) === 0) socket.pause()
       // Held while opening (see write): they came before anything in this stream's own buffer.
       if (this.#corks === 0) this.#release()
-      write?.()
-      final?.()
+      before?.pendingWrite?.()
+      before?.pendingFinal?.()
     }
 
     /**
@@ -144,17 +155,17 @@ function define(): DeferredDuplexClass {
      * in one batch, without Nagle's delay.
      */
     #holdRepliesUntilReadsDone(): void {
-      if (this.#holdingReplies) return
-      this.#holdingReplies = true
+      if ((this.#flags & holdingReplies) !== 0) return
+      this.#flags |= holdingReplies
       this.cork()
       setImmediate(() => {
-        this.#holdingReplies = false
+        this.#flags &= ~holdingReplies
         this.uncork()
       })
     }
 
     #explain(error: Error): Error {
-      return !this.#received && this.#explainEarly ? this.#explainEarly(error) : error
+      return this.#beforeData?.explainEarly?.(error) ?? error
     }
 
     /**
@@ -164,7 +175,7 @@ function define(): DeferredDuplexClass {
      * counts what is held, against the socket's highWaterMark.
      */
     override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
-      const socket = this.#straight ?? this.#straightSocket()
+      const socket = (this.#flags & straight) !== 0 ? this.#socket : this.#straightSocket()
       if (socket === undefined && !this.#opening())
         return super.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
       if (typeof encoding === 'function') return this.write(chunk, undefined, encoding)
@@ -180,7 +191,7 @@ function define(): DeferredDuplexClass {
       const queued = socket === undefined ? 0 : socket.writableLength
       const limit = socket === undefined ? this.writableHighWaterMark : socket.writableHighWaterMark
       const roomLeft = this.#held.bytes + queued < limit
-      if (!roomLeft) this.#owesDrain = true
+      if (!roomLeft) this.#flags |= owesDrain
       return roomLeft
     }
 
@@ -194,7 +205,7 @@ function define(): DeferredDuplexClass {
     }
 
     override cork(): void {
-      if (this.#straight === undefined && this.#straightSocket() === undefined && !this.#opening())
+      if ((this.#flags & straight) === 0 && this.#straightSocket() === undefined && !this.#opening())
         super.cork()
       else this.#corks++
     }
@@ -211,7 +222,7 @@ function define(): DeferredDuplexClass {
     override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
       this.#corks = 0
       this.#release()
-      this.#straight = undefined
+      this.#flags &= ~straight
       return super.end(chunk, encoding as BufferEncoding, callback as () => void)
     }
 
@@ -225,8 +236,8 @@ function define(): DeferredDuplexClass {
       const held = this.#held?.take()
       if (held === undefined) return
       const accepted = writeBatch(socket, held.pieces, held.callback)
-      if (accepted && this.#owesDrain) {
-        this.#owesDrain = false
+      if (accepted && (this.#flags & owesDrain) !== 0) {
+        this.#flags &= ~owesDrain
         process.nextTick(() => this.emit('drain'))
       }
     }
@@ -236,7 +247,7 @@ function define(): DeferredDuplexClass {
       const socket = this.#socket
       if (socket === undefined || this.writableLength > 0 || this.writableEnded || this.destroyed)
         return undefined
-      this.#straight = socket
+      this.#flags |= straight
       return socket
     }
 
@@ -246,7 +257,7 @@ function define(): DeferredDuplexClass {
     override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
       const socket = this.#socket
       if (socket) this.#afterWrite(socket, socket.write(chunk, encoding), callback)
-      else this.#pendingWrite = () => this._write(chunk, encoding, callback)
+      else this.#pend('pendingWrite', () => this._write(chunk, encoding, callback))
     }
 
     override _writev(
@@ -255,7 +266,7 @@ function define(): DeferredDuplexClass {
     ): void {
       const socket = this.#socket
       if (!socket) {
-        this.#pendingWrite = () => this._writev(chunks, callback)
+        this.#pend('pendingWrite', () => this._writev(chunks, callback))
         return
       }
       // Writable turns strings into Buffers before `_writev` (decodeStrings): chunks are bytes.
@@ -278,19 +289,25 @@ function define(): DeferredDuplexClass {
     override _final(callback: (error?: Error | null) => void): void {
       const socket = this.#socket
       if (socket) socket.end(callback)
-      else this.#pendingFinal = () => this._final(callback)
+      else this.#pend('pendingFinal', () => this._final(callback))
+    }
+
+    /** Keeps a write or the final until the socket is attached. */
+    #pend(what: 'pendingWrite' | 'pendingFinal', call: () => void): void {
+      this.#beforeData ??= {}
+      this.#beforeData[what] = call
     }
 
     override _read(): void {
-      this.#reading = true
+      this.#flags |= reading
       this.#socket?.resume()
     }
 
     override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-      this.#straight = undefined
+      this.#flags &= ~straight
       this.#corks = 0
       this.#held?.fail(error ?? new Error('the stream was destroyed before its writes went out'))
-      this.#abort?.abort(error ?? new Error('the stream was destroyed'))
+      this.#beforeData?.abort?.abort(error ?? new Error('the stream was destroyed'))
       this.#socket?.destroy()
       callback(error)
     }

@@ -166,6 +166,25 @@ describe('routing copies by Subscription Identifier', () => {
     expect(who(copy('a/c', 1))).toBeUndefined()
   })
 
+  it('a lone filter (most clients hold one) routes as one of many does, and keeps its identifier', () => {
+    const [a, b] = [new Holder('a'), new Holder('b')]
+    const { registry, who } = registryOf([a, ['a/+']])
+    expect(registry.identifiers.size).toBe(1)
+    expect(who(copy('a/x', 1))).toEqual({ streams: true, subscriptions: ['a'] })
+    expect(who(copy('a/x/y', 1))).toBeUndefined()
+    // Its identifier is taken: an overlapping second filter gets the next one.
+    registry.add(b, ['a/#'])
+    expect(registry.identifiers.assign(['a/#'])).toEqual([{ id: 2, filters: ['a/#'] }])
+    expect(who(copy('a/x', 1))).toEqual({ streams: true, subscriptions: ['a'] })
+    expect(who(copy('a/x', 2))).toEqual({ streams: false, subscriptions: ['b'] })
+    expect(who(copy('a/x/y', 2))).toEqual({ streams: true, subscriptions: ['b'] })
+    const shared = registryOf([a, ['$share/g/s/+']])
+    expect(shared.who(copy('s/x', 1))).toEqual({ streams: true, subscriptions: ['a'] })
+    shared.registry.identifiers.forget('$share/g/s/+')
+    expect(shared.registry.identifiers.size).toBe(0)
+    expect(shared.who(copy('s/x', 1))).toBeUndefined()
+  })
+
   it('cannot tell (route by topic) without identifiers, without a held match, or with an unknown one', () => {
     const [a, user] = [new Holder('a'), new Holder('user')]
     const { registry, who } = registryOf([a, ['a/#']])

@@ -288,7 +288,10 @@ function define(): DeferredDuplexClass {
 
     override _final(callback: (error?: Error | null) => void): void {
       const socket = this.#socket
-      if (socket) socket.end(callback)
+      // Ended already: the broker closed first and the socket ended its side itself. Ending it
+      // again would fail this stream with ERR_STREAM_ALREADY_FINISHED (an error per such close).
+      if (socket?.writableEnded) callback()
+      else if (socket) socket.end(callback)
       else this.#pend('pendingFinal', () => this._final(callback))
     }
 

@@ -225,6 +225,22 @@ describe('DeferredDuplex', () => {
     expect(received()).toBe('last words.')
   })
 
+  it('ends without an error when its socket already ended its side', async () => {
+    // A socket whose peer closed first ends its own side (allowHalfOpen false) before the client ends.
+    const { stream, socket } = await joined()
+    const errors: Error[] = []
+    stream.on('error', (error) => errors.push(error))
+    socket.end()
+    await new Promise((resolve) => socket.once('finish', resolve))
+    stream.end()
+    await new Promise((resolve) => {
+      stream.once('finish', resolve)
+      stream.once('close', resolve)
+    })
+    expect(errors).toEqual([])
+    expect(stream.writableFinished).toBe(true)
+  })
+
   it('destroyed while the socket opens, the callbacks of what was written get the error', async () => {
     const { stream } = await unjoined()
     const result = new Promise<Error | null | undefined>((resolve) => stream.write('held', resolve))

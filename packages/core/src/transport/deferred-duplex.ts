@@ -59,6 +59,8 @@ const straight = 2
 const owesDrain = 4
 /** Writes are corked until this round of reads is handled (see `#holdRepliesUntilReadsDone`). */
 const holdingReplies = 8
+/** The socket's `drain` is passed on (listened to once a write to it first had to wait). */
+const watchingDrain = 16
 
 type DeferredDuplexClass = new () => DeferredDuplex
 let defined: DeferredDuplexClass | undefined
@@ -109,7 +111,7 @@ function define(): DeferredDuplexClass {
     #socket: Duplex | undefined
     /** Until the socket delivered data: made when something is left for the socket to come. */
     #beforeData: BeforeData | undefined
-    /** `reading`, `straight`, `owesDrain`, `holdingReplies` (above). */
+    /** `reading`, `straight`, `owesDrain`, `holdingReplies`, `watchingDrain` (above). */
     #flags = 0
     /** Corks taken while writes go straight to the socket; the last uncork releases what is held. */
     #corks = 0
@@ -135,10 +137,9 @@ function define(): DeferredDuplexClass {
       // Nothing is left to stop: an idle client keeps none.
       const before = this.#beforeData
       this.#beforeData = explainEarly === undefined ? undefined : { explainEarly }
-      // One set of listeners for every socket (found back through `joined`), not five closures each.
+      // One set of listeners for every socket (found back through `joined`), not closures of its own.
       joined.set(socket, this)
       socket.on('data', onData)
-      socket.on('drain', onDrain)
       socket.on('end', onEnd)
       socket.on('error', onError)
       socket.on('close', onClose)
@@ -179,8 +180,11 @@ function define(): DeferredDuplexClass {
       if (socket === undefined && !this.#opening())
         return super.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
       if (typeof encoding === 'function') return this.write(chunk, undefined, encoding)
-      if (socket !== undefined && this.#corks === 0)
-        return socket.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
+      if (socket !== undefined && this.#corks === 0) {
+        const accepted = socket.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
+        if (!accepted) this.#watchDrain(socket)
+        return accepted
+      }
       if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
         return super.write(chunk, encoding as BufferEncoding, callback as WriteCallback)
       }
@@ -191,8 +195,18 @@ function define(): DeferredDuplexClass {
       const queued = socket === undefined ? 0 : socket.writableLength
       const limit = socket === undefined ? this.writableHighWaterMark : socket.writableHighWaterMark
       const roomLeft = this.#held.bytes + queued < limit
-      if (!roomLeft) this.#flags |= owesDrain
+      if (!roomLeft) {
+        this.#flags |= owesDrain
+        if (socket !== undefined) this.#watchDrain(socket)
+      }
       return roomLeft
+    }
+
+    /** Passes the socket's `drain` on from now on: most clients never write enough to wait for one. */
+    #watchDrain(socket: Duplex): void {
+      if ((this.#flags & watchingDrain) !== 0) return
+      this.#flags |= watchingDrain
+      socket.on('drain', onDrain)
     }
 
     /**
@@ -236,7 +250,8 @@ function define(): DeferredDuplexClass {
       const held = this.#held?.take()
       if (held === undefined) return
       const accepted = writeBatch(socket, held.pieces, held.callback)
-      if (accepted && (this.#flags & owesDrain) !== 0) {
+      if (!accepted) this.#watchDrain(socket)
+      else if ((this.#flags & owesDrain) !== 0) {
         this.#flags &= ~owesDrain
         process.nextTick(() => this.emit('drain'))
       }

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net'
+import type { NetConnectOpts, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import { type ConnectFailure, MqttConnectError } from '../errors/errors.js'
@@ -21,17 +21,20 @@ function tcpConnect(target: TransportTarget, opening: Opening): Promise<Socket> 
   const { proxy, socketOptions = {} } = target
   const host = proxy?.host ?? target.hostname
   const port = proxy?.port ?? target.port
-  const socket = net.connect({
+  const options: NetConnectOpts = {
     host,
     port,
-    ...(target.bindAddress === undefined ? {} : { localAddress: target.bindAddress }),
-    ...(target.bindPort === undefined ? {} : { localPort: target.bindPort }),
     noDelay: socketOptions.noDelay ?? true,
     keepAlive: socketOptions.keepAlive ?? false,
     keepAliveInitialDelay: socketOptions.keepAliveInitialDelay ?? 0,
-  })
+  }
+  if (target.bindAddress !== undefined) options.localAddress = target.bindAddress
+  if (target.bindPort !== undefined) options.localPort = target.bindPort
+  const socket = net.connect(options)
   return settle(socket, opening, (resolve, reject) => {
+    // Listeners removed by hand rather than with once(): no wrapper per listener and connection.
     const onError = (error: Error) => {
+      socket.removeListener('connect', onConnect)
       const what = proxy ? `the ${proxy.type} proxy at` : 'the broker at'
       reject(
         connectError(
@@ -41,11 +44,12 @@ function tcpConnect(target: TransportTarget, opening: Opening): Promise<Socket> 
         ),
       )
     }
-    socket.once('error', onError)
-    socket.once('connect', () => {
-      socket.off('error', onError)
+    const onConnect = () => {
+      socket.removeListener('error', onError)
       resolve(socket)
-    })
+    }
+    socket.on('error', onError)
+    socket.on('connect', onConnect)
   })
 }
 

@@ -28,6 +28,7 @@ import { redirectCodes, type ServerRedirect } from '../reconnect/server-list.js'
 import { createMqttClient } from './create-mqtt-client.js'
 import { AuthChallengeFailure, challengeFailed, EnhancedAuth } from './enhanced-auth.js'
 import {
+  type AfterFilter,
   filterIncoming,
   type IncomingFilter,
   type IncomingFilterSource,
@@ -61,6 +62,15 @@ let onMessage: (this: MqttClient, topic: string, payload: Buffer, packet: IPubli
 let onError: (this: MqttClient, error: Error) => void = () => {}
 let onDisconnect: (this: MqttClient, packet: IDisconnectPacket) => void = () => {}
 let onClose: (this: MqttClient) => void = () => {}
+/** What the incoming filter calls after its own listeners (see the constructor). */
+const afterFilter: AfterFilter = {
+  packetreceive(packet) {
+    onPacketReceive.call(this, packet)
+  },
+  error(error) {
+    onError.call(this, error)
+  },
+}
 
 /** Whether `server` logs in with a username or password (a refusal then says so). */
 function hasCredentials(server: ResolvedServer): boolean {
@@ -129,8 +139,8 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
     const mqtt = this.mqtt
     setOwner(mqtt, this)
     if (server !== undefined) this.useServer(server)
-    mqtt.on('packetreceive', onPacketReceive)
-    filterIncoming(mqtt, this)
+    // Its packet and error listeners are called from the filter's (which must come first).
+    filterIncoming(mqtt, this, afterFilter)
     this.#auth = resolved.auth ? new EnhancedAuth(mqtt, resolved.auth) : undefined
     mqtt.on('message', onMessage)
     // QoS 2 reception in place of MQTT.js's (which delivers on PUBREL and cannot hold the PUBREC):
@@ -139,7 +149,6 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
       clean: resolved.mqtt.clean !== false,
       protocolVersion: resolved.protocolVersion,
     })
-    mqtt.on('error', onError)
     mqtt.on('disconnect', onDisconnect)
     mqtt.on('close', onClose)
   }

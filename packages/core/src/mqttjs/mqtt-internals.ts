@@ -102,15 +102,26 @@ export interface IncomingFilterSource {
 }
 
 /**
+ * What is called right after {@link filterIncoming}'s own listeners, from them: one listener per
+ * event on the client, not two (`this` is the MQTT.js client). One object for all clients.
+ */
+export interface AfterFilter {
+  packetreceive(this: MqttClient, packet: Packet): void
+  error(this: MqttClient, error: Error): void
+}
+
+/**
  * Puts `source`'s filter between each network stream MQTT.js opens and its packet parser, and
  * tells the filter when the parser fails. Errors the parser emits are told apart from the rest by
- * when they happen: during the parse of a chunk, before the first packet of it is handled.
+ * when they happen: during the parse of a chunk, before the first packet of it is handled. Its
+ * listeners come first, then call `after`'s.
  */
-export function filterIncoming(client: MqttClient, source: IncomingFilterSource): void {
+export function filterIncoming(client: MqttClient, source: IncomingFilterSource, after?: AfterFilter): void {
   const inner = internals(client)
   const state = stateOf(client)
   state.build = inner.streamBuilder
   state.source = source
+  state.after = after
   inner.streamBuilder = filteredStreamBuilder
   client.prependListener('packetreceive', packetParsed)
   client.prependListener('error', errorWhileParsing)
@@ -138,6 +149,8 @@ interface ClientState {
   source: IncomingFilterSource | undefined
   /** The filter whose accepted bytes the parser is parsing right now. */
   parsing: IncomingFilter | undefined
+  /** Called from {@link filterIncoming}'s listeners after their own work. */
+  after: AfterFilter | undefined
   /** MQTT.js's own `_sendPacket` ({@link skipHeldPubrecs}). */
   send: MqttInternals['_sendPacket'] | undefined
   /** Who is told of QoS 2 publishes and holds PUBRECs back ({@link interceptQoS2Publish}, {@link skipHeldPubrecs}). */
@@ -157,6 +170,7 @@ function stateOf(client: MqttClient): ClientState {
       build: undefined,
       source: undefined,
       parsing: undefined,
+      after: undefined,
       send: undefined,
       reception: undefined,
       previousAck: undefined,
@@ -221,17 +235,22 @@ function filteredWrite(
 }
 
 /** A packet was parsed and is being handled: errors from now on are not the parser's. */
-function packetParsed(this: MqttClient): void {
+function packetParsed(this: MqttClient, packet: Packet): void {
   const state = clientStates.get(this)
-  if (state !== undefined) state.parsing = undefined
+  if (state === undefined) return
+  state.parsing = undefined
+  state.after?.packetreceive.call(this, packet)
 }
 
 function errorWhileParsing(this: MqttClient, error: Error): void {
   const state = clientStates.get(this)
-  const filter = state?.parsing
-  if (state === undefined || filter === undefined) return
-  state.parsing = undefined
-  filter.parseError(error)
+  if (state === undefined) return
+  const filter = state.parsing
+  if (filter !== undefined) {
+    state.parsing = undefined
+    filter.parseError(error)
+  }
+  state.after?.error.call(this, error)
 }
 
 /** Keeps MQTT.js from failing unacknowledged publishes when the connection is cut (see above). */

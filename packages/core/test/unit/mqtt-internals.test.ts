@@ -3,6 +3,7 @@ import mqtt, { type IPublishPacket, type MqttClient, type Packet } from 'mqtt'
 import { describe, expect, it } from 'vitest'
 import { createMqttClient } from '../../src/mqttjs/create-mqtt-client.js'
 import {
+  type AfterFilter,
   abandonOutgoing,
   filterIncoming,
   hasMqttInternals,
@@ -63,7 +64,7 @@ describe('MQTT.js internals used by reconnect and ack: after-processing', () => 
 
 describe('filterIncoming: bytes from the network pass a filter before MQTT.js parses them', () => {
   /** An MQTT.js client over an in-memory duplex: what the test pushes is what "the broker" sent. */
-  function clientOverMemory(filter: Partial<IncomingFilter> = {}) {
+  function clientOverMemory(filter: Partial<IncomingFilter> = {}, after?: AfterFilter) {
     const seen: Uint8Array[] = []
     const parseErrors: Error[] = []
     let fromBroker: Duplex | undefined
@@ -75,16 +76,20 @@ describe('filterIncoming: bytes from the network pass a filter before MQTT.js pa
       { manualConnect: true, reconnectPeriod: 0, protocolVersion: 5, keepalive: 0 },
     )
     client.on('error', () => {})
-    filterIncoming(client, {
-      createIncomingFilter: () => ({
-        accept: (chunk) => {
-          seen.push(chunk)
-          return filter.accept?.(chunk) ?? chunk
-        },
-        parsed: () => {},
-        parseError: (error) => parseErrors.push(error),
-      }),
-    })
+    filterIncoming(
+      client,
+      {
+        createIncomingFilter: () => ({
+          accept: (chunk) => {
+            seen.push(chunk)
+            return filter.accept?.(chunk) ?? chunk
+          },
+          parsed: () => {},
+          parseError: (error) => parseErrors.push(error),
+        }),
+      },
+      after,
+    )
     client.connect()
     const push = (bytes: number[]) => fromBroker?.push(Buffer.from(bytes))
     return { client, seen, parseErrors, push }
@@ -102,6 +107,28 @@ describe('filterIncoming: bytes from the network pass a filter before MQTT.js pa
     await new Promise((resolve) => setImmediate(resolve))
     expect(seen.map((chunk) => chunk.length)).toEqual([7, 4])
     expect(received).toEqual(['pingresp', 'pingresp'])
+    client.end(true)
+  })
+
+  it('calls what comes after it from its own listeners, in order, one listener per event', async () => {
+    const calls: string[] = []
+    const after: AfterFilter = {
+      packetreceive(packet) {
+        calls.push(`${this instanceof mqtt.MqttClient ? 'client' : '?'} packet ${packet.cmd}`)
+      },
+      error(error) {
+        calls.push(`error ${error.message}`)
+      },
+    }
+    const { client, parseErrors, push } = clientOverMemory({}, after)
+    expect([client.listenerCount('packetreceive'), client.listenerCount('error')]).toEqual([1, 2])
+    const connected = new Promise((resolve) => client.once('connect', resolve))
+    push(connack)
+    await connected
+    push([0x40, 0x03, 0x00, 0x01, 0x05]) // a PUBACK with an invalid reason code: the parser fails
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(calls).toEqual(['client packet connack', 'error Invalid puback reason code'])
+    expect(parseErrors.map((error) => error.message)).toEqual(['Invalid puback reason code'])
     client.end(true)
   })
 

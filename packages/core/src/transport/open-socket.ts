@@ -46,6 +46,7 @@ function tcpConnect(target: TransportTarget, opening: Opening): Promise<Socket> 
     }
     const onConnect = () => {
       socket.removeListener('error', onError)
+      socket.removeListener('connect', onConnect)
       resolve(socket)
     }
     socket.on('error', onError)

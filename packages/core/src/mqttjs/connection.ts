@@ -57,20 +57,11 @@ const noAliases = new OutgoingTopicAliases(0)
 // The listeners of every MQTT.js client, shared (MQTT.js calls them with the client as `this`; its
 // connection is found with ownerOf()), not a set of closures per connection. Set in Connection's
 // static block, where they reach its private members.
-let onPacketReceive: (this: MqttClient, packet: Packet) => void = () => {}
 let onMessage: (this: MqttClient, topic: string, payload: Buffer, packet: IPublishPacket) => void = () => {}
-let onError: (this: MqttClient, error: Error) => void = () => {}
 let onDisconnect: (this: MqttClient, packet: IDisconnectPacket) => void = () => {}
 let onClose: (this: MqttClient) => void = () => {}
-/** What the incoming filter calls after its own listeners (see the constructor). */
-const afterFilter: AfterFilter = {
-  packetreceive(packet) {
-    onPacketReceive.call(this, packet)
-  },
-  error(error) {
-    onError.call(this, error)
-  },
-}
+/** What the incoming filter calls after its own listeners, for packets and errors (see the constructor). */
+let afterFilter: AfterFilter = { packetreceive() {}, error() {} }
 
 /** Whether `server` logs in with a username or password (a refusal then says so). */
 function hasCredentials(server: ResolvedServer): boolean {
@@ -155,7 +146,7 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
 
   static {
     // Inside the class body to reach its private members; `this` is the MQTT.js client.
-    onPacketReceive = function (this: MqttClient, packet: Packet): void {
+    const onPacketReceive = function (this: MqttClient, packet: Packet): void {
       const connection = ownerOf(this) as Connection | undefined
       if (connection === undefined) return
       connection.#qos2.packetReceived(packet)
@@ -169,10 +160,11 @@ export class Connection implements IncomingQoS2Handlers, IncomingFilterSource {
       const connection = ownerOf(this) as Connection | undefined
       if (connection !== undefined) connection.#message(topic, payload, packet)
     }
-    onError = function (this: MqttClient, error: Error): void {
+    const onError = function (this: MqttClient, error: Error): void {
       const connection = ownerOf(this) as Connection | undefined
       if (connection !== undefined) connection.#error(error)
     }
+    afterFilter = { packetreceive: onPacketReceive, error: onError }
     onDisconnect = function (this: MqttClient, packet: IDisconnectPacket): void {
       const connection = ownerOf(this) as Connection | undefined
       if (connection !== undefined) connection.#brokerDisconnect(packet)

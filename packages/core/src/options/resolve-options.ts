@@ -1,5 +1,6 @@
 import { MqttValidationError } from '../errors/errors.js'
 import { authority } from '../helpers/host.js'
+import { sameFields } from '../helpers/same-fields.js'
 import { incomingPacketBound } from '../incoming/incoming-limits.js'
 import type { IClientOptions } from '../mqttjs/types.js'
 import { nodeAvailable } from '../transport/builtins.js'
@@ -47,14 +48,6 @@ const defaultQueue: StreamLimits = Object.freeze({
  * the same value or object): a process of thousands of clients of one broker keeps one copy of it.
  */
 let lastServers: readonly [ResolvedServer] | undefined
-
-function sameFields(a: object, b: object): boolean {
-  const left = a as Record<string, unknown>
-  const right = b as Record<string, unknown>
-  const keys = Object.keys(left)
-  if (keys.length !== Object.keys(right).length) return false
-  return keys.every((key) => left[key] === right[key])
-}
 
 /** `[server]`, or the same list of an earlier client when `server` is equal to its server. */
 function sharedServers(server: ResolvedServer): readonly [ResolvedServer] {

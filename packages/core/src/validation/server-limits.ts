@@ -1,4 +1,5 @@
 import { MqttValidationError } from '../errors/errors.js'
+import { sameFields } from '../helpers/same-fields.js'
 import type { IConnackPacket } from '../mqttjs/types.js'
 import type { QoS } from '../options/client-options.js'
 import {
@@ -70,9 +71,7 @@ let lastLimits: ServerLimits = defaultLimits
 
 /** `limits`, or an equal object already made: clients of one broker share one. */
 function shared(limits: ServerLimits): ServerLimits {
-  const last = lastLimits as unknown as Record<string, unknown>
-  const fresh = limits as unknown as Record<string, unknown>
-  if (Object.keys(fresh).every((key) => fresh[key] === last[key])) return lastLimits
+  if (sameFields(limits, lastLimits)) return lastLimits
   lastLimits = Object.freeze(limits)
   return lastLimits
 }

@@ -36,8 +36,10 @@ import type { SessionState } from './session-state.js'
  */
 export class Session implements ConnectionHandlers, EarlyTarget, RouterOwner {
   // #private fields first, at most 15 with the brand: see "Per-client objects" in ARCHITECTURE.md.
-  /** Messages that arrived before any stream or subscription existed (persistent sessions). */
-  /** Until handed over (or discarded): then messages are routed at once and it is dropped. */
+  /**
+   * Messages that arrived before any stream or subscription existed (persistent sessions), until
+   * handed over or discarded: then messages are routed at once and it is dropped.
+   */
   #early: EarlyMessages | undefined
   #state: SessionState = 'connecting'
   #connection: Connection | undefined
